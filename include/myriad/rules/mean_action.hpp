@@ -1,0 +1,120 @@
+// rules/mean_action.hpp: the mean action of each alive agent's same-group neighbours (rules.md §6).
+// Chebyshev radius: two sliding-window passes over per-cell action counts (row windows, then
+// column windows), O(K) per cell whatever the radius. Euclidean: a direct gather over the disc.
+// Team-wide: per-group action counts. Every path ends in finalize_mean, so the floats agree.
+#pragma once
+#include "myriad/views.hpp"
+
+namespace myriad {
+
+struct MeanActionParams {
+  int half;          // R = floor(radius): the Chebyshev window is (2R+1)²
+  float radius;      // Euclidean: dx²+dy² <= radius²
+  int k_stride;      // floats per agent in the output (max actions over groups)
+};
+
+// Shared last step: counts include the agent itself (it is alive and in its own window).
+MYRIAD_HD void finalize_mean(int64_t i, const AgentView& a, const TypeParams& t, const uint32_t* cnt,
+                             bool exclude_self, int k_stride, float* out) {
+  float* m = out + i * k_stride;
+  uint32_t n = 0;
+  for (int k = 0; k < t.n_actions(); ++k) n += cnt[k];
+  const int self = a.action[i];
+  if (exclude_self) n -= 1;
+  for (int k = 0; k < k_stride; ++k) m[k] = 0.0f;
+  if (n == 0) return;
+  for (int k = 0; k < t.n_actions(); ++k) {
+    const uint32_t c = cnt[k] - ((exclude_self && k == self) ? 1u : 0u);
+    m[k] = static_cast<float>(c) / static_cast<float>(n);
+  }
+}
+
+// The action code of the agent in cell c if it counts for group gg, else -1.
+MYRIAD_HD int counted_action(int64_t c, int gg, const AgentView& a, const GridView& g) {
+  const int32_t u = g.occ[c];
+  if (u < 0 || a.group[u] != gg || !a.alive[u]) return -1;
+  return a.action[u];
+}
+
+// Pass 1, per (group gg, row y, columns [x0, x1)): hc[((gg·H + y)·W + x)·K + k] = agents of gg
+// with action k in row y, columns [x-R, x+R].
+MYRIAD_HD void mean_row_pass(int gg, int y, int x0, int x1, const AgentView& a, const GridView& g,
+                             const GroupTable& gt, const MeanActionParams& p, uint8_t* hc) {
+  const int K = gt.type[gg].n_actions();
+  const int W = g.dims.width, R = p.half;
+  uint32_t cnt[kMaxActions];
+  for (int k = 0; k < K; ++k) cnt[k] = 0;
+  for (int x = x0 - R; x <= x0 + R - 1; ++x) {
+    if (x < 0 || x >= W) continue;
+    const int act = counted_action(g.dims.cell(x, y), gg, a, g);
+    if (act >= 0) ++cnt[act];
+  }
+  for (int x = x0; x < x1; ++x) {
+    const int xin = x + R, xout = x - R - 1;
+    if (xin < W) { const int act = counted_action(g.dims.cell(xin, y), gg, a, g); if (act >= 0) ++cnt[act]; }
+    if (xout >= 0) { const int act = counted_action(g.dims.cell(xout, y), gg, a, g); if (act >= 0) --cnt[act]; }
+    uint8_t* o = hc + ((static_cast<int64_t>(gg) * g.dims.height + y) * W + x) * K;
+    for (int k = 0; k < K; ++k) o[k] = static_cast<uint8_t>(cnt[k]);
+  }
+}
+
+// Pass 2, per (group gg, column x, rows [y0, y1)): slides the row counts down the column and
+// finalises the mean for every agent of gg found on the way.
+MYRIAD_HD void mean_column_pass(int gg, int x, int y0, int y1, const AgentView& a, const GridView& g,
+                                const GroupTable& gt, const MeanActionParams& p, const uint8_t* hc,
+                                float* out) {
+  const TypeParams& t = gt.type[gg];
+  const int K = t.n_actions();
+  const int W = g.dims.width, H = g.dims.height, R = p.half;
+  uint32_t cnt[kMaxActions];
+  for (int k = 0; k < K; ++k) cnt[k] = 0;
+  auto row_counts = [&](int y) { return hc + ((static_cast<int64_t>(gg) * H + y) * W + x) * K; };
+  for (int y = y0 - R; y <= y0 + R - 1; ++y) {
+    if (y < 0 || y >= H) continue;
+    const uint8_t* r = row_counts(y);
+    for (int k = 0; k < K; ++k) cnt[k] += r[k];
+  }
+  for (int y = y0; y < y1; ++y) {
+    const int yin = y + R, yout = y - R - 1;
+    if (yin < H) { const uint8_t* r = row_counts(yin); for (int k = 0; k < K; ++k) cnt[k] += r[k]; }
+    if (yout >= 0) { const uint8_t* r = row_counts(yout); for (int k = 0; k < K; ++k) cnt[k] -= r[k]; }
+    const int32_t i = g.occ[g.dims.cell(x, y)];
+    if (i >= 0 && a.group[i] == gg && a.alive[i]) finalize_mean(i, a, t, cnt, true, p.k_stride, out);
+  }
+}
+
+// Direct gather (Euclidean, or Chebyshev as the reference the sliding passes are tested against).
+MYRIAD_HD void mean_direct(int64_t i, bool euclidean, const AgentView& a, const GridView& g,
+                           const GroupTable& gt, const MeanActionParams& p, float* out) {
+  if (!a.alive[i]) return;
+  const int gi = a.group[i];
+  const TypeParams& t = gt.type[gi];
+  uint32_t cnt[kMaxActions];
+  for (int k = 0; k < t.n_actions(); ++k) cnt[k] = 0;
+  const float r2 = p.radius * p.radius;
+  for (int dy = -p.half; dy <= p.half; ++dy) {
+    for (int dx = -p.half; dx <= p.half; ++dx) {
+      if (euclidean && static_cast<float>(dx * dx + dy * dy) > r2) continue;
+      const int x = a.x[i] + dx, y = a.y[i] + dy;
+      if (!g.dims.inside(x, y)) continue;
+      const int act = counted_action(g.dims.cell(x, y), gi, a, g);
+      if (act >= 0) ++cnt[act];
+    }
+  }
+  finalize_mean(i, a, t, cnt, true, p.k_stride, out);
+}
+
+// Team-wide: counts[gg·kMaxActions + k] over the alive agents of each group (i included).
+template <typename AddFn>
+MYRIAD_HD void team_count(int64_t i, const AgentView& a, uint32_t* counts, AddFn add) {
+  if (a.alive[i]) add(&counts[a.group[i] * kMaxActions + a.action[i]], 1u);
+}
+
+MYRIAD_HD void mean_team_wide(int64_t i, const AgentView& a, const GroupTable& gt,
+                              const uint32_t* counts, int k_stride, float* out) {
+  if (!a.alive[i]) return;
+  const int gi = a.group[i];
+  finalize_mean(i, a, gt.type[gi], counts + gi * kMaxActions, false, k_stride, out);
+}
+
+}  // namespace myriad

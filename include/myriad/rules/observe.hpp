@@ -1,0 +1,107 @@
+// rules/observe.hpp: one agent's observation (rules.md §5): a disc-masked view window with a wall
+// channel, per-group presence and hp channels (own group first), optional minimap channels, and
+// the feature vector. One call writes one window cell, so a kernel can spread an agent over threads.
+#pragma once
+#include "myriad/bf16.hpp"
+#include "myriad/views.hpp"
+
+namespace myriad {
+
+// Static layout of the observation buffers, shared by both backends.
+struct ObsLayout {
+  int view_side;       // V (the largest group's window; smaller ones are centred, rest zero)
+  int channels;        // 1 + 2·G (+ G with minimap)
+  int per_group;       // 2 or 3 channels per group
+  int n_features;      // stride of the feature vector (largest group's)
+  int minimap;         // 0/1
+  int bin_w, bin_h;    // minimap bin size in cells
+  MYRIAD_HD int64_t obs_stride() const { return static_cast<int64_t>(view_side) * view_side * channels; }
+};
+
+// Minimap counts: per group, agents alive at the start of the step (died ones at their death
+// cell) per bin of the V×V minimap, and the group's divisor.
+struct MinimapView {
+  const int32_t* counts;   // [G][V][V]
+  const int32_t* divisor;  // [G]
+};
+
+MYRIAD_HD int group_slot(int observer_group, int g) {
+  // Channel order: own group first, then the others in ascending order.
+  if (g == observer_group) return 0;
+  return g < observer_group ? g + 1 : g;
+}
+
+// Per (agent i, window cell k in [0, V²)): writes channels of that cell. Dead agents get zeros.
+template <typename T>
+MYRIAD_HD void observe_cell(int64_t i, int k, const AgentView& a, const GridView& g,
+                            const GroupTable& gt, const ObsLayout& L, const MinimapView& mm,
+                            T* obs) {
+  T* out = obs + i * L.obs_stride() + static_cast<int64_t>(k) * L.channels;
+  for (int c = 0; c < L.channels; ++c) store_value(out + c, 0.0f);
+  if (!a.alive[i]) return;
+  const int gi = a.group[i];
+  const TypeParams& t = gt.type[gi];
+  const int row = k / L.view_side, col = k % L.view_side;
+  const int half = L.view_side / 2;
+  const int dy = row - half, dx = col - half;
+  const int ax = a.x[i], ay = a.y[i];
+  if (L.minimap) {
+    const int own_row = ay / L.bin_h, own_col = ax / L.bin_w;
+    for (int gg = 0; gg < gt.n_groups; ++gg) {
+      const int32_t d = mm.divisor[gg];
+      float v = 0.0f;
+      if (d > 0) {
+        const int32_t cnt = mm.counts[(static_cast<int64_t>(gg) * L.view_side + row) * L.view_side + col];
+        v = static_cast<float>(cnt) / static_cast<float>(d);
+      }
+      if (row == own_row && col == own_col) v = v + 1.0f;
+      store_value(out + 1 + group_slot(gi, gg) * L.per_group + 2, v);
+    }
+  }
+  if (dx < -t.view_half || dx > t.view_half || dy < -t.view_half || dy > t.view_half) return;
+  if (static_cast<float>(dx * dx + dy * dy) > t.view_radius * t.view_radius) return;
+  const int x = ax + dx, y = ay + dy;
+  if (!g.dims.inside(x, y)) return;  // off-map: zero in every channel, wall included
+  const int64_t c = g.dims.cell(x, y);
+  if (g.wall[c]) store_value(out + 0, 1.0f);
+  const int32_t u = g.occ[c];
+  if (u >= 0) {
+    const int gu = a.group[u];
+    const int base = 1 + group_slot(gi, gu) * L.per_group;
+    store_value(out + base, 1.0f);
+    store_value(out + base + 1, a.hp[u] / gt.type[gu].hp_max);
+  }
+}
+
+// Per agent: the feature vector (id bits, one-hot of the action just played, previous reward,
+// and x/W, y/H with the minimap). `acted` is false right after reset.
+MYRIAD_HD void observe_features(int64_t i, const AgentView& a, const GridView& g,
+                                const GroupTable& gt, const ObsLayout& L, bool acted,
+                                float* feat) {
+  float* f = feat + i * L.n_features;
+  for (int k = 0; k < L.n_features; ++k) f[k] = 0.0f;
+  if (!a.alive[i]) return;
+  const TypeParams& t = gt.type[a.group[i]];
+  for (int b = 0; b < 10; ++b) f[b] = static_cast<float>((i >> b) & 1);
+  if (acted && a.action[i] < t.n_actions()) f[10 + a.action[i]] = 1.0f;
+  int k = 10 + t.n_actions();
+  f[k++] = a.prev_reward[i];
+  if (L.minimap) {
+    f[k++] = static_cast<float>(a.x[i]) / static_cast<float>(g.dims.width);
+    f[k++] = static_cast<float>(a.y[i]) / static_cast<float>(g.dims.height);
+  }
+}
+
+// Per agent: adds it to its group's minimap bin if it was alive at the start of the step.
+// `add(ptr, v)` is atomicAdd on the device, += on the host.
+template <typename AddFn>
+MYRIAD_HD void minimap_count(int64_t i, const AgentView& a, const ObsLayout& L, int32_t* counts,
+                             int32_t* divisor, AddFn add) {
+  if (!(a.alive[i] || a.died[i])) return;
+  const int gi = a.group[i];
+  const int row = a.y[i] / L.bin_h, col = a.x[i] / L.bin_w;
+  add(&counts[(static_cast<int64_t>(gi) * L.view_side + row) * L.view_side + col], 1);
+  add(&divisor[gi], 1);
+}
+
+}  // namespace myriad
