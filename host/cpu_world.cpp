@@ -191,13 +191,13 @@ void CpuWorld::observe(bool acted) {
     par_for(n_, [&](int64_t i) { minimap_count(i, a, L, counts, div, atomic_add<int32_t>); });
   }
   const MinimapView mm{minimap_counts_.data(), minimap_div_.data()};
-  const int cells = L.view_side * L.view_side;
+  const int V = L.view_side;
   if (cfg_.obs_dtype == ObsDtype::kF32) {
     float* obs = obs_f32_.data();
-    par_for(n_, [&](int64_t i) { for (int k = 0; k < cells; ++k) observe_cell(i, k, a, g, gt, L, mm, obs); });
+    par_for(n_, [&](int64_t i) { for (int r = 0; r < V; ++r) observe_row(i, r, a, g, gt, L, mm, obs); });
   } else {
     Bf16* obs = obs_bf16_.data();
-    par_for(n_, [&](int64_t i) { for (int k = 0; k < cells; ++k) observe_cell(i, k, a, g, gt, L, mm, obs); });
+    par_for(n_, [&](int64_t i) { for (int r = 0; r < V; ++r) observe_row(i, r, a, g, gt, L, mm, obs); });
   }
   float* feat = feat_.data();
   par_for(n_, [&](int64_t i) { observe_features(i, a, g, gt, L, acted, feat); });

@@ -36,24 +36,39 @@ MYRIAD_HD int counted_action(int64_t c, int gg, const AgentView& a, const GridVi
   return a.action[u];
 }
 
+// The same over a row of cells, with the pointers held in locals: the uint8 stores of the
+// row pass may alias anything, and would otherwise force a reload of every view member.
+struct CountSource {
+  const int32_t* occ;
+  const uint8_t* group;
+  const uint8_t* alive;
+  const uint8_t* action;
+  MYRIAD_HD int at(int64_t c, int gg) const {
+    const int32_t u = occ[c];
+    if (u < 0 || group[u] != gg || !alive[u]) return -1;
+    return action[u];
+  }
+};
+
 // Pass 1, per (group gg, row y, columns [x0, x1)): hc[((gg·H + y)·W + x)·K + k] = agents of gg
 // with action k in row y, columns [x-R, x+R].
 MYRIAD_HD void mean_row_pass(int gg, int y, int x0, int x1, const AgentView& a, const GridView& g,
                              const GroupTable& gt, const MeanActionParams& p, uint8_t* hc) {
   const int K = gt.type[gg].n_actions();
   const int W = g.dims.width, R = p.half;
+  const CountSource src{g.occ + g.dims.cell(0, y), a.group, a.alive, a.action};
   uint32_t cnt[kMaxActions];
   for (int k = 0; k < K; ++k) cnt[k] = 0;
   for (int x = x0 - R; x <= x0 + R - 1; ++x) {
     if (x < 0 || x >= W) continue;
-    const int act = counted_action(g.dims.cell(x, y), gg, a, g);
+    const int act = src.at(x, gg);
     if (act >= 0) ++cnt[act];
   }
-  for (int x = x0; x < x1; ++x) {
+  uint8_t* o = hc + ((static_cast<int64_t>(gg) * g.dims.height + y) * W + x0) * K;
+  for (int x = x0; x < x1; ++x, o += K) {
     const int xin = x + R, xout = x - R - 1;
-    if (xin < W) { const int act = counted_action(g.dims.cell(xin, y), gg, a, g); if (act >= 0) ++cnt[act]; }
-    if (xout >= 0) { const int act = counted_action(g.dims.cell(xout, y), gg, a, g); if (act >= 0) --cnt[act]; }
-    uint8_t* o = hc + ((static_cast<int64_t>(gg) * g.dims.height + y) * W + x) * K;
+    if (xin < W) { const int act = src.at(xin, gg); if (act >= 0) ++cnt[act]; }
+    if (xout >= 0) { const int act = src.at(xout, gg); if (act >= 0) --cnt[act]; }
     for (int k = 0; k < K; ++k) o[k] = static_cast<uint8_t>(cnt[k]);
   }
 }
@@ -76,8 +91,17 @@ MYRIAD_HD void mean_column_pass(int gg, int x, int y0, int y1, const AgentView& 
   }
   for (int y = y0; y < y1; ++y) {
     const int yin = y + R, yout = y - R - 1;
-    if (yin < H) { const uint8_t* r = row_counts(yin); for (int k = 0; k < K; ++k) cnt[k] += r[k]; }
-    if (yout >= 0) { const uint8_t* r = row_counts(yout); for (int k = 0; k < K; ++k) cnt[k] -= r[k]; }
+    if (yin < H && yout >= 0) {  // the common case, in one pass
+      const uint8_t* rin = row_counts(yin);
+      const uint8_t* rout = row_counts(yout);
+      for (int k = 0; k < K; ++k) cnt[k] = cnt[k] + rin[k] - rout[k];
+    } else if (yin < H) {
+      const uint8_t* r = row_counts(yin);
+      for (int k = 0; k < K; ++k) cnt[k] += r[k];
+    } else if (yout >= 0) {
+      const uint8_t* r = row_counts(yout);
+      for (int k = 0; k < K; ++k) cnt[k] -= r[k];
+    }
     const int32_t i = g.occ[g.dims.cell(x, y)];
     if (i >= 0 && a.group[i] == gg && a.alive[i]) finalize_mean(i, a, t, cnt, true, p.k_stride, out);
   }

@@ -1,6 +1,6 @@
 // rules/observe.hpp: one agent's observation (rules.md §5): a disc-masked view window with a wall
 // channel, per-group presence and hp channels (own group first), optional minimap channels, and
-// the feature vector. One call writes one window cell, so a kernel can spread an agent over threads.
+// the feature vector. One call writes one window row, so a kernel can spread an agent over threads.
 #pragma once
 #include "myriad/bf16.hpp"
 #include "myriad/views.hpp"
@@ -31,45 +31,53 @@ MYRIAD_HD int group_slot(int observer_group, int g) {
   return g < observer_group ? g + 1 : g;
 }
 
-// Per (agent i, window cell k in [0, V²)): writes channels of that cell. Dead agents get zeros.
+// Per (agent i, window row `row` in [0, V)): writes the V·C values of that row of the window.
+// Dead agents get zeros. The row is zeroed first, then only the cells with content are written
+// (walls, agents, minimap bins), so a mostly empty view costs little more than its zeroing.
 template <typename T>
-MYRIAD_HD void observe_cell(int64_t i, int k, const AgentView& a, const GridView& g,
-                            const GroupTable& gt, const ObsLayout& L, const MinimapView& mm,
-                            T* obs) {
-  T* out = obs + i * L.obs_stride() + static_cast<int64_t>(k) * L.channels;
-  for (int c = 0; c < L.channels; ++c) store_value(out + c, 0.0f);
+MYRIAD_HD void observe_row(int64_t i, int row, const AgentView& a, const GridView& g,
+                           const GroupTable& gt, const ObsLayout& L, const MinimapView& mm,
+                           T* obs) {
+  const int C = L.channels, V = L.view_side;
+  T* out = obs + i * L.obs_stride() + static_cast<int64_t>(row) * V * C;
+  for (int k = 0; k < V * C; ++k) store_value(out + k, 0.0f);
   if (!a.alive[i]) return;
   const int gi = a.group[i];
   const TypeParams& t = gt.type[gi];
-  const int row = k / L.view_side, col = k % L.view_side;
-  const int half = L.view_side / 2;
-  const int dy = row - half, dx = col - half;
-  const int ax = a.x[i], ay = a.y[i];
-  if (L.minimap) {
+  const int half = V / 2, ax = a.x[i], ay = a.y[i];
+  if (L.minimap) {  // the minimap is not masked by the disc
     const int own_row = ay / L.bin_h, own_col = ax / L.bin_w;
     for (int gg = 0; gg < gt.n_groups; ++gg) {
       const int32_t d = mm.divisor[gg];
-      float v = 0.0f;
-      if (d > 0) {
-        const int32_t cnt = mm.counts[(static_cast<int64_t>(gg) * L.view_side + row) * L.view_side + col];
-        v = static_cast<float>(cnt) / static_cast<float>(d);
+      const int ch = 1 + group_slot(gi, gg) * L.per_group + 2;
+      const int32_t* counts = mm.counts + (static_cast<int64_t>(gg) * V + row) * V;
+      for (int col = 0; col < V; ++col) {
+        float m = d > 0 ? static_cast<float>(counts[col]) / static_cast<float>(d) : 0.0f;
+        if (row == own_row && col == own_col) m = m + 1.0f;
+        if (m != 0.0f) store_value(out + col * C + ch, m);
       }
-      if (row == own_row && col == own_col) v = v + 1.0f;
-      store_value(out + 1 + group_slot(gi, gg) * L.per_group + 2, v);
     }
   }
-  if (dx < -t.view_half || dx > t.view_half || dy < -t.view_half || dy > t.view_half) return;
-  if (static_cast<float>(dx * dx + dy * dy) > t.view_radius * t.view_radius) return;
-  const int x = ax + dx, y = ay + dy;
-  if (!g.dims.inside(x, y)) return;  // off-map: zero in every channel, wall included
-  const int64_t c = g.dims.cell(x, y);
-  if (g.wall[c]) store_value(out + 0, 1.0f);
-  const int32_t u = g.occ[c];
-  if (u >= 0) {
-    const int gu = a.group[u];
-    const int base = 1 + group_slot(gi, gu) * L.per_group;
-    store_value(out + base, 1.0f);
-    store_value(out + base + 1, a.hp[u] / gt.type[gu].hp_max);
+  const int dy = row - half, y = ay + dy;
+  if (dy < -t.view_half || dy > t.view_half || y < 0 || y >= g.dims.height) return;
+  // The disc's half-width on this row, clipped to the map: no per-cell distance test.
+  const float r2 = t.view_radius * t.view_radius;
+  int w = t.view_half;
+  while (w >= 0 && static_cast<float>(w * w + dy * dy) > r2) --w;
+  const int dx0 = ax - w < 0 ? -ax : -w;
+  const int dx1 = ax + w >= g.dims.width ? g.dims.width - 1 - ax : w;
+  const int32_t* occ = g.occ + g.dims.cell(ax, y);
+  const uint8_t* wall = g.wall + g.dims.cell(ax, y);
+  for (int dx = dx0; dx <= dx1; ++dx) {  // off-map cells stay zero in every channel, wall included
+    T* cell = out + (dx + half) * C;
+    if (wall[dx]) store_value(cell, 1.0f);
+    const int32_t u = occ[dx];
+    if (u >= 0) {
+      const int gu = a.group[u];
+      const int base = 1 + group_slot(gi, gu) * L.per_group;
+      store_value(cell + base, 1.0f);
+      store_value(cell + base + 1, a.hp[u] / gt.type[gu].hp_max);
+    }
   }
 }
 
