@@ -1,0 +1,74 @@
+// cli/conform_command.cpp: prints PASS/FAIL per conformance vector with its first 50 mismatches,
+// and turns the results into the exit code scripts and CI check.
+#include "cli/conform_command.hpp"
+
+#include <cstdio>
+#include <iostream>
+
+#include "cli/options.hpp"
+#include "myriad/conformance.hpp"
+
+namespace myriad::cli {
+
+namespace {
+
+constexpr size_t kMaxMismatchLines = 50;
+
+void print_result(const ConformanceResult& r) {
+  if (r.ok()) {
+    std::printf("PASS %s (%d steps, %d values)\n", r.name.c_str(), r.steps, r.checked);
+    return;
+  }
+  std::printf("FAIL %s (%d steps, %d values, %zu mismatches)\n", r.name.c_str(), r.steps, r.checked,
+              r.mismatches.size());
+  for (size_t k = 0; k < r.mismatches.size() && k < kMaxMismatchLines; ++k) {
+    const auto& m = r.mismatches[k];
+    std::printf("  step %d agent %s field %s: expected %s, got %s\n", m.step,
+                m.agent.empty() ? "-" : m.agent.c_str(), m.field.c_str(), m.expected.c_str(), m.got.c_str());
+  }
+  if (r.mismatches.size() > kMaxMismatchLines)
+    std::printf("  ... and %zu more mismatches\n", r.mismatches.size() - kMaxMismatchLines);
+}
+
+}  // namespace
+
+CLI::App* add_conform_command(CLI::App& app, ConformOptions& o) {
+  CLI::App* c = app.add_subcommand("conform", "Replay MAgent2 conformance vectors and list every mismatch");
+  c->add_option("files", o.files, "Conformance vectors (JSON)")->type_name("FILE.json")->required();
+  c->add_option("--backend", o.backend, "auto (CUDA when a device answers), cpu or cuda")->capture_default_str();
+  c->add_option("--tol", o.tol, "Tolerance on floats: |expected - got| <= tol")
+      ->type_name("FLOAT")->capture_default_str();
+  return c;
+}
+
+int conform_command(const ConformOptions& o) {
+  BackendKind backend = BackendKind::kAuto;
+  double tol = 0;
+  try {
+    backend = parse_backend_option(o.backend);
+    require_backend_available(backend);
+    tol = parse_float_option("--tol", o.tol);
+    if (tol < 0) throw UsageError("--tol: must be >= 0 (got " + o.tol + ")");
+  } catch (const UsageError& e) {
+    std::cerr << "myriad: " << e.what() << "\n";
+    return 2;
+  }
+  int code = 0;
+  for (const auto& path : o.files) {
+    try {
+      const ConformanceResult r = run_conformance(path, backend, tol);
+      print_result(r);
+      if (!r.ok() && code == 0) code = 1;
+    } catch (const std::exception& e) {  // unreadable or malformed: run_conformance names the file
+      std::fflush(stdout);
+      std::printf("ERROR %s\n", path.c_str());
+      std::fflush(stdout);
+      std::cerr << "myriad: conform: " << e.what() << "\n";
+      code = 2;
+    }
+  }
+  std::fflush(stdout);
+  return code;
+}
+
+}  // namespace myriad::cli

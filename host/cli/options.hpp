@@ -1,0 +1,71 @@
+// cli/options.hpp: the `myriad run` options as typed on the command line and their parsing into a
+// WorldConfig, per-team policies and a backend, with one-line usage errors that name the option.
+#pragma once
+#include <cstdint>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "myriad/config.hpp"
+#include "myriad/world.hpp"
+
+namespace myriad::cli {
+
+// A bad command line: the message names the option and what would be valid; exit code 2.
+struct UsageError : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+// The `run` options as typed (numbers stay text so that a bad value gets a message of ours).
+struct RunOptions {
+  std::string scenario = "battle";
+  std::string map_size = "45";          // used only when given (see map_size_set)
+  std::string agents_per_team = "81";   // used only when given (see agents_set)
+  bool map_size_set = false, agents_set = false;
+  std::string placement = "blocks";
+  std::string policy = "red=random,blue=random";
+  std::string steps = "1000";
+  std::string episodes = "1";
+  std::string seed = "0";
+  std::string backend = "auto";
+  std::string stats_path;
+  bool minimap = false;
+  std::string mean_radius = "6";
+  std::string mean_metric = "chebyshev";
+  std::string mean_mode = "radius";
+  std::string obs_dtype = "f32";
+  bool quiet = false;
+};
+
+// What a run needs, checked: a valid config, one policy per group, the backend and the loop counts.
+struct RunSettings {
+  WorldConfig cfg;
+  std::vector<PolicySpec> policies;
+  BackendKind backend = BackendKind::kAuto;
+  int64_t episodes = 1;
+  uint64_t seed = 0;
+  std::string stats_path;
+  bool quiet = false;
+  std::string note;  // an adjustment worth telling the user (e.g. a derived map side raised)
+};
+
+// Strict number parsing: the whole text must be the number. Throw UsageError naming `option`.
+int64_t parse_int_option(const std::string& option, const std::string& text, int64_t min_value);
+uint64_t parse_seed_option(const std::string& option, const std::string& text);
+double parse_float_option(const std::string& option, const std::string& text);
+
+// "random", "random:A-B" (0 <= A <= B < n_actions), "noop" or "scripted".
+PolicySpec parse_policy(const std::string& text, const std::string& team, int n_actions);
+// "red=P,blue=P" (teams by group name, any subset, the rest random) or one "P" for every team.
+std::vector<PolicySpec> parse_policies(const std::string& text, const WorldConfig& cfg);
+std::string describe_policy(const PolicySpec& p);
+
+// auto, cpu or cuda; throws UsageError naming --backend otherwise.
+BackendKind parse_backend_option(const std::string& text);
+// Throws UsageError when cuda is asked for and no device answers (auto falls back to the CPU).
+void require_backend_available(BackendKind kind);
+
+// Builds and validates everything; throws UsageError with the message to print.
+RunSettings parse_run_options(const RunOptions& o);
+
+}  // namespace myriad::cli

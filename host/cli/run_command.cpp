@@ -1,0 +1,179 @@
+// cli/run_command.cpp: the `myriad run` loop (act, step, totals per team, throughput) and its
+// options; a Ctrl-C or an error mid-run stops it without leaving a partial --stats file.
+#include "cli/run_command.hpp"
+
+#include <chrono>
+#include <csignal>
+#include <cstdio>
+#include <iostream>
+#include <memory>
+
+#include "cli/progress.hpp"
+#include "cli/stats_writer.hpp"
+
+namespace myriad::cli {
+
+namespace {
+
+volatile std::sig_atomic_t g_interrupted = 0;
+extern "C" void on_interrupt(int) { g_interrupted = 1; }
+
+struct EpisodeTotals {
+  int64_t steps = 0;
+  int64_t kills[kMaxGroups] = {}, hits[kMaxGroups] = {};
+  double reward[kMaxGroups] = {};
+  double agent_steps = 0, seconds = 0;
+  double rate() const { return seconds > 0 ? agent_steps / seconds : 0.0; }
+};
+
+std::string per_team(const char* label, const std::vector<std::string>& names, const int64_t* v) {
+  std::string s = label;
+  for (size_t g = 0; g < names.size(); ++g) s += " " + names[g] + " " + std::to_string(v[g]);
+  return s;
+}
+
+void print_summary(int64_t episode, const EpisodeTotals& t, const StepStats& last,
+                   const std::vector<std::string>& names, const char* backend) {
+  std::string line = "episode " + std::to_string(episode) + ": steps " + std::to_string(t.steps);
+  line += ", " + per_team("alive", names, last.alive);
+  line += ", " + per_team("kills", names, t.kills);
+  line += ", " + per_team("hits", names, t.hits);
+  line += ", reward";
+  char buf[64];
+  for (size_t g = 0; g < names.size(); ++g) {
+    std::snprintf(buf, sizeof buf, " %s %.3f", names[g].c_str(), t.reward[g]);
+    line += buf;
+  }
+  std::snprintf(buf, sizeof buf, ", %.4g agent-steps/s", t.rate());
+  line += buf;
+  line += std::string(", backend ") + backend;
+  if (last.done) line += " (a team was eliminated)";
+  std::printf("%s\n", line.c_str());
+  std::fflush(stdout);
+}
+
+void print_header(const RunSettings& s, const char* backend) {
+  const auto& c = s.cfg;
+  std::string pol;
+  for (size_t g = 0; g < c.groups.size(); ++g)
+    pol += (g ? "," : "") + c.groups[g].type.name + "=" + describe_policy(s.policies[g]);
+  std::printf("myriad run: battle %lld v %lld on %dx%d, placement %s, policy %s, %lld episode(s) of up to %lld "
+              "steps, seed %llu, backend %s\n",
+              static_cast<long long>(c.groups[0].count), static_cast<long long>(c.groups[1].count), c.width,
+              c.height, c.placement == Placement::kBlocks ? "blocks" : "random", pol.c_str(),
+              static_cast<long long>(s.episodes), static_cast<long long>(c.max_steps),
+              static_cast<unsigned long long>(s.seed), backend);
+  if (!s.note.empty()) std::printf("note: %s\n", s.note.c_str());
+  std::fflush(stdout);
+}
+
+// Plays every episode; returns false when interrupted.
+bool play(World& world, const RunSettings& s, StatsWriter& stats) {
+  using Clock = std::chrono::steady_clock;
+  std::vector<std::string> names;
+  for (const auto& g : s.cfg.groups) names.push_back(g.type.name);
+  const int n_groups = s.cfg.n_groups();
+  Progress progress(s.episodes, s.cfg.max_steps, !s.quiet);
+  int64_t steps_done = 0;
+  for (int64_t e = 0; e < s.episodes; ++e) {
+    world.reset(s.seed + static_cast<uint64_t>(e));
+    EpisodeTotals tot;
+    while (!world.done()) {
+      if (g_interrupted) return false;
+      int64_t alive_before = 0;
+      for (int g = 0; g < n_groups; ++g) alive_before += world.last_stats().alive[g];
+      const auto t0 = Clock::now();
+      world.act(s.policies);
+      const StepStats& st = world.step();
+      world.synchronize();
+      tot.seconds += std::chrono::duration<double>(Clock::now() - t0).count();
+      tot.agent_steps += static_cast<double>(alive_before);
+      ++tot.steps;
+      ++steps_done;
+      for (int g = 0; g < n_groups; ++g) {
+        tot.kills[g] += st.kills[g];
+        tot.hits[g] += st.hits[g];
+        tot.reward[g] += st.reward(g);
+      }
+      stats.write(e, st);
+      progress.update(e, st.step, steps_done, tot.rate());
+    }
+    steps_done += s.cfg.max_steps - tot.steps;  // an early end frees its remaining steps
+    progress.clear();
+    print_summary(e, tot, world.last_stats(), names, world.backend_name());
+  }
+  return true;
+}
+
+}  // namespace
+
+CLI::App* add_run_command(CLI::App& app, RunOptions& o) {
+  CLI::App* run = app.add_subcommand("run", "Play episodes of a scenario with scripted policies and report totals");
+  run->add_option("--scenario", o.scenario, "Scenario to play (valid: battle)")->capture_default_str();
+  run->add_option("--map-size", o.map_size,
+                  "Map side S; without it S = ceil(5*sqrt(N)) for --agents-per-team N, or 45 when neither is given")
+      ->type_name("INT")->capture_default_str();
+  run->add_option("--agents-per-team", o.agents_per_team,
+                  "Agents per team N; without it MAgent's block count for --map-size S, or 81 when neither is given")
+      ->type_name("INT")->capture_default_str();
+  run->add_option("--placement", o.placement, "Start positions: blocks (MAgent) or random")->capture_default_str();
+  run->add_option("--policy", o.policy,
+                  "Per team: red=P,blue=P, or one P for both; P is random, random:A-B (actions A..B), noop or scripted")
+      ->capture_default_str();
+  run->add_option("--steps", o.steps, "Steps per episode (max_steps: the episode is truncated there)")
+      ->type_name("INT")->capture_default_str();
+  run->add_option("--episodes", o.episodes, "Episodes to play; episode e uses seed s+e")
+      ->type_name("INT")->capture_default_str();
+  run->add_option("--seed", o.seed, "Seed s of the first episode")->type_name("INT")->capture_default_str();
+  run->add_option("--backend", o.backend, "auto (CUDA when a device answers), cpu or cuda")->capture_default_str();
+  run->add_option("--stats", o.stats_path, "Write one JSON object per step to this .jsonl file")
+      ->type_name("FILE");
+  run->add_flag("--minimap", o.minimap, "Add the minimap channels and x/W, y/H features to observations");
+  run->add_option("--mean-radius", o.mean_radius, "Radius of the mean-action neighbourhood (> 0)")
+      ->type_name("FLOAT")->capture_default_str();
+  run->add_option("--mean-metric", o.mean_metric, "Mean-action distance: chebyshev or euclidean")
+      ->capture_default_str();
+  run->add_option("--mean-mode", o.mean_mode, "Mean action: radius, team (team-wide) or off")->capture_default_str();
+  run->add_option("--obs-dtype", o.obs_dtype, "Observation storage: f32 or bf16")->capture_default_str();
+  run->add_flag("--quiet,-q", o.quiet, "No header and no progress line; only the per-episode summaries");
+  return run;
+}
+
+int run_command(RunOptions o, const CLI::App& sub) {
+  o.map_size_set = sub.count("--map-size") > 0;
+  o.agents_set = sub.count("--agents-per-team") > 0;
+  RunSettings s;
+  std::unique_ptr<World> world;
+  try {
+    s = parse_run_options(o);
+    world = make_world(s.backend, s.cfg);
+  } catch (const std::exception& e) {  // UsageError, invalid_argument, runtime_error, bad_alloc
+    std::cerr << "myriad: " << e.what() << "\n";
+    return 2;
+  }
+  std::vector<std::string> names;
+  for (const auto& g : s.cfg.groups) names.push_back(g.type.name);
+  try {
+    StatsWriter stats(s.stats_path, names);
+    if (!s.quiet) print_header(s, world->backend_name());
+    g_interrupted = 0;
+    auto* old_handler = std::signal(SIGINT, on_interrupt);
+    const bool finished = play(*world, s, stats);
+    std::signal(SIGINT, old_handler);
+    if (!finished) {
+      std::printf("\n");
+      std::cerr << "myriad: interrupted" << (stats.enabled() ? "; no --stats file written" : "") << "\n";
+      return 130;
+    }
+    stats.commit();
+  } catch (const UsageError& e) {
+    std::cerr << "myriad: " << e.what() << "\n";
+    return 2;
+  } catch (const std::exception& e) {
+    std::cerr << "myriad: run failed: " << e.what() << "\n";
+    return 1;
+  }
+  return 0;
+}
+
+}  // namespace myriad::cli
