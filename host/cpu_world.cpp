@@ -15,9 +15,12 @@ namespace myriad {
 
 namespace {
 
+// Below this many items a phase runs on one thread: forking a team costs more than the work.
+constexpr int64_t kParallelMin = 4096;
+
 template <typename F>
 void par_for(int64_t n, F f) {
-#pragma omp parallel for schedule(static)
+#pragma omp parallel for schedule(static) if (n >= kParallelMin)
   for (int64_t i = 0; i < n; ++i) f(i);
 }
 
@@ -103,7 +106,7 @@ StepStats CpuWorld::do_step() {
   for (int round = 0; round < kMaxMoveRounds; ++round) {
     par_for(n_, [&](int64_t i) { claim_move(i, a, g, gt, seed, t, atomic_max_u64); });
     int64_t changed = 0;
-#pragma omp parallel for schedule(static) reduction(+ : changed)
+#pragma omp parallel for schedule(static) reduction(+ : changed) if (n_ >= kParallelMin)
     for (int64_t i = 0; i < n_; ++i) changed += apply_move(i, a, g, gt, seed, t) ? 1 : 0;
     if (changed == 0) break;  // a fixed point: further rounds change nothing
   }

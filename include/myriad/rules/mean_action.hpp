@@ -59,7 +59,8 @@ MYRIAD_HD void mean_row_pass(int gg, int y, int x0, int x1, const AgentView& a, 
   const CountSource src{g.occ + g.dims.cell(0, y), a.group, a.alive, a.action};
   uint32_t cnt[kMaxActions];
   for (int k = 0; k < K; ++k) cnt[k] = 0;
-  for (int x = x0 - R; x <= x0 + R - 1; ++x) {
+  // The window of x0 - 1, so that the first slide (add x0+R, drop x0-R-1) lands on x0's window.
+  for (int x = x0 - R - 1; x <= x0 + R - 1; ++x) {
     if (x < 0 || x >= W) continue;
     const int act = src.at(x, gg);
     if (act >= 0) ++cnt[act];
@@ -84,7 +85,7 @@ MYRIAD_HD void mean_column_pass(int gg, int x, int y0, int y1, const AgentView& 
   uint32_t cnt[kMaxActions];
   for (int k = 0; k < K; ++k) cnt[k] = 0;
   auto row_counts = [&](int y) { return hc + ((static_cast<int64_t>(gg) * H + y) * W + x) * K; };
-  for (int y = y0 - R; y <= y0 + R - 1; ++y) {
+  for (int y = y0 - R - 1; y <= y0 + R - 1; ++y) {  // the window of y0 - 1, as in the row pass
     if (y < 0 || y >= H) continue;
     const uint8_t* r = row_counts(y);
     for (int k = 0; k < K; ++k) cnt[k] += r[k];

@@ -1,0 +1,57 @@
+// launch.cuh: the launch helper of every thin kernel (grid-stride loops of 256 threads, launch check
+// after each <<<>>>) and the order-free atomic functors the shared rules take as AddFn / MaxFn.
+#pragma once
+#include <cuda_runtime.h>
+
+#include <cstdint>
+
+#include "myriad/cuda_check.hpp"
+#include "myriad/hd.hpp"
+
+namespace myriad::gpu {
+
+constexpr int kBlockThreads = 256;
+constexpr int64_t kMaxBlocks = int64_t{1} << 18;  // grid-stride loops cover the rest
+
+__device__ __forceinline__ int64_t thread_index() {
+  return static_cast<int64_t>(blockIdx.x) * blockDim.x + threadIdx.x;
+}
+__device__ __forceinline__ int64_t thread_stride() { return static_cast<int64_t>(gridDim.x) * blockDim.x; }
+
+inline unsigned int blocks_for(int64_t n) {
+  const int64_t b = (n + kBlockThreads - 1) / kBlockThreads;
+  return static_cast<unsigned int>(b < kMaxBlocks ? b : kMaxBlocks);
+}
+
+// Launches kernel(n, args...) over n items (a grid-stride loop inside the kernel) on `stream`.
+template <typename Kernel, typename... Args>
+void linear_kernel(Kernel kernel, size_t shmem, cudaStream_t stream, int64_t n, Args... args) {
+  if (n <= 0) return;
+  kernel<<<blocks_for(n), kBlockThreads, shmem, stream>>>(n, args...);
+  MYRIAD_LAUNCH_CHECK();
+}
+
+// The device side of the rules' AddFn: an integer atomicAdd (order-free).
+struct AtomicAdd {
+  template <typename T, typename U>
+  MYRIAD_HD void operator()(T* p, U v) const {
+#if defined(__CUDA_ARCH__)
+    atomicAdd(p, static_cast<T>(v));
+#else
+    *p += static_cast<T>(v);  // never called on the host; kept so the functor is __host__ __device__
+#endif
+  }
+};
+
+// The device side of claim_move's MaxFn: atomicMax on the 64-bit claim.
+struct AtomicMaxU64 {
+  MYRIAD_HD void operator()(unsigned long long* p, unsigned long long v) const {
+#if defined(__CUDA_ARCH__)
+    atomicMax(p, v);
+#else
+    if (*p < v) *p = v;  // never called on the host
+#endif
+  }
+};
+
+}  // namespace myriad::gpu
