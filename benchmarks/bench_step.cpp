@@ -1,0 +1,250 @@
+// bench_step.cpp: the throughput sweep: battle with random policies at a list of agent counts
+// (density rule, blocks placement), timing act + step per step; a table and a JSON results file.
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <ctime>
+#include <exception>
+#include <fstream>
+#include <numeric>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include <CLI/CLI.hpp>
+#include <nlohmann/json.hpp>
+
+#include "myriad/config.hpp"
+#include "myriad/world.hpp"
+
+namespace myriad::bench {
+nlohmann::json host_info();  // device_info.cpp
+nlohmann::json cuda_info();  // device_info.cpp
+}  // namespace myriad::bench
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+using nlohmann::json;
+
+struct Options {
+  std::string agents = "1000,10000";
+  std::string backend = "auto";
+  std::string placement = "blocks";
+  std::string obs_dtype = "f32";
+  std::string mean_action = "radius";
+  int steps = 20;
+  int warmup = 3;
+  uint64_t seed = 1;
+  std::string out;
+  std::string commit;
+};
+
+std::string utc_now() {
+  const std::time_t t = std::time(nullptr);
+  char buf[32];
+  std::strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%SZ", std::gmtime(&t));
+  return buf;
+}
+
+std::vector<int64_t> parse_counts(const std::string& s) {
+  std::vector<int64_t> v;
+  std::stringstream ss(s);
+  std::string item;
+  while (std::getline(ss, item, ',')) {
+    if (item.empty()) continue;
+    size_t used = 0;
+    const double d = std::stod(item, &used);  // accepts 1e6
+    if (used != item.size() || !(d >= 2)) throw std::invalid_argument("--agents: bad count '" + item + "'");
+    v.push_back(static_cast<int64_t>(std::llround(d)));
+  }
+  if (v.empty()) throw std::invalid_argument("--agents: empty list");
+  return v;
+}
+
+int64_t alive_total(const myriad::StepStats& s) {
+  int64_t n = 0;
+  for (int g = 0; g < s.n_groups; ++g) n += s.alive[g];
+  return n;
+}
+
+double seconds(Clock::time_point a, Clock::time_point b) {
+  return std::chrono::duration<double>(b - a).count();
+}
+
+// One point of the sweep; throws whatever the world throws (the caller records it).
+json run_point(const Options& o, int64_t total, std::string& backend_name) {
+  const int64_t per_team = total / 2;
+  myriad::WorldConfig cfg = myriad::battle_config(per_team, 0);
+  cfg.placement = o.placement == "random" ? myriad::Placement::kRandom : myriad::Placement::kBlocks;
+  cfg.obs_dtype = o.obs_dtype == "bf16" ? myriad::ObsDtype::kBf16 : myriad::ObsDtype::kF32;
+  cfg.mean_mode = o.mean_action == "off"    ? myriad::MeanActionMode::kOff
+                  : o.mean_action == "team" ? myriad::MeanActionMode::kTeamWide
+                                            : myriad::MeanActionMode::kRadius;
+  cfg.max_steps = std::max<int64_t>(cfg.max_steps, o.warmup + o.steps + 1);
+  const std::vector<myriad::PolicySpec> policy(2);
+
+  json p;
+  p["agents"] = 2 * per_team;
+  p["agents_per_team"] = per_team;
+  p["map_side"] = cfg.width;
+
+  const auto t_build = Clock::now();
+  auto w = myriad::make_world(myriad::parse_backend(o.backend), cfg);
+  uint64_t seed = o.seed;
+  w->reset(seed);
+  w->synchronize();
+  p["setup_s"] = seconds(t_build, Clock::now());
+  backend_name = w->backend_name();
+  p["backend"] = backend_name;
+
+  int resets = 0;
+  auto play = [&](bool timed, std::vector<double>& ms, int64_t& agent_steps) {
+    if (w->done()) {  // an episode ended: start another, outside the clock
+      w->reset(++seed);
+      w->synchronize();
+      ++resets;
+    }
+    const int64_t alive = alive_total(w->last_stats());
+    const auto t0 = Clock::now();
+    w->act(policy);
+    w->step();
+    w->synchronize();
+    const auto t1 = Clock::now();
+    if (timed) {
+      ms.push_back(1e3 * seconds(t0, t1));
+      agent_steps += alive;
+    }
+  };
+  std::vector<double> ms;
+  int64_t agent_steps = 0;
+  for (int i = 0; i < o.warmup; ++i) play(false, ms, agent_steps);
+  for (int i = 0; i < o.steps; ++i) play(true, ms, agent_steps);
+
+  std::vector<double> sorted = ms;
+  std::sort(sorted.begin(), sorted.end());
+  const size_t m = sorted.size();
+  const double median = m == 0 ? 0 : (m % 2 ? sorted[m / 2] : 0.5 * (sorted[m / 2 - 1] + sorted[m / 2]));
+  const double total_s = std::accumulate(ms.begin(), ms.end(), 0.0) / 1e3;
+  const size_t bytes = w->state_bytes();
+  p["steps_timed"] = static_cast<int64_t>(m);
+  p["ms_median"] = median;
+  p["ms_min"] = m ? sorted.front() : 0.0;
+  p["ms_max"] = m ? sorted.back() : 0.0;
+  p["ms_mean"] = m ? 1e3 * total_s / static_cast<double>(m) : 0.0;
+  p["agent_steps"] = agent_steps;
+  p["agent_steps_per_s"] = total_s > 0 ? static_cast<double>(agent_steps) / total_s : 0.0;
+  // The same at the median step time (robust to a few slow steps on a shared machine).
+  p["agent_steps_per_s_at_median"] =
+      median > 0 ? static_cast<double>(agent_steps) / static_cast<double>(m) / (median / 1e3) : 0.0;
+  p["alive_at_end"] = alive_total(w->last_stats());
+  p["episode_resets"] = resets;
+  p["ms_per_step"] = ms;
+  p["state_bytes"] = static_cast<unsigned long long>(bytes);
+  p["bytes_per_agent"] = static_cast<double>(bytes) / static_cast<double>(2 * per_team);
+  return p;
+}
+
+void write_json(const std::string& path, const json& j) {
+  if (path.empty()) return;
+  std::ofstream f(path);
+  if (!f) throw std::runtime_error("cannot write " + path);
+  f << j.dump(2) << "\n";
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  Options o;
+  CLI::App app{"myriad_bench_step: battle step throughput (random policies) over agent counts"};
+  app.add_option("--agents", o.agents, "total agent counts, comma-separated (per team = half)")->capture_default_str();
+  app.add_option("--backend", o.backend, "auto | cpu | cuda")->capture_default_str();
+  app.add_option("--steps", o.steps, "timed steps per point")->capture_default_str()->check(CLI::PositiveNumber);
+  app.add_option("--warmup", o.warmup, "untimed steps before timing")->capture_default_str()->check(CLI::NonNegativeNumber);
+  app.add_option("--seed", o.seed, "world seed")->capture_default_str();
+  app.add_option("--placement", o.placement, "blocks | random")->capture_default_str()
+      ->check(CLI::IsMember({"blocks", "random"}));
+  app.add_option("--obs-dtype", o.obs_dtype, "f32 | bf16")->capture_default_str()->check(CLI::IsMember({"f32", "bf16"}));
+  app.add_option("--mean-action", o.mean_action, "radius (Chebyshev, r = 6) | team | off")->capture_default_str()
+      ->check(CLI::IsMember({"radius", "team", "off"}));
+  app.add_option("--out", o.out, "JSON results file");
+  app.add_option("--commit", o.commit, "commit to record (default: $MYRIAD_COMMIT)");
+  CLI11_PARSE(app, argc, argv);
+
+  std::vector<int64_t> counts;
+  try {
+    counts = parse_counts(o.agents);
+    myriad::parse_backend(o.backend);
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "myriad_bench_step: %s\n", e.what());
+    return 2;
+  }
+  if (o.commit.empty()) {
+    const char* env = std::getenv("MYRIAD_COMMIT");
+    o.commit = env && *env ? env : "unknown";
+  }
+
+  json doc;
+  doc["benchmark"] = "myriad_bench_step";
+  doc["date"] = utc_now();
+  doc["commit"] = o.commit;
+  doc["device"] = {{"backend_requested", o.backend}, {"backend", nullptr}, {"host", myriad::bench::host_info()}};
+  doc["configuration"] = {{"scenario", "battle"},
+                          {"policy", "random (PolicySpec{}) for both teams"},
+                          {"map_rule", "S = ceil(5*sqrt(agents_per_team))"},
+                          {"placement", o.placement},
+                          {"obs_dtype", o.obs_dtype},
+                          {"mean_action", o.mean_action},
+                          {"steps", o.steps},
+                          {"warmup", o.warmup},
+                          {"seed", o.seed},
+                          {"timed_region", "act + step + synchronize, per step"},
+                          {"agent_steps", "sum over timed steps of agents alive at the start of the step"}};
+  doc["points"] = json::array();
+  bool have_cuda_info = false;
+  if (o.backend != "cpu") {  // device name, driver and runtime versions (or "available": false)
+    doc["device"]["cuda"] = myriad::bench::cuda_info();
+    have_cuda_info = true;
+  }
+
+  std::printf("%11s %6s %8s %10s %10s %10s %14s %12s %10s  %s\n", "agents", "map", "backend", "ms_median",
+              "ms_min", "ms_max", "agent-steps/s", "state_MB", "B/agent", "note");
+  int ok = 0;
+  for (const int64_t total : counts) {
+    std::string backend_name = "?";
+    json p;
+    try {
+      p = run_point(o, total, backend_name);
+      ++ok;
+      std::printf("%11lld %6d %8s %10.3f %10.3f %10.3f %14.4g %12.1f %10.1f\n",
+                  static_cast<long long>(p["agents"].get<int64_t>()), p["map_side"].get<int>(),
+                  backend_name.c_str(), p["ms_median"].get<double>(), p["ms_min"].get<double>(),
+                  p["ms_max"].get<double>(), p["agent_steps_per_s"].get<double>(),
+                  static_cast<double>(p["state_bytes"].get<unsigned long long>()) / 1e6,
+                  p["bytes_per_agent"].get<double>());
+      doc["device"]["backend"] = backend_name;
+      if (backend_name == "cuda" && !have_cuda_info) {
+        doc["device"]["cuda"] = myriad::bench::cuda_info();
+        have_cuda_info = true;
+      }
+    } catch (const std::exception& e) {
+      const int64_t per_team = total / 2;
+      p = {{"agents", 2 * per_team}, {"agents_per_team", per_team},
+           {"map_side", myriad::battle_map_side_for(std::max<int64_t>(per_team, 1))}, {"error", e.what()}};
+      std::printf("%11lld %6d %8s %10s %10s %10s %14s %12s %10s  error: %s\n", static_cast<long long>(2 * per_team),
+                  p["map_side"].get<int>(), "-", "-", "-", "-", "-", "-", "-", e.what());
+    }
+    std::fflush(stdout);
+    doc["points"].push_back(p);
+    try {
+      write_json(o.out, doc);  // after every point, so a sweep cut short keeps what it measured
+    } catch (const std::exception& e) {
+      std::fprintf(stderr, "myriad_bench_step: %s\n", e.what());
+      return 1;
+    }
+  }
+  if (!o.out.empty()) std::printf("wrote %s\n", o.out.c_str());
+  return ok > 0 ? 0 : 1;
+}

@@ -1,0 +1,80 @@
+// device_info.cpp: what a benchmark result must carry about the machine: host CPU, thread count,
+// and for the CUDA backend the device name, compute capability, memory, driver and runtime versions.
+#include <omp.h>
+#include <unistd.h>
+
+#include <fstream>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#ifdef MYRIAD_HAVE_CUDA
+#include <cuda_runtime.h>
+#endif
+
+#include "myriad/world.hpp"
+
+namespace myriad::bench {
+
+namespace {
+
+std::string cpu_model() {
+  std::ifstream f("/proc/cpuinfo");
+  std::string line;
+  while (std::getline(f, line))
+    if (line.rfind("model name", 0) == 0) {
+      const auto p = line.find(':');
+      return p == std::string::npos ? line : line.substr(p + 2);
+    }
+  return "unknown";
+}
+
+std::string cuda_version_string(int v) {
+  return std::to_string(v / 1000) + "." + std::to_string((v % 1000) / 10);
+}
+
+}  // namespace
+
+nlohmann::json host_info() {
+  nlohmann::json j;
+  char name[256] = {};
+  gethostname(name, sizeof(name) - 1);
+  j["hostname"] = name;
+  j["cpu_model"] = cpu_model();
+  j["logical_cpus"] = static_cast<long>(sysconf(_SC_NPROCESSORS_ONLN));
+  j["omp_max_threads"] = omp_get_max_threads();
+  return j;
+}
+
+// Device details for the CUDA backend; {"available": false} when no device answers.
+nlohmann::json cuda_info() {
+  nlohmann::json j;
+  j["available"] = false;
+#ifdef MYRIAD_HAVE_CUDA
+  j["built"] = true;
+  if (!cuda_device_available()) return j;
+  int dev = 0;
+  cudaDeviceProp p{};
+  if (cudaGetDevice(&dev) != cudaSuccess || cudaGetDeviceProperties(&p, dev) != cudaSuccess) {
+    cudaGetLastError();
+    return j;
+  }
+  int driver = 0, runtime = 0;
+  cudaDriverGetVersion(&driver);
+  cudaRuntimeGetVersion(&runtime);
+  j["available"] = true;
+  j["device"] = dev;
+  j["name"] = p.name;
+  j["compute_capability"] = std::to_string(p.major) + "." + std::to_string(p.minor);
+  j["sm_count"] = p.multiProcessorCount;
+  j["global_mem_bytes"] = static_cast<unsigned long long>(p.totalGlobalMem);
+  j["l2_bytes"] = p.l2CacheSize;
+  j["driver_cuda_version"] = cuda_version_string(driver);
+  j["runtime_cuda_version"] = cuda_version_string(runtime);
+#else
+  j["built"] = false;
+#endif
+  return j;
+}
+
+}  // namespace myriad::bench
