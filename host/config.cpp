@@ -79,6 +79,9 @@ std::string validate(const WorldConfig& c) {
     return "--mean-radius must be in (0, 127] (got " + std::to_string(c.mean_radius) + ")";
   if (c.max_steps <= 0) return "--steps must be a positive integer (got " + std::to_string(c.max_steps) + ")";
   if (c.tile_size < 1) return "tile size must be >= 1";
+  const int64_t tiles = static_cast<int64_t>((c.width + c.tile_size - 1) / c.tile_size) *
+                        ((c.height + c.tile_size - 1) / c.tile_size);
+  if (tiles > 2147483645LL) return "tile size " + std::to_string(c.tile_size) + " is too small for this map";
   const int64_t interior = static_cast<int64_t>(c.width - 2) * (c.height - 2);
   if (c.n_agents() > interior)
     return "map too small: " + std::to_string(c.n_agents()) + " agents need more than the " +

@@ -9,6 +9,7 @@
 #include "myriad/rules/attack.hpp"
 #include "myriad/rules/grid.hpp"
 #include "myriad/rules/move.hpp"
+#include "myriad/rules/render.hpp"
 #include "myriad/rules/reward.hpp"
 
 namespace myriad {
@@ -52,7 +53,7 @@ CpuWorld::CpuWorld(const WorldConfig& cfg) : World(cfg) {
   tile_start_.assign(static_cast<size_t>(tiles_x_) * tiles_y_ + 2, 0);
   mean_.assign(n * ma_.k_stride, 0.0f);
   feat_.assign(n * layout_.n_features, 0.0f);
-  if (cfg_.mean_mode == MeanActionMode::kRadius && cfg_.mean_metric == Metric::kChebyshev)
+  if (cfg_.mean_mode == MeanActionMode::kRadius && !ma_.gather)
     hc_.assign(static_cast<size_t>(gt_.n_groups) * cells * ma_.k_stride, 0);
   team_counts_.assign(static_cast<size_t>(kMaxGroups) * kMaxActions, 0);
   minimap_counts_.assign(static_cast<size_t>(gt_.n_groups) * layout_.view_side * layout_.view_side, 0);
@@ -161,8 +162,8 @@ void CpuWorld::compute_mean_action() {
     par_for(n_, [&](int64_t i) { mean_team_wide(i, a, gt, counts, p.k_stride, out); });
     return;
   }
-  if (cfg_.mean_metric == Metric::kEuclidean) {
-    par_for(n_, [&](int64_t i) { mean_direct(i, true, a, g, gt, p, out); });
+  if (p.gather) {
+    par_for(n_, [&](int64_t i) { mean_direct(i, a, g, gt, p, out); });
     return;
   }
   const int W = cfg_.width, H = cfg_.height;
@@ -218,7 +219,7 @@ void CpuWorld::set_actions(const std::vector<uint8_t>& actions) {
 }
 
 void CpuWorld::act(const std::vector<PolicySpec>& per_group) {
-  if (static_cast<int>(per_group.size()) != gt_.n_groups) throw std::invalid_argument("act: one policy per group");
+  check_policies(per_group);
   const AgentView a = agents();
   const GridView g = grid();
   const TileView tv = tiles();
@@ -260,5 +261,14 @@ size_t CpuWorld::state_bytes() const {
 }
 
 std::unique_ptr<World> make_cpu_world(const WorldConfig& cfg) { return std::make_unique<CpuWorld>(cfg); }
+
+std::vector<uint8_t> CpuWorld::render(const RenderParams& rp) {
+  if (const char* err = render_params_error(rp, cfg_.width, cfg_.height)) throw std::invalid_argument(err);
+  std::vector<uint8_t> rgb(static_cast<size_t>(rp.n_pixels()) * 3);
+  const GridView g = grid();
+  const AgentView a = agents();
+  par_for(rp.n_pixels(), [&](int64_t p) { render_pixel(p, g, a, gt_, rp, rgb.data()); });
+  return rgb;
+}
 
 }  // namespace myriad

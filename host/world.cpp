@@ -3,6 +3,7 @@
 #include "myriad/world.hpp"
 
 #include <cmath>
+#include <cstdio>
 #include <stdexcept>
 
 #include "myriad/placement.hpp"
@@ -32,6 +33,11 @@ World::World(WorldConfig cfg) : cfg_(std::move(cfg)) {
   ma_.half = static_cast<int>(std::floor(cfg_.mean_radius));
   ma_.radius = cfg_.mean_radius;
   ma_.k_stride = max_actions(cfg_);
+  ma_.euclidean = cfg_.mean_metric == Metric::kEuclidean ? 1 : 0;
+  ma_.gather = ma_.euclidean || cfg_.mean_method == MeanActionMethod::kGather ||
+               (cfg_.mean_method == MeanActionMethod::kAuto &&
+                chebyshev_gather_is_cheaper(n_, static_cast<int64_t>(cfg_.width) * cfg_.height,
+                                            gt_.n_groups, ma_.k_stride, ma_.half));
   wall_ = build_walls(cfg_);
   group_of_.resize(static_cast<size_t>(n_));
   for (int g = 0; g < gt_.n_groups; ++g)
@@ -77,6 +83,19 @@ const StepStats& World::step() {
   return last_;
 }
 
+void World::check_policies(const std::vector<PolicySpec>& per_group) const {
+  if (static_cast<int>(per_group.size()) != gt_.n_groups)
+    throw std::invalid_argument("act: " + std::to_string(per_group.size()) + " policies for " +
+                                std::to_string(gt_.n_groups) + " groups");
+  for (int g = 0; g < gt_.n_groups; ++g) {
+    const PolicySpec& p = per_group[g];
+    const int k = gt_.type[g].n_actions();
+    if (p.kind == PolicyKind::kRandom && p.hi >= 0 && (p.lo < 0 || p.lo > p.hi || p.hi >= k))
+      throw std::invalid_argument("policy random:" + std::to_string(p.lo) + "-" + std::to_string(p.hi) +
+                                  " for group " + std::to_string(g) + ": actions are 0-" + std::to_string(k - 1));
+  }
+}
+
 namespace {
 template <typename T>
 void fnv(uint64_t& h, const std::vector<T>& v) {
@@ -104,7 +123,14 @@ std::unique_ptr<World> make_world(BackendKind kind, const WorldConfig& cfg) {
   const bool gpu = cuda_device_available();
   if (kind == BackendKind::kCuda && !gpu)
     throw std::runtime_error("--backend cuda: no CUDA device answers on this machine; use --backend cpu or auto");
-  return gpu ? make_cuda_world(cfg) : make_cpu_world(cfg);
+  if (kind == BackendKind::kCuda) return make_cuda_world(cfg);
+  if (!gpu) return make_cpu_world(cfg);
+  try {  // auto: a device that answers but cannot hold this world falls back to the CPU, loudly
+    return make_cuda_world(cfg);
+  } catch (const std::runtime_error& e) {
+    std::fprintf(stderr, "myriad: backend auto: CUDA unusable (%s); using the cpu backend\n", e.what());
+    return make_cpu_world(cfg);
+  }
 }
 
 }  // namespace myriad

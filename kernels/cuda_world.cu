@@ -40,6 +40,7 @@ class CudaWorld final : public World {
   std::vector<float> features(int64_t i) const override;
   std::vector<float> mean_action(int64_t i) const override;
   size_t state_bytes() const override;
+  std::vector<uint8_t> render(const RenderParams& rp) override;
   void synchronize() override { MYRIAD_CUDA_CHECK(cudaStreamSynchronize(stream_.get())); }
 
  protected:
@@ -97,7 +98,7 @@ void CudaWorld::for_each_buffer(Self& w, F&& f) {
   const auto k_stride = static_cast<size_t>(w.ma_.k_stride);
   const size_t obs = n * static_cast<size_t>(w.layout_.obs_stride());
   const bool bf16 = w.cfg_.obs_dtype == ObsDtype::kBf16;
-  const bool chebyshev = w.cfg_.mean_mode == MeanActionMode::kRadius && w.cfg_.mean_metric == Metric::kChebyshev;
+  const bool sliding = w.cfg_.mean_mode == MeanActionMode::kRadius && !w.ma_.gather;
   f(w.d_x_, n); f(w.d_y_, n); f(w.d_killer_, n);
   f(w.d_hp_, n); f(w.d_reward_, n); f(w.d_prev_reward_, n); f(w.d_hit_bonus_, n);
   f(w.d_alive_, n); f(w.d_died_, n); f(w.d_group_, n); f(w.d_action_, n); f(w.d_hit_, n);
@@ -110,7 +111,7 @@ void CudaWorld::for_each_buffer(Self& w, F&& f) {
   f(w.d_feat_, n * static_cast<size_t>(w.layout_.n_features));
   f(w.d_obs_f32_, bf16 ? 0 : obs);
   f(w.d_obs_bf16_, bf16 ? obs : 0);
-  f(w.d_hc_, chebyshev ? G * cells * k_stride : 0);
+  f(w.d_hc_, sliding ? G * cells * k_stride : 0);
   f(w.d_team_counts_, static_cast<size_t>(kMaxGroups) * kMaxActions);
   f(w.d_minimap_counts_, G * V * V);
   f(w.d_minimap_div_, G);
@@ -130,15 +131,25 @@ CudaWorld::CudaWorld(const WorldConfig& cfg) : World(cfg) {
   });
   size_t free_bytes = 0, total_bytes = 0;
   MYRIAD_CUDA_CHECK(cudaMemGetInfo(&free_bytes, &total_bytes));
-  if (need > free_bytes) {
-    const size_t per_agent = (need + static_cast<size_t>(n_) - 1) / static_cast<size_t>(n_);
-    throw std::runtime_error(
-        "CUDA backend: this world needs " + std::to_string(need) + " bytes of device memory but only " +
-        std::to_string(free_bytes) + " bytes are free (" + std::to_string(per_agent) +
-        " bytes per agent, map included); about " + std::to_string(free_bytes / per_agent) +
-        " agents would fit at this density; use a smaller --agents-per-team, --obs-dtype bf16, or --backend cpu");
+  // Headroom for what the buffer list does not count: per-thread local memory of the kernels
+  // (reserved at their first launch), allocation granularity, and the context's own use.
+  const size_t reserve = (size_t{512} << 20) + free_bytes / 50;
+  const size_t usable = free_bytes > reserve ? free_bytes - reserve : 0;
+  const size_t per_agent = (need + static_cast<size_t>(n_) - 1) / static_cast<size_t>(n_);
+  const std::string advice = " (" + std::to_string(per_agent) + " bytes per agent, map included; about " +
+                             std::to_string(usable / per_agent) +
+                             " agents would fit at this density); use a smaller --agents-per-team, "
+                             "--obs-dtype bf16, or --backend cpu";
+  if (need > usable)
+    throw std::runtime_error("CUDA backend: this world needs " + std::to_string(need) +
+                             " bytes of device memory but only " + std::to_string(usable) +
+                             " bytes are usable (" + std::to_string(free_bytes) + " free less " +
+                             std::to_string(reserve) + " reserved)" + advice);
+  try {
+    for_each_buffer(*this, [](auto& b, size_t count) { b = std::decay_t<decltype(b)>(count); });
+  } catch (const std::runtime_error& e) {
+    throw std::runtime_error(std::string(e.what()) + advice);
   }
-  for_each_buffer(*this, [](auto& b, size_t count) { b = std::decay_t<decltype(b)>(count); });
   const cudaStream_t s = stream_.get();
   for_each_buffer(*this, [s](auto& b, size_t) { b.zero(s); });
   upload(d_wall_, wall_);
@@ -232,7 +243,7 @@ void CudaWorld::build_index() {
 }
 
 void CudaWorld::compute_mean_action() {
-  gpu::launch_mean_action(cfg_.mean_mode, cfg_.mean_metric, agents(), grid(), gt_, ma_, d_hc_.data(),
+  gpu::launch_mean_action(cfg_.mean_mode, agents(), grid(), gt_, ma_, d_hc_.data(),
                           d_team_counts_.data(), d_mean_.data(), stream_.get());
 }
 
@@ -256,7 +267,7 @@ void CudaWorld::set_actions(const std::vector<uint8_t>& actions) {
 }
 
 void CudaWorld::act(const std::vector<PolicySpec>& per_group) {
-  if (static_cast<int>(per_group.size()) != gt_.n_groups) throw std::invalid_argument("act: one policy per group");
+  check_policies(per_group);
   gpu::PolicyTable pt{};
   for (int gg = 0; gg < gt_.n_groups; ++gg) pt.spec[gg] = per_group[gg];
   gpu::launch_policy(pt, agents(), grid(), gt_, tiles(), seed_, t_, stream_.get());
@@ -300,6 +311,14 @@ size_t CudaWorld::state_bytes() const {
   size_t bytes = 0;
   for_each_buffer(*this, [&bytes](const auto& b, size_t) { bytes += b.bytes(); });
   return bytes;
+}
+
+// Renders into a device image and copies it once (waits for the stream).
+std::vector<uint8_t> CudaWorld::render(const RenderParams& rp) {
+  if (const char* err = render_params_error(rp, cfg_.width, cfg_.height)) throw std::invalid_argument(err);
+  DeviceBuffer<uint8_t> d_rgb(static_cast<size_t>(rp.n_pixels()) * 3);
+  gpu::launch_render(grid(), agents(), gt_, rp, d_rgb.data(), stream_.get());
+  return download(d_rgb, 0, static_cast<int64_t>(d_rgb.size()));
 }
 
 }  // namespace

@@ -52,7 +52,7 @@ void launch_build_index(const AgentView& a, const GridView& g, const TileView& t
 
 // ---- mean_action_kernels.cu ----
 // Zeroes d_mean (n·k_stride floats), then fills it as the config's mode and metric say.
-void launch_mean_action(MeanActionMode mode, Metric metric, const AgentView& a, const GridView& g,
+void launch_mean_action(MeanActionMode mode, const AgentView& a, const GridView& g,
                         const GroupTable& gt, const MeanActionParams& p, uint8_t* d_hc,
                         uint32_t* d_team_counts, float* d_mean, cudaStream_t stream);
 
@@ -73,5 +73,10 @@ struct PolicyTable {
 };
 void launch_policy(const PolicyTable& pt, const AgentView& a, const GridView& g, const GroupTable& gt,
                    const TileView& tv, uint64_t seed, int64_t step, cudaStream_t stream);
+
+// ---- render_kernels.cu ----
+// render_pixel per output pixel into d_rgb (rp.n_pixels()·3 bytes); rp checked by the caller.
+void launch_render(const GridView& g, const AgentView& a, const GroupTable& gt, const RenderParams& rp,
+                   uint8_t* d_rgb, cudaStream_t stream);
 
 }  // namespace myriad::gpu

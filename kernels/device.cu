@@ -1,19 +1,27 @@
-// device.cu: device discovery for backend selection. With the static runtime, a machine without
-// a driver or GPU answers "no device" here instead of failing to start.
+// device.cu: device discovery for backend selection. A device counts only when this binary has
+// code for it and a context can be made, so `auto` falls back to the CPU instead of failing later.
 #include <cuda_runtime.h>
 
 #include "myriad/world.hpp"
 
 namespace myriad {
 
+namespace {
+__global__ void probe_kernel() {}
+}  // namespace
+
 bool cuda_device_available() {
   int n = 0;
-  const cudaError_t e = cudaGetDeviceCount(&n);
-  if (e != cudaSuccess) {
-    cudaGetLastError();  // clear the sticky "no driver" error
+  if (cudaGetDeviceCount(&n) != cudaSuccess || n == 0) {
+    cudaGetLastError();  // clear the "no driver" error
     return false;
   }
-  return n > 0;
+  cudaFuncAttributes attr;  // makes the context; fails when no image in this build fits the device
+  if (cudaFuncGetAttributes(&attr, probe_kernel) != cudaSuccess) {
+    cudaGetLastError();
+    return false;
+  }
+  return true;
 }
 
 }  // namespace myriad

@@ -39,22 +39,22 @@ __global__ void mean_column_pass_kernel(int64_t n_jobs,
 {
   const int W = g.dims.width, H = g.dims.height;
   for (int64_t j = thread_index(); j < n_jobs; j += thread_stride()) {
+    // Neighbouring threads take neighbouring columns, so their row-count reads coalesce.
     const int gg = static_cast<int>(j / (static_cast<int64_t>(W) * segs_y));
-    const int x = static_cast<int>(j / segs_y % W), s = static_cast<int>(j % segs_y);
+    const int s = static_cast<int>(j / W % segs_y), x = static_cast<int>(j % W);
     const int y1 = (s + 1) * kSegment < H ? (s + 1) * kSegment : H;
     mean_column_pass(gg, x, s * kSegment, y1, a, g, gt, p, hc, mean);
   }
 }
 
 __global__ void mean_direct_kernel(int64_t n,
-                                   int euclidean,
                                    AgentView a,         // in: x, y, group, alive, action
                                    GridView g,          // in: occ
                                    GroupTable gt,       // in
                                    MeanActionParams p,  // in
                                    float* mean)         // out
 {
-  for (int64_t i = thread_index(); i < n; i += thread_stride()) mean_direct(i, euclidean != 0, a, g, gt, p, mean);
+  for (int64_t i = thread_index(); i < n; i += thread_stride()) mean_direct(i, a, g, gt, p, mean);
 }
 
 __global__ void team_count_kernel(int64_t n,
@@ -76,7 +76,7 @@ __global__ void team_mean_kernel(int64_t n,
 
 }  // namespace
 
-void launch_mean_action(MeanActionMode mode, Metric metric, const AgentView& a, const GridView& g,
+void launch_mean_action(MeanActionMode mode, const AgentView& a, const GridView& g,
                         const GroupTable& gt, const MeanActionParams& p, uint8_t* d_hc,
                         uint32_t* d_team_counts, float* d_mean, cudaStream_t stream) {
   const size_t mean_bytes = static_cast<size_t>(a.n) * p.k_stride * sizeof(float);
@@ -90,8 +90,8 @@ void launch_mean_action(MeanActionMode mode, Metric metric, const AgentView& a, 
                   p.k_stride, d_mean);
     return;
   }
-  if (metric == Metric::kEuclidean) {
-    linear_kernel(mean_direct_kernel, 0, stream, a.n, 1, a, g, gt, p, d_mean);
+  if (p.gather) {  // Euclidean, or Chebyshev where a gather is cheaper than the sliding passes
+    linear_kernel(mean_direct_kernel, 0, stream, a.n, a, g, gt, p, d_mean);
     return;
   }
   const int W = g.dims.width, H = g.dims.height;

@@ -109,6 +109,8 @@ struct ParityCase {
   PolicyKind policy;
   int tile_size = 8;
   bool walls = false;
+  MeanActionMethod method = MeanActionMethod::kAuto;
+  bool mixed_types = false;  // blue moves at speed 1 (13 actions against red's 21)
 };
 
 WorldConfig config_of(const ParityCase& pc) {
@@ -119,6 +121,8 @@ WorldConfig config_of(const ParityCase& pc) {
   cfg.mean_mode = pc.mode;
   cfg.mean_metric = pc.metric;
   cfg.tile_size = pc.tile_size;
+  cfg.mean_method = pc.method;
+  if (pc.mixed_types) cfg.groups[1].type.speed = 1.0f;
   if (pc.walls)  // a wall across part of the map, a few holes in it
     for (int x = 5; x < cfg.width - 5; ++x)
       if (x % 9 != 0) cfg.extra_walls.emplace_back(x, cfg.height / 3);
@@ -173,7 +177,15 @@ INSTANTIATE_TEST_SUITE_P(
         ParityCase{"scripted_random_4k", 2048, kRand, false, kF32, kRad, kCheb, PolicyKind::kScripted},
         ParityCase{"scripted_minimap_bf16_4k", 2048, kBlk, true, kBf16, kRad, kCheb, PolicyKind::kScripted},
         ParityCase{"scripted_tiles5_walls_1k", 512, kRand, false, kF32, kRad, kCheb, PolicyKind::kScripted, 5,
-                   true}),
+                   true},
+        ParityCase{"sliding_1k", 512, kRand, false, kF32, kRad, kCheb, PolicyKind::kRandom, 8, false,
+                   MeanActionMethod::kSliding},
+        ParityCase{"sliding_4k", 2048, kBlk, false, kF32, kRad, kCheb, PolicyKind::kRandom, 8, false,
+                   MeanActionMethod::kSliding},
+        ParityCase{"gather_4k", 2048, kRand, false, kF32, kRad, kCheb, PolicyKind::kRandom, 8, false,
+                   MeanActionMethod::kGather},
+        ParityCase{"mixed_types_sliding_1k", 512, kRand, false, kF32, kRad, kCheb, PolicyKind::kScripted, 8,
+                   false, MeanActionMethod::kSliding, true}),
     [](const ::testing::TestParamInfo<ParityCase>& info) { return std::string(info.param.name); });
 
 // Actions from outside (set_actions), attacks included, instead of act().

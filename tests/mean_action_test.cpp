@@ -151,10 +151,12 @@ TEST(MeanAction, UsesPositionsAfterTheStep) {
 TEST(MeanAction, SlidingWindowMatchesBruteForce) {
   for (int r = 1; r <= 7; ++r) {
     WorldConfig c = battle(100, 100, 30);
+    c.mean_method = MeanActionMethod::kSliding;
     c.mean_radius = static_cast<float>(r);
     compare_with_reference(c, static_cast<uint64_t>(r), 3);
   }
   WorldConfig c = battle(100, 100, 30);
+  c.mean_method = MeanActionMethod::kSliding;
   c.mean_radius = 2.5f;  // Chebyshev uses floor(r)
   compare_with_reference(c, 11, 3);
 }
@@ -172,7 +174,37 @@ TEST(MeanAction, EuclideanMatchesBruteForce) {
 TEST(MeanAction, SlidingWindowMatchesBruteForceAcrossSegments) {
   for (int r : {1, 3, 6}) {
     WorldConfig c = battle(1500, 1500, 100);
+    c.mean_method = MeanActionMethod::kSliding;
     c.mean_radius = static_cast<float>(r);
     compare_with_reference(c, static_cast<uint64_t>(20 + r), 2);
   }
+}
+
+TEST(MeanAction, ChebyshevGatherMatchesBruteForce) {
+  for (int r : {1, 4, 6}) {
+    WorldConfig c = battle(100, 100, 30);
+    c.mean_method = MeanActionMethod::kGather;
+    c.mean_radius = static_cast<float>(r);
+    compare_with_reference(c, static_cast<uint64_t>(40 + r), 3);
+  }
+}
+
+// Groups with different action counts (13 v 21) share the per-cell count buffer by k_stride.
+TEST(MeanAction, GroupsWithDifferentActionCountsMatchBruteForce) {
+  for (auto method : {MeanActionMethod::kSliding, MeanActionMethod::kGather}) {
+    WorldConfig c = battle(300, 300, 60);
+    c.groups[1].type.speed = 1.0f;  // 5 moves + 8 attacks
+    c.mean_method = method;
+    c.mean_radius = 3.0f;
+    compare_with_reference(c, 9, 3);
+  }
+}
+
+TEST(MeanAction, AutoPicksTheCheaperMethod) {
+  WorldConfig c = battle(81, 81, 45);
+  EXPECT_EQ(make_cpu_world(c)->mean_params().gather, 1);  // 162 agents x 169 cells < 2025 cells x 2 x 21
+  c.mean_radius = 20.0f;
+  EXPECT_EQ(make_cpu_world(c)->mean_params().gather, 0);
+  c.mean_metric = Metric::kEuclidean;
+  EXPECT_EQ(make_cpu_world(c)->mean_params().gather, 1);  // the disc is always gathered
 }

@@ -12,6 +12,7 @@ enum class Placement { kBlocks, kRandom };
 enum class ObsDtype { kF32, kBf16 };
 enum class MeanActionMode { kOff, kRadius, kTeamWide };
 enum class Metric { kChebyshev, kEuclidean };
+enum class MeanActionMethod { kAuto, kSliding, kGather };  // Chebyshev only; same result
 
 struct GroupConfig {
   AgentType type;
@@ -30,6 +31,7 @@ struct WorldConfig {
   MeanActionMode mean_mode = MeanActionMode::kRadius;
   Metric mean_metric = Metric::kChebyshev;
   float mean_radius = 6.0f;
+  MeanActionMethod mean_method = MeanActionMethod::kAuto;
   int tile_size = 8;  // coarse tiles of the sorted spatial index
 
   int64_t n_agents() const;

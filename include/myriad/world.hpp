@@ -11,6 +11,7 @@
 #include "myriad/rules/mean_action.hpp"
 #include "myriad/rules/observe.hpp"
 #include "myriad/rules/policy.hpp"
+#include "myriad/rules/render.hpp"
 #include "myriad/views.hpp"
 
 namespace myriad {
@@ -70,10 +71,15 @@ class World {
   virtual std::vector<float> features(int64_t i) const = 0;
   virtual std::vector<float> mean_action(int64_t i) const = 0;  // k_stride floats
   virtual size_t state_bytes() const = 0;  // bytes the backend holds for this world
+  // The raster of the current state (rules/render.hpp), width·height·3 bytes, RGB8, row-major.
+  // Throws std::invalid_argument when rp does not fit this map (see fit_render).
+  virtual std::vector<uint8_t> render(const RenderParams& rp) = 0;
   virtual void synchronize() {}
 
  protected:
   virtual void do_reset(const std::vector<int32_t>& x, const std::vector<int32_t>& y) = 0;
+  // Throws std::invalid_argument unless there is one spec per group with 0 <= lo <= hi < actions.
+  void check_policies(const std::vector<PolicySpec>& per_group) const;
   virtual StepStats do_step() = 0;  // rules, index, mean action, observe; t_ is the step played
 
   WorldConfig cfg_;
@@ -94,5 +100,10 @@ std::unique_ptr<World> make_world(BackendKind kind, const WorldConfig& cfg);
 std::unique_ptr<World> make_cpu_world(const WorldConfig& cfg);
 std::unique_ptr<World> make_cuda_world(const WorldConfig& cfg);  // defined in kernels/
 BackendKind parse_backend(const std::string& s);  // throws std::invalid_argument
+// Render parameters that show the crop [x, x+w) × [y, y+h) (all four 0: the whole map) in at most
+// max_side pixels a side: max-pooling when the crop is larger, else up to 8 pixels per cell.
+// Throws std::invalid_argument naming the problem (crop off the map, max_side < 1).
+RenderParams fit_render(const WorldConfig& cfg, int max_side = 1024, int crop_x = 0, int crop_y = 0,
+                        int crop_w = 0, int crop_h = 0);
 
 }  // namespace myriad

@@ -10,8 +10,17 @@ namespace myriad {
 struct MeanActionParams {
   int half;          // R = floor(radius): the Chebyshev window is (2R+1)²
   float radius;      // Euclidean: dx²+dy² <= radius²
-  int k_stride;      // floats per agent in the output (max actions over groups)
+  int k_stride;      // floats per agent in the output and counts per cell in the row pass
+  int euclidean;     // 1: the disc (always by gather)
+  int gather;        // 1: per-agent gather; 0: the sliding passes (Chebyshev only)
 };
+
+// Sliding passes cost ~ cells·groups·K whatever the radius; a gather costs agents·(2R+1)².
+// Both give the same integer counts, so the same floats; `auto` takes the cheaper one.
+inline bool chebyshev_gather_is_cheaper(int64_t agents, int64_t cells, int groups, int k, int half) {
+  const int64_t window = static_cast<int64_t>(2 * half + 1) * (2 * half + 1);
+  return agents * window < cells * groups * k;
+}
 
 // Shared last step: counts include the agent itself (it is alive and in its own window).
 MYRIAD_HD void finalize_mean(int64_t i, const AgentView& a, const TypeParams& t, const uint32_t* cnt,
@@ -50,7 +59,7 @@ struct CountSource {
   }
 };
 
-// Pass 1, per (group gg, row y, columns [x0, x1)): hc[((gg·H + y)·W + x)·K + k] = agents of gg
+// Pass 1, per (group gg, row y, columns [x0, x1)): hc[((gg·H + y)·W + x)·k_stride + k] = agents of gg
 // with action k in row y, columns [x-R, x+R].
 MYRIAD_HD void mean_row_pass(int gg, int y, int x0, int x1, const AgentView& a, const GridView& g,
                              const GroupTable& gt, const MeanActionParams& p, uint8_t* hc) {
@@ -65,8 +74,8 @@ MYRIAD_HD void mean_row_pass(int gg, int y, int x0, int x1, const AgentView& a, 
     const int act = src.at(x, gg);
     if (act >= 0) ++cnt[act];
   }
-  uint8_t* o = hc + ((static_cast<int64_t>(gg) * g.dims.height + y) * W + x0) * K;
-  for (int x = x0; x < x1; ++x, o += K) {
+  uint8_t* o = hc + ((static_cast<int64_t>(gg) * g.dims.height + y) * W + x0) * p.k_stride;
+  for (int x = x0; x < x1; ++x, o += p.k_stride) {
     const int xin = x + R, xout = x - R - 1;
     if (xin < W) { const int act = src.at(xin, gg); if (act >= 0) ++cnt[act]; }
     if (xout >= 0) { const int act = src.at(xout, gg); if (act >= 0) --cnt[act]; }
@@ -84,7 +93,7 @@ MYRIAD_HD void mean_column_pass(int gg, int x, int y0, int y1, const AgentView& 
   const int W = g.dims.width, H = g.dims.height, R = p.half;
   uint32_t cnt[kMaxActions];
   for (int k = 0; k < K; ++k) cnt[k] = 0;
-  auto row_counts = [&](int y) { return hc + ((static_cast<int64_t>(gg) * H + y) * W + x) * K; };
+  auto row_counts = [&](int y) { return hc + ((static_cast<int64_t>(gg) * H + y) * W + x) * p.k_stride; };
   for (int y = y0 - R - 1; y <= y0 + R - 1; ++y) {  // the window of y0 - 1, as in the row pass
     if (y < 0 || y >= H) continue;
     const uint8_t* r = row_counts(y);
@@ -109,7 +118,7 @@ MYRIAD_HD void mean_column_pass(int gg, int x, int y0, int y1, const AgentView& 
 }
 
 // Direct gather (Euclidean, or Chebyshev as the reference the sliding passes are tested against).
-MYRIAD_HD void mean_direct(int64_t i, bool euclidean, const AgentView& a, const GridView& g,
+MYRIAD_HD void mean_direct(int64_t i, const AgentView& a, const GridView& g,
                            const GroupTable& gt, const MeanActionParams& p, float* out) {
   if (!a.alive[i]) return;
   const int gi = a.group[i];
@@ -119,7 +128,7 @@ MYRIAD_HD void mean_direct(int64_t i, bool euclidean, const AgentView& a, const 
   const float r2 = p.radius * p.radius;
   for (int dy = -p.half; dy <= p.half; ++dy) {
     for (int dx = -p.half; dx <= p.half; ++dx) {
-      if (euclidean && static_cast<float>(dx * dx + dy * dy) > r2) continue;
+      if (p.euclidean && static_cast<float>(dx * dx + dy * dy) > r2) continue;
       const int x = a.x[i] + dx, y = a.y[i] + dy;
       if (!g.dims.inside(x, y)) continue;
       const int act = counted_action(g.dims.cell(x, y), gi, a, g);
