@@ -1,18 +1,19 @@
-// cli/cli.cpp: the `myriad` command line: parses the subcommands (run, conform) with CLI11 and turns
-// every parse error into one line on stderr and exit code 2.
+// cli/cli.cpp: the `myriad` command line: parses the subcommands (run, render, conform) with
+// CLI11 and turns every parse error into one line on stderr and exit code 2.
 #include "cli/cli.hpp"
 
 #include <CLI/CLI.hpp>
 #include <iostream>
 
 #include "cli/conform_command.hpp"
+#include "cli/render_command.hpp"
 #include "cli/run_command.hpp"
 
 namespace myriad::cli {
 
 namespace {
 
-constexpr const char* kCommands = "run, conform";
+constexpr const char* kCommands = "run, render, conform";
 
 // CLI11's "arguments were not expected" as one line that names the first stray argument.
 std::string extras_message(const CLI::App& app, const CLI::App* sub, const CLI::ExtrasError& e) {
@@ -34,8 +35,10 @@ std::string extras_message(const CLI::App& app, const CLI::App* sub, const CLI::
 int main(int argc, char** argv) {
   CLI::App app{"myriad: massive-agent grid-world simulator (MAgent2 battle rules) on CUDA or the CPU", "myriad"};
   RunOptions run_opts;
+  RunOptions render_opts;
   ConformOptions conform_opts;
   CLI::App* run = add_run_command(app, run_opts);
+  CLI::App* render = add_render_command(app, render_opts);
   CLI::App* conform = add_conform_command(app, conform_opts);
   try {
     app.parse(argc, argv);
@@ -44,7 +47,7 @@ int main(int argc, char** argv) {
   } catch (const CLI::CallForAllHelp& e) {
     return app.exit(e);
   } catch (const CLI::ExtrasError& e) {
-    const CLI::App* sub = run->parsed() ? run : conform->parsed() ? conform : nullptr;
+    const CLI::App* sub = run->parsed() ? run : render->parsed() ? render : conform->parsed() ? conform : nullptr;
     std::cerr << "myriad: " << extras_message(app, sub, e) << "\n";
     if (!sub) std::cerr << app.help();
     return 2;
@@ -60,6 +63,7 @@ int main(int argc, char** argv) {
     return 2;
   }
   if (run->parsed()) return run_command(run_opts, *run);
+  if (render->parsed()) return render_command(render_opts, *render);
   if (conform->parsed()) return conform_command(conform_opts);
   std::cerr << "myriad: no command given; valid: " << kCommands << "\n" << app.help();
   return 2;

@@ -2,6 +2,7 @@
 // map and mean-action choices), so that every bad input ends as one line that says what would work.
 #include "cli/options.hpp"
 
+#include <algorithm>
 #include <cerrno>
 #include <charconv>
 #include <cmath>
@@ -9,6 +10,7 @@
 #include <limits>
 
 #include "myriad/agent_type.hpp"
+#include "video_writer.hpp"
 
 namespace myriad::cli {
 
@@ -114,7 +116,73 @@ WorldConfig sized_battle_config(const RunOptions& o) {
   return battle_config(n, static_cast<int>(side));
 }
 
+// --every/--render-every, --out/--render-dir, --video, --size, --crop x,y,w,h and --fps.
+RenderSettings parse_render_settings(const RunOptions& o, const WorldConfig& cfg) {
+  RenderSettings r;
+  const std::string every_opt = o.render_command ? "--every" : "--render-every";
+  const std::string dir_opt = o.render_command ? "--out" : "--render-dir";
+  r.every = parse_int_option(every_opt, o.render_every, o.render_command ? 1 : 0);
+  r.dir = o.render_dir;
+  r.video = o.video;
+  if (!r.enabled()) {
+    if (!r.dir.empty()) throw UsageError(dir_opt + ": frames need " + every_opt + " K (K >= 1)");
+    return r;
+  }
+  if (r.dir.empty() && r.video.empty())
+    throw UsageError(every_opt + ": no destination for the frames; give " + dir_opt + " DIR" +
+                     (o.render_command ? " and/or --video FILE.mp4" : ""));
+  if (!r.video.empty() && !ffmpeg_available())
+    throw UsageError("--video: ffmpeg is not on PATH; install it (Debian/Ubuntu: apt-get install ffmpeg) or "
+                     "write PNG frames with " + dir_opt);
+  r.fps = static_cast<int>(std::min<int64_t>(parse_int_option("--fps", o.fps, 1), 240));
+  const int64_t size = parse_int_option("--size", o.size, 1);
+  if (size > 16384) throw UsageError("--size: at most 16384 pixels a side (got " + o.size + ")");
+  int64_t c[4] = {0, 0, 0, 0};
+  if (!o.crop.empty()) {
+    size_t start = 0;
+    for (int k = 0; k < 4; ++k) {
+      const size_t comma = k < 3 ? o.crop.find(',', start) : o.crop.size();
+      if (comma == std::string::npos || !to_int64(o.crop.substr(start, comma - start), c[k]) ||
+          c[k] < (k < 2 ? 0 : 1) || c[k] > 65535)
+        throw UsageError("--crop: " + quoted(o.crop) + " is not x,y,w,h (x, y >= 0; w, h >= 1 cells)");
+      start = comma + 1;
+    }
+    if (c[0] + c[2] > cfg.width || c[1] + c[3] > cfg.height)
+      throw UsageError("--crop: " + quoted(o.crop) + " leaves the " + std::to_string(cfg.width) + "x" +
+                       std::to_string(cfg.height) + " map; need x+w <= " + std::to_string(cfg.width) +
+                       " and y+h <= " + std::to_string(cfg.height));
+  }
+  r.params = fit_render(cfg, static_cast<int>(size), static_cast<int>(c[0]), static_cast<int>(c[1]),
+                        static_cast<int>(c[2]), static_cast<int>(c[3]));
+  return r;
+}
+
 }  // namespace
+
+void add_world_options(CLI::App& sub, RunOptions& o) {
+  sub.add_option("--scenario", o.scenario, "Scenario to play (valid: battle)")->capture_default_str();
+  sub.add_option("--map-size", o.map_size,
+                 "Map side S; without it S = ceil(5*sqrt(N)) for --agents-per-team N, or 45 when neither is given")
+      ->type_name("INT")->capture_default_str();
+  sub.add_option("--agents-per-team", o.agents_per_team,
+                 "Agents per team N; without it MAgent's block count for --map-size S, or 81 when neither is given")
+      ->type_name("INT")->capture_default_str();
+  sub.add_option("--placement", o.placement, "Start positions: blocks (MAgent) or random")->capture_default_str();
+  sub.add_option("--policy", o.policy,
+                 "Per team: red=P,blue=P, or one P for both; P is random, random:A-B (actions A..B), noop or scripted")
+      ->capture_default_str();
+  sub.add_option("--steps", o.steps, "Steps per episode (max_steps: the episode is truncated there)")
+      ->type_name("INT")->capture_default_str();
+  sub.add_option("--seed", o.seed, "Seed s of the first episode")->type_name("INT")->capture_default_str();
+  sub.add_option("--backend", o.backend, "auto (CUDA when a device answers), cpu or cuda")->capture_default_str();
+  sub.add_flag("--minimap", o.minimap, "Add the minimap channels and x/W, y/H features to observations");
+  sub.add_option("--mean-radius", o.mean_radius, "Radius of the mean-action neighbourhood (> 0)")
+      ->type_name("FLOAT")->capture_default_str();
+  sub.add_option("--mean-metric", o.mean_metric, "Mean-action distance: chebyshev or euclidean")
+      ->capture_default_str();
+  sub.add_option("--mean-mode", o.mean_mode, "Mean action: radius, team (team-wide) or off")->capture_default_str();
+  sub.add_option("--obs-dtype", o.obs_dtype, "Observation storage: f32 or bf16")->capture_default_str();
+}
 
 int64_t parse_int_option(const std::string& option, const std::string& text, int64_t min_value) {
   int64_t v = 0;
@@ -257,6 +325,7 @@ RunSettings parse_run_options(const RunOptions& o) {
   if (starts_with(err, "map too small") || (!err.empty() && cfg.width < 3)) err = too_small_message(cfg, o.map_size_set);
   if (!err.empty()) throw UsageError(err);
   s.policies = parse_policies(o.policy, cfg);
+  s.render = parse_render_settings(o, cfg);
   s.cfg = std::move(cfg);
   return s;
 }

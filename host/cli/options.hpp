@@ -1,6 +1,8 @@
 // cli/options.hpp: the `myriad run` options as typed on the command line and their parsing into a
 // WorldConfig, per-team policies and a backend, with one-line usage errors that name the option.
 #pragma once
+#include <CLI/CLI.hpp>
+
 #include <cstdint>
 #include <stdexcept>
 #include <string>
@@ -35,6 +37,21 @@ struct RunOptions {
   std::string mean_mode = "radius";
   std::string obs_dtype = "f32";
   bool quiet = false;
+  // Frames (myriad render: --every/--out/--video/--size/--crop/--fps; myriad run: --render-every/--render-dir).
+  bool render_command = false;  // option names in messages: --every (render) or --render-every (run)
+  std::string render_every = "0";
+  std::string render_dir, video, crop;
+  std::string size = "1024";
+  std::string fps = "10";
+};
+
+// Frames to write while playing: a PNG in dir and/or a video frame every `every` steps.
+struct RenderSettings {
+  int64_t every = 0;  // 0: no frames
+  std::string dir, video;
+  int fps = 10;
+  RenderParams params;
+  bool enabled() const { return every > 0; }
 };
 
 // What a run needs, checked: a valid config, one policy per group, the backend and the loop counts.
@@ -47,6 +64,7 @@ struct RunSettings {
   std::string stats_path;
   bool quiet = false;
   std::string note;  // an adjustment worth telling the user (e.g. a derived map side raised)
+  RenderSettings render;
 };
 
 // Strict number parsing: the whole text must be the number. Throw UsageError naming `option`.
@@ -64,6 +82,10 @@ std::string describe_policy(const PolicySpec& p);
 BackendKind parse_backend_option(const std::string& text);
 // Throws UsageError when cuda is asked for and no device answers (auto falls back to the CPU).
 void require_backend_available(BackendKind kind);
+
+// Registers the options that define the world and its play (scenario, sizes, placement, policy,
+// steps, seed, backend, observation and mean-action choices), shared by `run` and `render`.
+void add_world_options(CLI::App& sub, RunOptions& o);
 
 // Builds and validates everything; throws UsageError with the message to print.
 RunSettings parse_run_options(const RunOptions& o);

@@ -9,6 +9,7 @@
 #include <memory>
 
 #include "cli/progress.hpp"
+#include "cli/render_command.hpp"
 #include "cli/stats_writer.hpp"
 
 namespace myriad::cli {
@@ -52,14 +53,14 @@ void print_summary(int64_t episode, const EpisodeTotals& t, const StepStats& las
   std::fflush(stdout);
 }
 
-void print_header(const RunSettings& s, const char* backend) {
+void print_header(const RunSettings& s, const char* command, const char* backend) {
   const auto& c = s.cfg;
   std::string pol;
   for (size_t g = 0; g < c.groups.size(); ++g)
     pol += (g ? "," : "") + c.groups[g].type.name + "=" + describe_policy(s.policies[g]);
-  std::printf("myriad run: battle %lld v %lld on %dx%d, placement %s, policy %s, %lld episode(s) of up to %lld "
+  std::printf("myriad %s: battle %lld v %lld on %dx%d, placement %s, policy %s, %lld episode(s) of up to %lld "
               "steps, seed %llu, backend %s\n",
-              static_cast<long long>(c.groups[0].count), static_cast<long long>(c.groups[1].count), c.width,
+              command, static_cast<long long>(c.groups[0].count), static_cast<long long>(c.groups[1].count), c.width,
               c.height, c.placement == Placement::kBlocks ? "blocks" : "random", pol.c_str(),
               static_cast<long long>(s.episodes), static_cast<long long>(c.max_steps),
               static_cast<unsigned long long>(s.seed), backend);
@@ -68,7 +69,7 @@ void print_header(const RunSettings& s, const char* backend) {
 }
 
 // Plays every episode; returns false when interrupted.
-bool play(World& world, const RunSettings& s, StatsWriter& stats) {
+bool play(World& world, const RunSettings& s, StatsWriter& stats, FrameRecorder* frames) {
   using Clock = std::chrono::steady_clock;
   std::vector<std::string> names;
   for (const auto& g : s.cfg.groups) names.push_back(g.type.name);
@@ -78,6 +79,7 @@ bool play(World& world, const RunSettings& s, StatsWriter& stats) {
   for (int64_t e = 0; e < s.episodes; ++e) {
     world.reset(s.seed + static_cast<uint64_t>(e));
     EpisodeTotals tot;
+    if (frames) frames->maybe_capture(world, e);
     while (!world.done()) {
       if (g_interrupted) return false;
       int64_t alive_before = 0;
@@ -96,6 +98,7 @@ bool play(World& world, const RunSettings& s, StatsWriter& stats) {
         tot.reward[g] += st.reward(g);
       }
       stats.write(e, st);
+      if (frames) frames->maybe_capture(world, e);  // after the timing: frames are not throughput
       progress.update(e, st.step, steps_done, tot.rate());
     }
     steps_done += s.cfg.max_steps - tot.steps;  // an early end frees its remaining steps
@@ -109,32 +112,14 @@ bool play(World& world, const RunSettings& s, StatsWriter& stats) {
 
 CLI::App* add_run_command(CLI::App& app, RunOptions& o) {
   CLI::App* run = app.add_subcommand("run", "Play episodes of a scenario with scripted policies and report totals");
-  run->add_option("--scenario", o.scenario, "Scenario to play (valid: battle)")->capture_default_str();
-  run->add_option("--map-size", o.map_size,
-                  "Map side S; without it S = ceil(5*sqrt(N)) for --agents-per-team N, or 45 when neither is given")
-      ->type_name("INT")->capture_default_str();
-  run->add_option("--agents-per-team", o.agents_per_team,
-                  "Agents per team N; without it MAgent's block count for --map-size S, or 81 when neither is given")
-      ->type_name("INT")->capture_default_str();
-  run->add_option("--placement", o.placement, "Start positions: blocks (MAgent) or random")->capture_default_str();
-  run->add_option("--policy", o.policy,
-                  "Per team: red=P,blue=P, or one P for both; P is random, random:A-B (actions A..B), noop or scripted")
-      ->capture_default_str();
-  run->add_option("--steps", o.steps, "Steps per episode (max_steps: the episode is truncated there)")
-      ->type_name("INT")->capture_default_str();
+  add_world_options(*run, o);
   run->add_option("--episodes", o.episodes, "Episodes to play; episode e uses seed s+e")
       ->type_name("INT")->capture_default_str();
-  run->add_option("--seed", o.seed, "Seed s of the first episode")->type_name("INT")->capture_default_str();
-  run->add_option("--backend", o.backend, "auto (CUDA when a device answers), cpu or cuda")->capture_default_str();
   run->add_option("--stats", o.stats_path, "Write one JSON object per step to this .jsonl file")
       ->type_name("FILE");
-  run->add_flag("--minimap", o.minimap, "Add the minimap channels and x/W, y/H features to observations");
-  run->add_option("--mean-radius", o.mean_radius, "Radius of the mean-action neighbourhood (> 0)")
-      ->type_name("FLOAT")->capture_default_str();
-  run->add_option("--mean-metric", o.mean_metric, "Mean-action distance: chebyshev or euclidean")
-      ->capture_default_str();
-  run->add_option("--mean-mode", o.mean_mode, "Mean action: radius, team (team-wide) or off")->capture_default_str();
-  run->add_option("--obs-dtype", o.obs_dtype, "Observation storage: f32 or bf16")->capture_default_str();
+  run->add_option("--render-every", o.render_every, "Write a PNG frame of the map every K steps (0: none)")
+      ->type_name("K")->capture_default_str();
+  run->add_option("--render-dir", o.render_dir, "Folder of the frames of --render-every")->type_name("DIR");
   run->add_flag("--quiet,-q", o.quiet, "No header and no progress line; only the per-episode summaries");
   return run;
 }
@@ -155,17 +140,21 @@ int run_command(RunOptions o, const CLI::App& sub) {
   for (const auto& g : s.cfg.groups) names.push_back(g.type.name);
   try {
     StatsWriter stats(s.stats_path, names);
-    if (!s.quiet) print_header(s, world->backend_name());
+    if (!s.quiet) print_header(s, o.render_command ? "render" : "run", world->backend_name());
+    std::unique_ptr<FrameRecorder> frames;
+    if (s.render.enabled()) frames = std::make_unique<FrameRecorder>(s.render, s.episodes > 1);
     g_interrupted = 0;
     auto* old_handler = std::signal(SIGINT, on_interrupt);
-    const bool finished = play(*world, s, stats);
+    const bool finished = play(*world, s, stats, frames.get());
     std::signal(SIGINT, old_handler);
+    if (frames) frames->finish();  // closes the video (with the frames so far when interrupted)
     if (!finished) {
       std::printf("\n");
       std::cerr << "myriad: interrupted" << (stats.enabled() ? "; no --stats file written" : "") << "\n";
       return 130;
     }
     stats.commit();
+    if (frames) std::printf("%s\n", frames->summary().c_str());
   } catch (const UsageError& e) {
     std::cerr << "myriad: " << e.what() << "\n";
     return 2;

@@ -73,12 +73,15 @@ MYRIAD_HD void render_pixel(int64_t p, const GridView& g, const AgentView& a, co
       if (v >= 0) best = (best < 0 || v < best) ? v : best;
       else if (v == kWall) wall = true;
     }
+  // From 4 px per cell on, an agent is a square with a one-pixel gutter (right, bottom) of background
+  // so that neighbours stay apart; walls stay solid.
+  const bool gutter = rp.cell_px >= 4 && (px % rp.cell_px == rp.cell_px - 1 || py % rp.cell_px == rp.cell_px - 1);
   Rgb8 c;
-  if (best >= 0) {
+  if (best >= 0 && !gutter) {
     const int grp = a.group[best];
     c = render_agent_color(grp, a.hp[best], gt.type[grp].hp_max);
   } else {
-    c = wall ? render_wall_color() : render_empty_color();
+    c = wall ? render_wall_color() : render_empty_color();  // an agent's gutter is never a wall cell
   }
   rgb[3 * p] = c.r;
   rgb[3 * p + 1] = c.g;
