@@ -208,13 +208,7 @@ void CpuWorld::observe(bool acted) {
 }
 
 void CpuWorld::set_actions(const std::vector<uint8_t>& actions) {
-  if (static_cast<int64_t>(actions.size()) != n_)
-    throw std::invalid_argument("set_actions: " + std::to_string(actions.size()) + " actions for " +
-                                std::to_string(n_) + " agents");
-  for (int64_t i = 0; i < n_; ++i)
-    if (actions[i] >= gt_.type[group_of_[i]].n_actions())
-      throw std::invalid_argument("set_actions: action " + std::to_string(actions[i]) + " of agent " +
-                                  std::to_string(i) + " is out of range");
+  check_actions(actions);
   action_ = actions;
 }
 

@@ -83,6 +83,16 @@ const StepStats& World::step() {
   return last_;
 }
 
+void World::check_actions(const std::vector<uint8_t>& actions) const {
+  if (static_cast<int64_t>(actions.size()) != n_)
+    throw std::invalid_argument("set_actions: " + std::to_string(actions.size()) + " actions for " +
+                                std::to_string(n_) + " agents");
+  for (int64_t i = 0; i < n_; ++i)
+    if (actions[i] >= gt_.type[group_of_[i]].n_actions())
+      throw std::invalid_argument("set_actions: action " + std::to_string(actions[i]) + " of agent " +
+                                  std::to_string(i) + " is out of range");
+}
+
 void World::check_policies(const std::vector<PolicySpec>& per_group) const {
   if (static_cast<int>(per_group.size()) != gt_.n_groups)
     throw std::invalid_argument("act: " + std::to_string(per_group.size()) + " policies for " +

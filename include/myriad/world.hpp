@@ -80,6 +80,8 @@ class World {
   virtual void do_reset(const std::vector<int32_t>& x, const std::vector<int32_t>& y) = 0;
   // Throws std::invalid_argument unless there is one spec per group with 0 <= lo <= hi < actions.
   void check_policies(const std::vector<PolicySpec>& per_group) const;
+  // Throws std::invalid_argument unless there is one action per agent, each in its group's range.
+  void check_actions(const std::vector<uint8_t>& actions) const;
   virtual StepStats do_step() = 0;  // rules, index, mean action, observe; t_ is the step played
 
   WorldConfig cfg_;
