@@ -38,15 +38,9 @@ MYRIAD_HD void finalize_mean(int64_t i, const AgentView& a, const TypeParams& t,
   }
 }
 
-// The action code of the agent in cell c if it counts for group gg, else -1.
-MYRIAD_HD int counted_action(int64_t c, int gg, const AgentView& a, const GridView& g) {
-  const int32_t u = g.occ[c];
-  if (u < 0 || a.group[u] != gg || !a.alive[u]) return -1;
-  return a.action[u];
-}
-
-// The same over a row of cells, with the pointers held in locals: the uint8 stores of the
-// row pass may alias anything, and would otherwise force a reload of every view member.
+// The action of the agent in cell c if it counts for group gg (alive, same group), else -1. The
+// pointers are held in locals: the uint8 stores of the row pass may alias anything, and would
+// otherwise force a reload of every view member.
 struct CountSource {
   const int32_t* occ;
   const uint8_t* group;
@@ -126,12 +120,18 @@ MYRIAD_HD void mean_direct(int64_t i, const AgentView& a, const GridView& g,
   uint32_t cnt[kMaxActions];
   for (int k = 0; k < t.n_actions(); ++k) cnt[k] = 0;
   const float r2 = p.radius * p.radius;
+  const int ax = a.x[i], ay = a.y[i], W = g.dims.width;
+  const CountSource src{g.occ, a.group, a.alive, a.action};
   for (int dy = -p.half; dy <= p.half; ++dy) {
-    for (int dx = -p.half; dx <= p.half; ++dx) {
-      if (p.euclidean && static_cast<float>(dx * dx + dy * dy) > r2) continue;
-      const int x = a.x[i] + dx, y = a.y[i] + dy;
-      if (!g.dims.inside(x, y)) continue;
-      const int act = counted_action(g.dims.cell(x, y), gi, a, g);
+    const int y = ay + dy;
+    if (y < 0 || y >= g.dims.height) continue;
+    int w = p.half;  // the row's half-width: the whole window, or the disc's chord
+    if (p.euclidean)
+      while (w >= 0 && static_cast<float>(w * w + dy * dy) > r2) --w;
+    const int x0 = ax - w < 0 ? 0 : ax - w, x1 = ax + w >= W ? W - 1 : ax + w;
+    const int64_t row = g.dims.cell(0, y);
+    for (int x = x0; x <= x1; ++x) {
+      const int act = src.at(row + x, gi);
       if (act >= 0) ++cnt[act];
     }
   }
