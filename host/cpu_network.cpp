@@ -1,0 +1,224 @@
+// cpu_network.cpp: the CPU reference of the Q-network: blocked GEMM loops (OpenMP) around the shared
+// element-wise rules; sums of the loss, mask and gradient norm in double, like the CUDA backend.
+#include <omp.h>
+
+#include <algorithm>
+#include <cstring>
+#include <memory>
+#include <stdexcept>
+#include <vector>
+
+#include "myriad/network.hpp"
+#include "myriad/rules/network.hpp"
+
+namespace myriad {
+
+namespace {
+
+constexpr int kRowBlock = 16;  // batch rows per OpenMP work item
+constexpr int kColBlock = 16;  // weight rows kept hot while a row block streams past
+
+// z[b][o] = act(Σ_i a[b][i] w[o][i] + bias[o]).  in: a [batch][in], w [out][in], bias [out];
+// out: z [batch][out].
+void dense_forward(const float* a, int batch, int in, const float* w, const float* bias, int out, bool relu,
+                   float* z) {
+#pragma omp parallel for schedule(static)
+  for (int b0 = 0; b0 < batch; b0 += kRowBlock) {
+    const int b1 = std::min(batch, b0 + kRowBlock);
+    for (int o0 = 0; o0 < out; o0 += kColBlock) {
+      const int o1 = std::min(out, o0 + kColBlock);
+      for (int b = b0; b < b1; ++b) {
+        const float* ar = a + static_cast<size_t>(b) * in;
+        for (int o = o0; o < o1; ++o) {
+          const float* wr = w + static_cast<size_t>(o) * in;
+          float acc = 0.0f;
+          for (int i = 0; i < in; ++i) acc += ar[i] * wr[i];
+          z[static_cast<size_t>(b) * out + o] = bias_activation(acc, bias[o], relu);
+        }
+      }
+    }
+  }
+}
+
+// dw[o][i] += Σ_b dz[b][o] a[b][i]; db[o] += Σ_b dz[b][o] (a reduction over the batch, so the
+// threads split the output rows instead).  in: dz [batch][out], a [batch][in]; out: dw, db.
+void dense_weight_grad(const float* dz, const float* a, int batch, int in, int out, float* dw, float* db) {
+#pragma omp parallel for schedule(static)
+  for (int o = 0; o < out; ++o) {
+    float* row = dw + static_cast<size_t>(o) * in;
+    float bsum = 0.0f;
+    for (int b = 0; b < batch; ++b) {
+      const float d = dz[static_cast<size_t>(b) * out + o];
+      if (d == 0.0f) continue;
+      bsum += d;
+      const float* ar = a + static_cast<size_t>(b) * in;
+      for (int i = 0; i < in; ++i) row[i] += d * ar[i];
+    }
+    db[o] += bsum;
+  }
+}
+
+// da[b][i] = relu'(a[b][i]) · Σ_o dz[b][o] w[o][i].  in: dz [batch][out], w [out][in], a [batch][in]
+// (the layer's input, a ReLU output); out: da [batch][in].
+void dense_input_grad(const float* dz, int batch, int out, const float* w, int in, const float* a, float* da) {
+#pragma omp parallel for schedule(static)
+  for (int b = 0; b < batch; ++b) {
+    float* dr = da + static_cast<size_t>(b) * in;
+    std::fill(dr, dr + in, 0.0f);
+    for (int o = 0; o < out; ++o) {
+      const float d = dz[static_cast<size_t>(b) * out + o];
+      if (d == 0.0f) continue;
+      const float* wr = w + static_cast<size_t>(o) * in;
+      for (int i = 0; i < in; ++i) dr[i] += d * wr[i];
+    }
+    const float* ar = a + static_cast<size_t>(b) * in;
+    for (int i = 0; i < in; ++i) dr[i] = relu_backward(dr[i], ar[i]);
+  }
+}
+
+class CpuQNetwork final : public QNetwork {
+ public:
+  CpuQNetwork(const MlpShape& shape, uint64_t seed)
+      : QNetwork(shape),
+        p_(init_mlp_params(shape, seed)),
+        g_(p_.size(), 0.0f),
+        m_(p_.size(), 0.0f),
+        v_(p_.size(), 0.0f),
+        act_(static_cast<size_t>(shape.layers())) {}
+
+  bool on_device() const override { return false; }
+
+  void forward(const float* x, int batch, float* q) override {
+    if (batch <= 0) return;
+    reserve(batch);
+    const MlpShape& s = shape();
+    const float* in = x;
+    for (int l = 0; l < s.layers(); ++l) {
+      const bool last = l == s.layers() - 1;
+      float* out = last ? q : act_[static_cast<size_t>(l + 1)].data();
+      dense_forward(in, batch, s.in_dim(l), p_.data() + layout_.weight_offset(l),
+                    p_.data() + layout_.bias_offset(l), s.out_dim(l), !last, out);
+      in = out;
+    }
+  }
+
+  float backward_td(const float* x, int batch, const int* actions, const float* targets,
+                    const float* mask) override {
+    if (batch <= 0) return 0.0f;
+    reserve(batch);
+    const MlpShape& s = shape();
+    const int k = s.outputs;
+    forward(x, batch, q_.data());
+    double mask_sum = 0.0;
+    for (int b = 0; b < batch; ++b) mask_sum += mask ? mask[b] : 1.0f;
+    const float inv_denom = masked_mean_inverse(static_cast<float>(mask_sum));
+    double loss_sum = 0.0;
+    std::fill(dz_.begin(), dz_.begin() + static_cast<ptrdiff_t>(batch) * k, 0.0f);
+    for (int b = 0; b < batch; ++b) {
+      const int a = actions[b];
+      if (a < 0 || a >= k) throw std::out_of_range("backward_td: action out of range");
+      const float m = mask ? mask[b] : 1.0f;
+      const float qa = q_[static_cast<size_t>(b) * k + a];
+      loss_sum += td_loss_term(qa, targets[b], m);
+      dz_[static_cast<size_t>(b) * k + a] = td_grad(qa, targets[b], m, inv_denom);
+    }
+    if (inv_denom == 0.0f) return 0.0f;
+    for (int l = s.layers() - 1; l >= 0; --l) {
+      const float* a_in = l == 0 ? x : act_[static_cast<size_t>(l)].data();
+      dense_weight_grad(dz_.data(), a_in, batch, s.in_dim(l), s.out_dim(l), g_.data() + layout_.weight_offset(l),
+                        g_.data() + layout_.bias_offset(l));
+      if (l > 0) {
+        dense_input_grad(dz_.data(), batch, s.out_dim(l), p_.data() + layout_.weight_offset(l), s.in_dim(l), a_in,
+                         da_.data());
+        std::swap(dz_, da_);
+      }
+    }
+    return static_cast<float>(loss_sum * static_cast<double>(inv_denom));
+  }
+
+  void adam_step() override {
+    double sq = 0.0;
+    for (float g : g_) sq += static_cast<double>(g) * g;
+    last_grad_norm_ = static_cast<float>(std::sqrt(sq));
+    const float scale = clip_scale(static_cast<float>(sq), adam_.clip_norm);
+    const AdamScalars s = next_adam_scalars();
+    const int64_t n = static_cast<int64_t>(p_.size());
+#pragma omp parallel for schedule(static)
+    for (int64_t j = 0; j < n; ++j) {
+      adam_update(p_[static_cast<size_t>(j)], m_[static_cast<size_t>(j)], v_[static_cast<size_t>(j)],
+                  g_[static_cast<size_t>(j)], scale, s);
+    }
+    zero_grad();
+  }
+
+  void zero_grad() override { std::fill(g_.begin(), g_.end(), 0.0f); }
+
+  void soft_update_from(const QNetwork& online, float tau) override {
+    check_same_shape(online);
+    const auto& o = static_cast<const CpuQNetwork&>(online).p_;
+    for (size_t j = 0; j < p_.size(); ++j) p_[j] = soft_update(p_[j], o[j], tau);
+  }
+  void copy_from(const QNetwork& online) override {
+    check_same_shape(online);
+    p_ = static_cast<const CpuQNetwork&>(online).p_;
+  }
+
+  std::vector<float> params() const override { return p_; }
+  void set_params(const std::vector<float>& p) override {
+    check_params_size(p.size());
+    p_ = p;
+  }
+  std::vector<float> grad() const override { return g_; }
+  float last_grad_norm() const override { return last_grad_norm_; }
+
+  std::vector<float> forward_host(const std::vector<float>& x, int batch) override {
+    check_batch(x.size(), batch);
+    std::vector<float> q(static_cast<size_t>(batch) * static_cast<size_t>(shape().outputs));
+    forward(x.data(), batch, q.data());
+    return q;
+  }
+  float backward_td_host(const std::vector<float>& x, int batch, const std::vector<int>& actions,
+                         const std::vector<float>& targets, const std::vector<float>& mask) override {
+    check_batch(x.size(), batch);
+    if (actions.size() < static_cast<size_t>(batch) || targets.size() < static_cast<size_t>(batch) ||
+        (!mask.empty() && mask.size() < static_cast<size_t>(batch)))
+      throw std::invalid_argument("backward_td_host: actions, targets or mask shorter than the batch");
+    return backward_td(x.data(), batch, actions.data(), targets.data(), mask.empty() ? nullptr : mask.data());
+  }
+
+ private:
+  void check_batch(size_t x_size, int batch) const {
+    if (batch < 0 || x_size < static_cast<size_t>(batch) * static_cast<size_t>(shape().inputs))
+      throw std::invalid_argument("QNetwork: x holds fewer than batch × inputs values");
+  }
+  void reserve(int batch) {
+    if (batch <= capacity_) return;
+    const MlpShape& s = shape();
+    const size_t nb = static_cast<size_t>(batch);
+    for (int l = 1; l < s.layers(); ++l) act_[static_cast<size_t>(l)].resize(nb * static_cast<size_t>(s.in_dim(l)));
+    q_.resize(nb * static_cast<size_t>(s.outputs));
+    dz_.resize(nb * static_cast<size_t>(s.max_width()));
+    da_.resize(nb * static_cast<size_t>(s.max_width()));
+    capacity_ = batch;
+  }
+
+  std::vector<float> p_, g_, m_, v_;
+  std::vector<std::vector<float>> act_;  // act_[l]: input of layer l >= 1 (a ReLU output)
+  std::vector<float> q_, dz_, da_;       // backward scratch
+  int capacity_ = 0;
+  float last_grad_norm_ = 0.0f;
+};
+
+}  // namespace
+
+std::unique_ptr<QNetwork> make_cpu_qnetwork(const MlpShape& shape, uint64_t seed) {
+  return std::make_unique<CpuQNetwork>(shape, seed);
+}
+
+#if !defined(MYRIAD_HAVE_CUDA)
+std::unique_ptr<QNetwork> make_cuda_qnetwork(const MlpShape&, uint64_t) {
+  throw std::runtime_error("this build has no CUDA backend (configured without nvcc); use the CPU network");
+}
+#endif
+
+}  // namespace myriad

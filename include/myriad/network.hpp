@@ -1,0 +1,150 @@
+// network.hpp: the shared-parameter Q-network of a team (MLP shape, flat parameter layout, Adam
+// settings) behind one QNetwork interface with a CPU reference and a CUDA (cuBLAS) backend.
+#pragma once
+#include <cmath>
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "myriad/rules/network.hpp"
+
+namespace myriad {
+
+// inputs → hidden[0] → … → outputs, ReLU after every hidden layer, identity on the output.
+struct MlpShape {
+  int inputs = 0;
+  std::vector<int> hidden{128, 64};
+  int outputs = 0;
+
+  int layers() const { return static_cast<int>(hidden.size()) + 1; }
+  int in_dim(int l) const { return l == 0 ? inputs : hidden[static_cast<size_t>(l - 1)]; }
+  int out_dim(int l) const { return l == layers() - 1 ? outputs : hidden[static_cast<size_t>(l)]; }
+  int max_width() const {
+    int w = outputs;
+    for (int h : hidden) w = h > w ? h : w;
+    return w;
+  }
+  // Throws std::invalid_argument naming the first non-positive width.
+  void validate() const {
+    if (inputs <= 0) throw std::invalid_argument("MlpShape: inputs must be positive");
+    if (outputs <= 0) throw std::invalid_argument("MlpShape: outputs must be positive");
+    for (size_t i = 0; i < hidden.size(); ++i)
+      if (hidden[i] <= 0)
+        throw std::invalid_argument("MlpShape: hidden[" + std::to_string(i) + "] must be positive");
+  }
+};
+
+// Layout of the flat float parameter vector: per layer l, W_l [out][in] row-major, then b_l [out].
+struct MlpParams {
+  MlpShape shape;
+  std::vector<size_t> w_offset, b_offset;  // one per layer
+  size_t count = 0;                        // total number of parameters
+
+  MlpParams() = default;
+  explicit MlpParams(const MlpShape& s) : shape(s) {
+    s.validate();
+    for (int l = 0; l < s.layers(); ++l) {
+      w_offset.push_back(count);
+      count += static_cast<size_t>(s.out_dim(l)) * static_cast<size_t>(s.in_dim(l));
+      b_offset.push_back(count);
+      count += static_cast<size_t>(s.out_dim(l));
+    }
+  }
+  size_t weight_offset(int l) const { return w_offset[static_cast<size_t>(l)]; }
+  size_t bias_offset(int l) const { return b_offset[static_cast<size_t>(l)]; }
+  size_t size() const { return count; }
+};
+
+// He-uniform weights (U(±sqrt(6 / fan_in)), counter-based: parameter index → Philox draw), zero
+// biases. Computed on the host for both backends, so they start from identical bits.
+inline std::vector<float> init_mlp_params(const MlpShape& shape, uint64_t seed) {
+  const MlpParams layout(shape);
+  std::vector<float> p(layout.size(), 0.0f);
+  for (int l = 0; l < shape.layers(); ++l) {
+    const float limit = std::sqrt(6.0f / static_cast<float>(shape.in_dim(l)));
+    const size_t w0 = layout.weight_offset(l), w1 = layout.bias_offset(l);
+    for (size_t k = w0; k < w1; ++k) p[k] = he_uniform_weight(seed, static_cast<uint32_t>(k), limit);
+  }
+  return p;
+}
+
+struct AdamConfig {
+  float lr = 1e-4f, beta1 = 0.9f, beta2 = 0.999f, eps = 1e-8f, clip_norm = 10.0f;  // clip <= 0: off
+};
+
+// One MLP Q(x) ∈ R^outputs with its gradient accumulator and Adam moments. Pointers of forward and
+// backward_td live where the backend computes: host memory for the CPU backend, device memory for
+// the CUDA one (the *_host variants take host vectors on either). The CUDA backend runs on its own
+// stream; forward is asynchronous (synchronize() waits), backward_td returns the loss and so waits.
+class QNetwork {
+ public:
+  virtual ~QNetwork() = default;
+  QNetwork(const QNetwork&) = delete;
+  QNetwork& operator=(const QNetwork&) = delete;
+
+  const MlpShape& shape() const { return layout_.shape; }
+  const MlpParams& layout() const { return layout_; }
+  AdamConfig& adam() { return adam_; }
+  const AdamConfig& adam() const { return adam_; }
+  int64_t step() const { return step_; }  // Adam steps taken
+  virtual bool on_device() const = 0;
+
+  // in: x [batch][inputs]; out: q [batch][outputs]. Keeps the activations for backward_td.
+  virtual void forward(const float* x, int batch, float* q) = 0;
+  // Forward on x, then accumulates d/dθ of loss = Σ_b m_b (y_b - Q(x_b, a_b))² / Σ_b m_b into the
+  // gradient (mask nullptr: all ones; Σm = 0: loss 0, no gradient). Returns the loss.
+  virtual float backward_td(const float* x, int batch, const int* actions, const float* targets,
+                            const float* mask) = 0;
+  // Clips the accumulated gradient by global norm, one Adam step (bias-corrected), zeroes the gradient.
+  virtual void adam_step() = 0;
+  virtual void zero_grad() = 0;
+  // θ ← θ + τ (θ_online - θ) / θ ← θ_online; `online` must be of the same backend and shape.
+  virtual void soft_update_from(const QNetwork& online, float tau) = 0;
+  virtual void copy_from(const QNetwork& online) = 0;
+  virtual void synchronize() {}
+
+  virtual std::vector<float> params() const = 0;  // host copy, MlpParams layout
+  virtual void set_params(const std::vector<float>& p) = 0;
+  virtual std::vector<float> grad() const = 0;  // host copy of the accumulated gradient
+  // Global gradient norm before clipping, of the last adam_step (the CUDA backend waits for it).
+  virtual float last_grad_norm() const = 0;
+
+  // Host-vector conveniences (tests, tools): same as forward / backward_td.
+  virtual std::vector<float> forward_host(const std::vector<float>& x, int batch) = 0;
+  virtual float backward_td_host(const std::vector<float>& x, int batch, const std::vector<int>& actions,
+                                 const std::vector<float>& targets, const std::vector<float>& mask) = 0;
+
+ protected:
+  explicit QNetwork(const MlpShape& shape) : layout_(shape) {}
+  // The Adam scalars of the next step (advances the step counter): bias corrections in double.
+  AdamScalars next_adam_scalars() {
+    ++step_;
+    const double t = static_cast<double>(step_);
+    const double c1 = 1.0 / (1.0 - std::pow(static_cast<double>(adam_.beta1), t));
+    const double c2 = 1.0 / (1.0 - std::pow(static_cast<double>(adam_.beta2), t));
+    return AdamScalars{adam_.lr, adam_.beta1, adam_.beta2, adam_.eps, static_cast<float>(c1),
+                       static_cast<float>(c2)};
+  }
+  void check_same_shape(const QNetwork& other) const {
+    if (other.layout_.size() != layout_.size() || other.on_device() != on_device())
+      throw std::invalid_argument("QNetwork: update from a network of another shape or backend");
+  }
+  void check_params_size(size_t n) const {
+    if (n != layout_.size())
+      throw std::invalid_argument("QNetwork::set_params: " + std::to_string(n) + " values, expected " +
+                                  std::to_string(layout_.size()));
+  }
+
+  MlpParams layout_;
+  AdamConfig adam_{};
+  int64_t step_ = 0;
+};
+
+std::unique_ptr<QNetwork> make_cpu_qnetwork(const MlpShape& shape, uint64_t seed);
+// Throws std::runtime_error when the build has no CUDA backend or no device answers.
+std::unique_ptr<QNetwork> make_cuda_qnetwork(const MlpShape& shape, uint64_t seed);  // kernels/
+
+}  // namespace myriad
