@@ -1,5 +1,5 @@
 // bench_step.cpp: the throughput sweep: battle with random policies at a list of agent counts
-// (density rule, blocks placement), timing act + step per step; a table and a JSON results file.
+// (density rule, blocks placement), timing act + step per step and each phase; a table and JSON.
 #include <algorithm>
 #include <chrono>
 #include <cmath>
@@ -17,7 +17,9 @@
 #include <nlohmann/json.hpp>
 
 #include "myriad/config.hpp"
+#include "myriad/phase_timer.hpp"
 #include "myriad/world.hpp"
+#include "bench_util.hpp"
 
 namespace myriad::bench {
 nlohmann::json host_info();  // device_info.cpp
@@ -40,6 +42,9 @@ struct Options {
   uint64_t seed = 1;
   std::string out;
   std::string commit;
+  bool phase_timing = true;
+  std::string profile_steps;  // "A:B": cudaProfilerStart before step A, Stop after step B-1
+  int profile_from = -1, profile_to = -1;
 };
 
 std::string utc_now() {
@@ -99,13 +104,23 @@ json run_point(const Options& o, int64_t total, std::string& backend_name) {
   p["setup_s"] = seconds(t_build, Clock::now());
   backend_name = w->backend_name();
   p["backend"] = backend_name;
+  w->set_phase_timing(o.phase_timing);
+  const bool profile = o.profile_from >= 0 && backend_name == "cuda";
+  bool profiling = false;
+  int played = 0;  // steps played at this point, warm-up included: the --profile-steps index
 
   int resets = 0;
+  std::vector<double> phase_ms[myriad::kPhaseCount];
   auto play = [&](bool timed, std::vector<double>& ms, int64_t& agent_steps) {
     if (w->done()) {  // an episode ended: start another, outside the clock
       w->reset(++seed);
       w->synchronize();
       ++resets;
+    }
+    if (profile && played == o.profile_from) {
+      w->synchronize();
+      myriad::bench::cuda_profiler(true);
+      profiling = true;
     }
     const int64_t alive = alive_total(w->last_stats());
     const auto t0 = Clock::now();
@@ -113,15 +128,22 @@ json run_point(const Options& o, int64_t total, std::string& backend_name) {
     w->step();
     w->synchronize();
     const auto t1 = Clock::now();
+    if (profiling && played + 1 == o.profile_to) {
+      myriad::bench::cuda_profiler(false);
+      profiling = false;
+    }
+    ++played;
     if (timed) {
       ms.push_back(1e3 * seconds(t0, t1));
       agent_steps += alive;
+      for (int k = 0; k < myriad::kPhaseCount; ++k) phase_ms[k].push_back(w->last_phase_times().ms[k]);
     }
   };
   std::vector<double> ms;
   int64_t agent_steps = 0;
   for (int i = 0; i < o.warmup; ++i) play(false, ms, agent_steps);
   for (int i = 0; i < o.steps; ++i) play(true, ms, agent_steps);
+  if (profiling) myriad::bench::cuda_profiler(false);  // the range ran past the last step
 
   std::vector<double> sorted = ms;
   std::sort(sorted.begin(), sorted.end());
@@ -142,6 +164,20 @@ json run_point(const Options& o, int64_t total, std::string& backend_name) {
   p["alive_at_end"] = alive_total(w->last_stats());
   p["episode_resets"] = resets;
   p["ms_per_step"] = ms;
+  p["phase_timing"] = o.phase_timing;
+  if (o.phase_timing) {
+    json phases = json::object();
+    std::vector<double> sums(ms.size(), 0.0);
+    for (int k = 0; k < myriad::kPhaseCount; ++k) {
+      const myriad::bench::Summary s = myriad::bench::summarize(phase_ms[k]);
+      phases[myriad::phase_name(k)] = {{"ms_median", s.median}, {"ms_min", s.min}, {"ms_max", s.max},
+                                       {"ms_mean", s.mean}};
+      for (size_t i = 0; i < sums.size(); ++i) sums[i] += phase_ms[k][i];
+    }
+    p["phases"] = phases;
+    const myriad::bench::Summary sum = myriad::bench::summarize(sums);
+    p["phases_sum"] = {{"ms_median", sum.median}, {"ms_min", sum.min}, {"ms_max", sum.max}, {"ms_mean", sum.mean}};
+  }
   p["state_bytes"] = static_cast<unsigned long long>(bytes);
   p["bytes_per_agent"] = static_cast<double>(bytes) / static_cast<double>(2 * per_team);
   return p;
@@ -171,11 +207,16 @@ int main(int argc, char** argv) {
       ->check(CLI::IsMember({"radius", "team", "off"}));
   app.add_option("--out", o.out, "JSON results file");
   app.add_option("--commit", o.commit, "commit to record (default: $MYRIAD_COMMIT)");
+  app.add_flag("!--no-phase-timing", o.phase_timing, "do not time the phases (CUDA: no events recorded)");
+  app.add_option("--profile-steps", o.profile_steps,
+                 "A:B: cudaProfilerStart before step A and Stop after step B-1 of each point (warm-up "
+                 "steps count from 0; cuda backend only; see docs/profiling.md)");
   CLI11_PARSE(app, argc, argv);
 
   std::vector<int64_t> counts;
   try {
     counts = parse_counts(o.agents);
+    myriad::bench::parse_profile_steps(o.profile_steps, o.profile_from, o.profile_to);
     myriad::parse_backend(o.backend);
   } catch (const std::exception& e) {
     std::fprintf(stderr, "myriad_bench_step: %s\n", e.what());
@@ -201,6 +242,11 @@ int main(int argc, char** argv) {
                           {"warmup", o.warmup},
                           {"seed", o.seed},
                           {"timed_region", "act + step + synchronize, per step"},
+                          {"phase_timing", o.phase_timing ? (o.backend == "cpu" ? "steady_clock per phase"
+                                                                                : "steady_clock per phase (cpu), "
+                                                                                  "CUDA events on the stream (cuda)")
+                                                          : "off"},
+                          {"profile_steps", o.profile_steps},
                           {"agent_steps", "sum over timed steps of agents alive at the start of the step"}};
   doc["points"] = json::array();
   bool have_cuda_info = false;
@@ -224,6 +270,16 @@ int main(int argc, char** argv) {
                   p["ms_max"].get<double>(), p["agent_steps_per_s"].get<double>(),
                   static_cast<double>(p["state_bytes"].get<unsigned long long>()) / 1e6,
                   p["bytes_per_agent"].get<double>());
+      if (p.contains("phases")) {
+        for (int k = 0; k < myriad::kPhaseCount; ++k) {
+          const json& ph = p["phases"][myriad::phase_name(k)];
+          std::printf("%11s %15s %10.3f %10.3f %10.3f\n", "", myriad::phase_name(k), ph["ms_median"].get<double>(),
+                      ph["ms_min"].get<double>(), ph["ms_max"].get<double>());
+        }
+        const json& sum = p["phases_sum"];
+        std::printf("%11s %15s %10.3f %10.3f %10.3f\n", "", "sum of phases", sum["ms_median"].get<double>(),
+                    sum["ms_min"].get<double>(), sum["ms_max"].get<double>());
+      }
       doc["device"]["backend"] = backend_name;
       if (backend_name == "cuda" && !have_cuda_info) {
         doc["device"]["cuda"] = myriad::bench::cuda_info();

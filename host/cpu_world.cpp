@@ -99,23 +99,49 @@ StepStats CpuWorld::do_step() {
   const GroupTable& gt = gt_;
   const uint64_t seed = seed_;
   const int64_t t = t_;
-  std::fill(died_.begin(), died_.end(), 0);
-  par_for(n_, [&](int64_t i) { resolve_hits(i, a, g, gt, seed, t); });
-  par_for(n_, [&](int64_t i) { classify_hit(i, a, g, gt, seed, t); });
-  par_for(n_, [&](int64_t i) { recover_and_clear(i, a, g, gt); });
-  par_for(n_, [&](int64_t i) { begin_move(i, a, gt); });
-  for (int round = 0; round < kMaxMoveRounds; ++round) {
-    par_for(n_, [&](int64_t i) { claim_move(i, a, g, gt, seed, t, atomic_max_u64); });
-    int64_t changed = 0;
-#pragma omp parallel for schedule(static) reduction(+ : changed) if (n_ >= kParallelMin)
-    for (int64_t i = 0; i < n_; ++i) changed += apply_move(i, a, g, gt, seed, t) ? 1 : 0;
-    if (changed == 0) break;  // a fixed point: further rounds change nothing
+  PhaseTimes* pt = phase_sink();
+  {
+    PhaseScope scope(Phase::kAttack, pt);
+    std::fill(died_.begin(), died_.end(), 0);
+    par_for(n_, [&](int64_t i) { resolve_hits(i, a, g, gt, seed, t); });
+    par_for(n_, [&](int64_t i) { classify_hit(i, a, g, gt, seed, t); });
   }
-  par_for(n_, [&](int64_t i) { compute_reward(i, a, gt); });
-  StepStats s = collect_stats();
-  build_index();
-  compute_mean_action();
-  observe(true);
+  {
+    PhaseScope scope(Phase::kRecovery, pt);
+    par_for(n_, [&](int64_t i) { recover_and_clear(i, a, g, gt); });
+  }
+  {
+    PhaseScope scope(Phase::kMove, pt);
+    par_for(n_, [&](int64_t i) { begin_move(i, a, gt); });
+    for (int round = 0; round < kMaxMoveRounds; ++round) {
+      par_for(n_, [&](int64_t i) { claim_move(i, a, g, gt, seed, t, atomic_max_u64); });
+      int64_t changed = 0;
+#pragma omp parallel for schedule(static) reduction(+ : changed) if (n_ >= kParallelMin)
+      for (int64_t i = 0; i < n_; ++i) changed += apply_move(i, a, g, gt, seed, t) ? 1 : 0;
+      if (changed == 0) break;  // a fixed point: further rounds change nothing
+    }
+  }
+  {
+    PhaseScope scope(Phase::kReward, pt);
+    par_for(n_, [&](int64_t i) { compute_reward(i, a, gt); });
+  }
+  StepStats s{};
+  {
+    PhaseScope scope(Phase::kStats, pt);
+    s = collect_stats();
+  }
+  {
+    PhaseScope scope(Phase::kIndex, pt);
+    build_index();
+  }
+  {
+    PhaseScope scope(Phase::kMeanAction, pt);
+    compute_mean_action();
+  }
+  {
+    PhaseScope scope(Phase::kObserve, pt);
+    observe(true);
+  }
   return s;
 }
 
@@ -218,6 +244,7 @@ void CpuWorld::act(const std::vector<PolicySpec>& per_group) {
   const GridView g = grid();
   const TileView tv = tiles();
   const GroupTable& gt = gt_;
+  PhaseScope scope(Phase::kPolicy, phase_sink());
   par_for(n_, [&](int64_t i) { policy_action(i, per_group[a.group[i]], a, g, gt, tv, seed_, t_); });
 }
 
@@ -242,6 +269,19 @@ std::vector<float> CpuWorld::features(int64_t i) const {
 
 std::vector<float> CpuWorld::mean_action(int64_t i) const {
   return {mean_.begin() + i * ma_.k_stride, mean_.begin() + (i + 1) * ma_.k_stride};
+}
+
+WorldBuffers CpuWorld::buffers() {
+  WorldBuffers b;
+  b.obs_f32 = obs_f32_.empty() ? nullptr : obs_f32_.data();
+  b.obs_bf16 = obs_bf16_.empty() ? nullptr : obs_bf16_.data();
+  b.features = feat_.data();
+  b.mean_action = mean_.data();
+  b.reward = reward_.data();
+  b.alive = alive_.data();
+  b.died = died_.data();
+  b.action = action_.data();
+  return b;
 }
 
 size_t CpuWorld::state_bytes() const {

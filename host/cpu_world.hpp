@@ -20,6 +20,7 @@ class CpuWorld final : public World {
   std::vector<float> mean_action(int64_t i) const override;
   size_t state_bytes() const override;
   std::vector<uint8_t> render(const RenderParams& rp) override;
+  WorldBuffers buffers() override;
 
   // The raw buffers, for tests of single phases.
   AgentView agents();

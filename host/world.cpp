@@ -66,6 +66,7 @@ void World::reset(uint64_t seed, const std::vector<std::pair<int, int>>& positio
   seed_ = seed;
   t_ = 0;
   do_reset(x, y);
+  phase_times_ = PhaseTimes{};  // a reset is not part of any step
   last_ = StepStats{};
   last_.n_groups = gt_.n_groups;
   for (int g = 0; g < gt_.n_groups; ++g) last_.alive[g] = cfg_.groups[g].count;
@@ -74,6 +75,10 @@ void World::reset(uint64_t seed, const std::vector<std::pair<int, int>>& positio
 const StepStats& World::step() {
   if (done()) throw std::logic_error("step() after the episode ended; call reset()");
   last_ = do_step();
+  if (phase_timing_) {
+    last_phase_times_ = phase_times_;
+    phase_times_ = PhaseTimes{};
+  }
   ++t_;
   last_.step = t_;
   last_.n_groups = gt_.n_groups;

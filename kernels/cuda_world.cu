@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "cuda_world.cuh"
+#include "phase_events.cuh"
 #include "myriad/cuda_check.hpp"
 #include "myriad/device_buffer.hpp"
 
@@ -41,6 +42,7 @@ class CudaWorld final : public World {
   std::vector<float> mean_action(int64_t i) const override;
   size_t state_bytes() const override;
   std::vector<uint8_t> render(const RenderParams& rp) override;
+  WorldBuffers buffers() override;
   void synchronize() override { MYRIAD_CUDA_CHECK(cudaStreamSynchronize(stream_.get())); }
 
  protected:
@@ -63,8 +65,10 @@ class CudaWorld final : public World {
   template <typename T>
   std::vector<T> download(const DeviceBuffer<T>& d_src, int64_t first, int64_t count) const;
   void check_agent(int64_t i) const;
+  PhaseEvents* phase_events() { return phase_timing_ ? &events_ : nullptr; }
 
   CudaStream stream_;
+  PhaseEvents events_;
   int tiles_x_ = 1, tiles_y_ = 1;
   int64_t n_tiles_ = 1;
   int end_bit_ = 1;
@@ -199,6 +203,7 @@ void CudaWorld::check_agent(int64_t i) const {
 
 void CudaWorld::do_reset(const std::vector<int32_t>& x, const std::vector<int32_t>& y) {
   const cudaStream_t s = stream_.get();
+  events_.forget();  // a policy timed before a reset belongs to no step
   upload(d_x_, x);
   upload(d_y_, y);
   gpu::launch_reset_agents(agents(), gt_, s);  // hp, action = stay, alive, died, rewards
@@ -213,19 +218,46 @@ StepStats CudaWorld::do_step() {
   const AgentView a = agents();
   const GridView g = grid();
   const cudaStream_t s = stream_.get();
-  d_died_.zero(s);
-  gpu::launch_attacks(a, g, gt_, seed_, t_, s);   // resolve_hits, classify_hit
-  gpu::launch_recovery(a, g, gt_, s);             // recover_and_clear
-  gpu::launch_moves(a, g, gt_, seed_, t_, s);     // begin_move, kMaxMoveRounds × (claim, apply)
-  gpu::launch_rewards(a, gt_, s);                 // compute_reward
-  gpu::launch_stats(a, d_stats_.data(), s);       // before the index: as CpuWorld::collect_stats
-  build_index();
-  compute_mean_action();
-  observe(true);
+  PhaseEvents* ev = phase_events();
+  {
+    CudaPhaseScope scope(Phase::kAttack, ev, s);
+    d_died_.zero(s);
+    gpu::launch_attacks(a, g, gt_, seed_, t_, s);   // resolve_hits, classify_hit
+  }
+  {
+    CudaPhaseScope scope(Phase::kRecovery, ev, s);
+    gpu::launch_recovery(a, g, gt_, s);             // recover_and_clear
+  }
+  {
+    CudaPhaseScope scope(Phase::kMove, ev, s);
+    gpu::launch_moves(a, g, gt_, seed_, t_, s);     // begin_move, kMaxMoveRounds × (claim, apply)
+  }
+  {
+    CudaPhaseScope scope(Phase::kReward, ev, s);
+    gpu::launch_rewards(a, gt_, s);                 // compute_reward
+  }
+  {
+    CudaPhaseScope scope(Phase::kStats, ev, s);
+    gpu::launch_stats(a, d_stats_.data(), s);       // before the index: as CpuWorld::collect_stats
+  }
+  {
+    CudaPhaseScope scope(Phase::kIndex, ev, s);
+    build_index();
+  }
+  {
+    CudaPhaseScope scope(Phase::kMeanAction, ev, s);
+    compute_mean_action();
+  }
+  {
+    CudaPhaseScope scope(Phase::kObserve, ev, s);
+    observe(true);
+  }
   // The one copy of the step: the stats (the kernels after the stats do not touch them).
   gpu::DeviceStats h_stats{};
   MYRIAD_CUDA_CHECK(cudaMemcpyAsync(&h_stats, d_stats_.data(), sizeof h_stats, cudaMemcpyDeviceToHost, s));
   synchronize();
+  if (PhaseTimes* pt = phase_sink()) events_.read(*pt);  // the events are complete: no extra wait
+  else events_.forget();
   StepStats out{};
   for (int gg = 0; gg < gt_.n_groups; ++gg) {
     out.alive[gg] = static_cast<int64_t>(h_stats.v[gpu::kStatAlive][gg]);
@@ -264,6 +296,7 @@ void CudaWorld::act(const std::vector<PolicySpec>& per_group) {
   check_policies(per_group);
   gpu::PolicyTable pt{};
   for (int gg = 0; gg < gt_.n_groups; ++gg) pt.spec[gg] = per_group[gg];
+  CudaPhaseScope scope(Phase::kPolicy, phase_events(), stream_.get());
   gpu::launch_policy(pt, agents(), grid(), gt_, tiles(), seed_, t_, stream_.get());
 }
 
@@ -308,6 +341,20 @@ size_t CudaWorld::state_bytes() const {
 }
 
 // Renders into a device image and copies it once (waits for the stream).
+WorldBuffers CudaWorld::buffers() {
+  WorldBuffers b;
+  b.on_device = true;
+  b.obs_f32 = d_obs_f32_.size() > 0 ? d_obs_f32_.data() : nullptr;
+  b.obs_bf16 = d_obs_bf16_.size() > 0 ? d_obs_bf16_.data() : nullptr;
+  b.features = d_feat_.data();
+  b.mean_action = d_mean_.data();
+  b.reward = d_reward_.data();
+  b.alive = d_alive_.data();
+  b.died = d_died_.data();
+  b.action = d_action_.data();
+  return b;
+}
+
 std::vector<uint8_t> CudaWorld::render(const RenderParams& rp) {
   if (const char* err = render_params_error(rp, cfg_.width, cfg_.height)) throw std::invalid_argument(err);
   DeviceBuffer<uint8_t> d_rgb(static_cast<size_t>(rp.n_pixels()) * 3);

@@ -8,6 +8,7 @@
 #include <utility>
 #include <vector>
 #include "myriad/config.hpp"
+#include "myriad/phase_timer.hpp"
 #include "myriad/rules/mean_action.hpp"
 #include "myriad/rules/observe.hpp"
 #include "myriad/rules/policy.hpp"
@@ -29,6 +30,20 @@ struct StepStats {
   double reward(int g) const { return static_cast<double>(reward_fixed[g]) / 1048576.0; }
   bool done = false;       // a group has no agents left
   bool truncated = false;  // max_steps reached
+};
+
+// Where a backend keeps the per-agent buffers a learner reads and writes: host pointers on the
+// CPU backend, device pointers on the CUDA backend (on_device). Valid until the world is destroyed.
+struct WorldBuffers {
+  bool on_device = false;
+  const float* obs_f32 = nullptr;   // [n][obs_stride] when the config's dtype is f32, else null
+  const Bf16* obs_bf16 = nullptr;   // [n][obs_stride] when it is bf16, else null
+  const float* features = nullptr;  // [n][n_features]
+  const float* mean_action = nullptr;  // [n][k_stride]
+  const float* reward = nullptr;    // [n] reward of the step just played
+  const uint8_t* alive = nullptr;   // [n]
+  const uint8_t* died = nullptr;    // [n] died in the step just played
+  uint8_t* action = nullptr;        // [n] actions of the next step (a learner writes them here)
 };
 
 // A host copy of the state, for tests, conformance and debugging.
@@ -75,6 +90,17 @@ class World {
   // Throws std::invalid_argument when rp does not fit this map (see fit_render).
   virtual std::vector<uint8_t> render(const RenderParams& rp) = 0;
   virtual void synchronize() {}
+  virtual WorldBuffers buffers() = 0;
+
+  // Per-phase timing (phase_timer.hpp): off by default, and then free (no clock read, no event).
+  // When on, last_phase_times() holds the phases of the last step() and the act() before it.
+  void set_phase_timing(bool on) {
+    phase_timing_ = on;
+    phase_times_ = PhaseTimes{};
+    last_phase_times_ = PhaseTimes{};
+  }
+  bool phase_timing() const { return phase_timing_; }
+  const PhaseTimes& last_phase_times() const { return last_phase_times_; }
 
  protected:
   virtual void do_reset(const std::vector<int32_t>& x, const std::vector<int32_t>& y) = 0;
@@ -83,6 +109,8 @@ class World {
   // Throws std::invalid_argument unless there is one action per agent, each in its group's range.
   void check_actions(const std::vector<uint8_t>& actions) const;
   virtual StepStats do_step() = 0;  // rules, index, mean action, observe; t_ is the step played
+  // Where a backend adds its phase times for the step in progress; nullptr while timing is off.
+  PhaseTimes* phase_sink() { return phase_timing_ ? &phase_times_ : nullptr; }
 
   WorldConfig cfg_;
   GroupTable gt_{};
@@ -94,6 +122,9 @@ class World {
   int64_t t_ = 0;
   uint64_t seed_ = 0;
   StepStats last_{};
+  bool phase_timing_ = false;
+  PhaseTimes phase_times_{};       // the step in progress (act included)
+  PhaseTimes last_phase_times_{};  // the last step played
 };
 
 bool cuda_device_available();
