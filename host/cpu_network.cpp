@@ -169,6 +169,15 @@ class CpuQNetwork final : public QNetwork {
     p_ = p;
   }
   std::vector<float> grad() const override { return g_; }
+  std::vector<float> adam_m() const override { return m_; }
+  std::vector<float> adam_v() const override { return v_; }
+  void set_adam_state(const std::vector<float>& m, const std::vector<float>& v, int64_t step) override {
+    check_params_size(m.size());
+    check_params_size(v.size());
+    m_ = m;
+    v_ = v;
+    step_ = step;
+  }
   float last_grad_norm() const override { return last_grad_norm_; }
 
   std::vector<float> forward_host(const std::vector<float>& x, int batch) override {

@@ -170,6 +170,16 @@ class CudaQNetwork final : public QNetwork {
     MYRIAD_CUDA_CHECK(cudaStreamSynchronize(stream_.get()));  // p may go away after we return
   }
   std::vector<float> grad() const override { return download(g_); }
+  std::vector<float> adam_m() const override { return download(m_); }
+  std::vector<float> adam_v() const override { return download(v_); }
+  void set_adam_state(const std::vector<float>& m, const std::vector<float>& v, int64_t step) override {
+    check_params_size(m.size());
+    check_params_size(v.size());
+    upload(m_, m.data(), m.size(), stream_.get());
+    upload(v_, v.data(), v.size(), stream_.get());
+    MYRIAD_CUDA_CHECK(cudaStreamSynchronize(stream_.get()));
+    step_ = step;
+  }
   float last_grad_norm() const override {
     double sq = 0.0;
     MYRIAD_CUDA_CHECK(cudaMemcpyAsync(&sq, scalars_.data() + 2, sizeof sq, cudaMemcpyDeviceToHost, stream_.get()));

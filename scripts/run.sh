@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
-# run.sh: the main job: dependencies, build (preset ci), then `myriad run` with the arguments
-# given (for now a battle with random policies; training comes later).
+# run.sh: the main job: dependencies, build (preset ci), then `myriad train` with the arguments given
+# (no arguments: MF-Q on the CPU default 64 v 64, or a large population when a GPU answers).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup_deps.sh
 cmake --preset ci >/dev/null
 cmake --build build/ci
-exec ./build/ci/myriad run "$@"
+exec ./build/ci/myriad train "$@"

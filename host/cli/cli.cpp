@@ -1,4 +1,4 @@
-// cli/cli.cpp: the `myriad` command line: parses the subcommands (run, render, conform) with
+// cli/cli.cpp: the `myriad` command line: parses the subcommands (run, render, conform, train) with
 // CLI11 and turns every parse error into one line on stderr and exit code 2.
 #include "cli/cli.hpp"
 
@@ -8,12 +8,13 @@
 #include "cli/conform_command.hpp"
 #include "cli/render_command.hpp"
 #include "cli/run_command.hpp"
+#include "cli/train_command.hpp"
 
 namespace myriad::cli {
 
 namespace {
 
-constexpr const char* kCommands = "run, render, conform";
+constexpr const char* kCommands = "run, render, conform, train";
 
 // CLI11's "arguments were not expected" as one line that names the first stray argument.
 std::string extras_message(const CLI::App& app, const CLI::App* sub, const CLI::ExtrasError& e) {
@@ -40,6 +41,9 @@ int main(int argc, char** argv) {
   CLI::App* run = add_run_command(app, run_opts);
   CLI::App* render = add_render_command(app, render_opts);
   CLI::App* conform = add_conform_command(app, conform_opts);
+  TrainOptions train_opts;
+  for (int i = 0; i < argc; ++i) train_opts.command_line += (i ? " " : "") + std::string(argv[i]);
+  CLI::App* train = add_train_command(app, train_opts);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
@@ -47,7 +51,11 @@ int main(int argc, char** argv) {
   } catch (const CLI::CallForAllHelp& e) {
     return app.exit(e);
   } catch (const CLI::ExtrasError& e) {
-    const CLI::App* sub = run->parsed() ? run : render->parsed() ? render : conform->parsed() ? conform : nullptr;
+    const CLI::App* sub = run->parsed()       ? run
+                           : render->parsed()  ? render
+                           : conform->parsed() ? conform
+                           : train->parsed()   ? train
+                                               : nullptr;
     std::cerr << "myriad: " << extras_message(app, sub, e) << "\n";
     if (!sub) std::cerr << app.help();
     return 2;
@@ -65,6 +73,7 @@ int main(int argc, char** argv) {
   if (run->parsed()) return run_command(run_opts, *run);
   if (render->parsed()) return render_command(render_opts, *render);
   if (conform->parsed()) return conform_command(conform_opts);
+  if (train->parsed()) return train_command(train_opts);
   std::cerr << "myriad: no command given; valid: " << kCommands << "\n" << app.help();
   return 2;
 }

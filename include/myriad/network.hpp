@@ -109,6 +109,11 @@ class QNetwork {
   virtual std::vector<float> params() const = 0;  // host copy, MlpParams layout
   virtual void set_params(const std::vector<float>& p) = 0;
   virtual std::vector<float> grad() const = 0;  // host copy of the accumulated gradient
+  // Adam state (checkpoints): host copies of the first and second moments; set_adam_state restores
+  // them with the step counter (sizes must match the parameter count).
+  virtual std::vector<float> adam_m() const = 0;
+  virtual std::vector<float> adam_v() const = 0;
+  virtual void set_adam_state(const std::vector<float>& m, const std::vector<float>& v, int64_t step) = 0;
   // Global gradient norm before clipping, of the last adam_step (the CUDA backend waits for it).
   virtual float last_grad_norm() const = 0;
 

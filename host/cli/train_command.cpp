@@ -1,0 +1,167 @@
+// cli/train_command.cpp: the `myriad train` loop: config, run directory, Trainer episodes with metrics,
+// progress and periodic checkpoints; --resume continues from checkpoints/latest.bin (replay starts empty).
+#include "cli/train_command.hpp"
+
+#include <unistd.h>
+
+#include <chrono>
+#include <csignal>
+#include <cstdio>
+#include <ctime>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+
+#include "cli/options.hpp"
+#include "cli/progress.hpp"
+#include "cli/train_output.hpp"
+#include "myriad/trainer.hpp"
+
+namespace myriad::cli {
+
+namespace {
+
+volatile std::sig_atomic_t g_stop = 0;
+extern "C" void on_train_interrupt(int) { g_stop = 1; }
+
+std::string read_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw ConfigError(path + ": cannot read the file");
+  std::ostringstream os;
+  os << in.rdbuf();
+  return os.str();
+}
+
+std::string default_out_dir() {
+  const std::time_t now = std::time(nullptr);
+  char buf[64];
+  std::strftime(buf, sizeof buf, "runs/train-%Y%m%d-%H%M%S", std::localtime(&now));
+  return buf;
+}
+
+std::string episode_line(const EpisodeMetrics& m, int64_t episodes, bool epsilon) {
+  char buf[320];
+  std::snprintf(buf, sizeof buf,
+                "episode %lld/%lld: steps %lld, kills red %lld blue %lld, survivors red %lld blue %lld, "
+                "return/agent red %.3f blue %.3f, loss %.4g, mean Q %.3f, %s %.3g, %s agent-steps/s, %.1f s",
+                static_cast<long long>(m.episode + 1), static_cast<long long>(episodes),
+                static_cast<long long>(m.steps), static_cast<long long>(m.kills[0]),
+                static_cast<long long>(m.kills[1]), static_cast<long long>(m.survivors[0]),
+                static_cast<long long>(m.survivors[1]), m.per_agent_return[0], m.per_agent_return[1], m.loss,
+                m.mean_q, epsilon ? "eps" : "T", m.temperature, format_rate(m.agent_steps_per_s).c_str(), m.seconds);
+  return buf;
+}
+
+}  // namespace
+
+CLI::App* add_train_command(CLI::App& app, TrainOptions& o) {
+  CLI::App* t = app.add_subcommand("train", "Train the red team of a battle with MF-Q or IQL (see algorithms.md in the project docs (shared/docs))");
+  t->add_option("--config", o.config_path, "TOML file of training settings (keys as for --set)")->type_name("FILE");
+  t->add_option("--set", o.sets, "Override one setting, e.g. --set episodes=10 --set algorithm=iql")
+      ->type_name("KEY=VALUE")->take_all();
+  t->add_option("--backend", o.backend, "auto, cpu or cuda")->capture_default_str();
+  t->add_option("--out", o.out, "Run directory (default runs/train-DATE-TIME)")->type_name("RUN_DIR");
+  t->add_option("--resume", o.resume, "Continue the run in RUN_DIR from checkpoints/latest.bin")->type_name("RUN_DIR");
+  t->add_flag("--quiet,-q", o.quiet, "Only the final summary");
+  return t;
+}
+
+TrainConfig load_train_config(const TrainOptions& o, bool cuda) {
+  TrainConfig c;
+  if (!o.resume.empty()) {
+    if (!o.config_path.empty()) throw ConfigError("--config and --resume: the resumed run keeps its config.toml");
+    const std::string p = (std::filesystem::path(o.resume) / "config.toml").string();
+    apply_toml(c, read_file(p), p);
+  } else if (!o.config_path.empty()) {
+    apply_toml(c, read_file(o.config_path), o.config_path);
+  }
+  for (const std::string& s : o.sets) apply_override(c, s);
+  resolve_defaults(c, cuda);
+  validate_train_config(c);
+  return c;
+}
+
+int train_command(const TrainOptions& o) {
+  BackendKind kind;
+  TrainConfig c;
+  std::unique_ptr<Trainer> trainer;
+  try {
+    kind = parse_backend_option(o.backend);
+    require_backend_available(kind);
+    if (kind == BackendKind::kAuto) kind = cuda_device_available() ? BackendKind::kCuda : BackendKind::kCpu;
+    c = load_train_config(o, kind == BackendKind::kCuda);
+    if (!o.resume.empty() && !o.out.empty() && o.out != o.resume)
+      throw ConfigError("--out and --resume: a resumed run writes into its own directory");
+    trainer = std::make_unique<Trainer>(c, kind);
+  } catch (const std::exception& e) {  // ConfigError, UsageError, invalid_argument, runtime_error
+    std::cerr << "myriad: train: " << e.what() << "\n";
+    return 2;
+  }
+  try {
+    const bool resume = !o.resume.empty();
+    const std::string dir = resume ? o.resume : (o.out.empty() ? default_out_dir() : o.out);
+    int64_t resumed_from = -1;
+    if (resume) {
+      trainer->restore(read_checkpoint(latest_checkpoint_path(dir)));
+      resumed_from = trainer->episode();
+    }
+    TrainOutput out(dir, resume);
+    out.write_config(to_toml(c));
+    const std::string device = kind == BackendKind::kCuda ? cuda_device_description() : "";
+    out.write_run_json(trainer->world().backend_name(), device, c.seed, o.command_line, resumed_from);
+    if (!o.quiet) {
+      std::printf("myriad train: %s, red (learning) v blue (%s), %lld v %lld on %lldx%lld, %lld steps, episodes %lld..%lld, "
+                  "backend %s%s%s, run dir %s\n",
+                  c.algorithm.c_str(), c.opponent.c_str(), static_cast<long long>(c.agents_per_team),
+                  static_cast<long long>(c.agents_per_team), static_cast<long long>(c.map_size),
+                  static_cast<long long>(c.map_size), static_cast<long long>(c.max_steps),
+                  static_cast<long long>(trainer->episode() + 1), static_cast<long long>(c.episodes),
+                  trainer->world().backend_name(), device.empty() ? "" : " on ", device.c_str(), dir.c_str());
+      if (resume)
+        std::printf("resumed from %s at episode %lld (the replay buffer is not restored: it starts empty)\n",
+                    latest_checkpoint_path(dir).c_str(), static_cast<long long>(resumed_from));
+      std::fflush(stdout);
+    }
+    const bool tty = isatty(fileno(stdout)) != 0;
+    auto last_print = std::chrono::steady_clock::now() - std::chrono::seconds(60);
+    g_stop = 0;
+    auto* old_handler = std::signal(SIGINT, on_train_interrupt);
+    EpisodeMetrics last{};
+    bool any = false, shown = false;  // shown: the last episode's line is already on its own line
+    while (trainer->episode() < c.episodes && !g_stop) {
+      last = trainer->run_episode();
+      any = true;
+      out.write_metrics(last);
+      if (c.checkpoint_every > 0 && trainer->episode() % c.checkpoint_every == 0 && trainer->episode() < c.episodes)
+        out.write_checkpoint(trainer->checkpoint());
+      shown = false;
+      if (o.quiet) continue;
+      const auto now = std::chrono::steady_clock::now();
+      if (tty) {
+        std::printf("\r\033[K%s", episode_line(last, c.episodes, c.exploration == "epsilon").c_str());
+      } else if (now - last_print >= std::chrono::seconds(10) || trainer->episode() == c.episodes) {
+        std::printf("%s\n", episode_line(last, c.episodes, c.exploration == "epsilon").c_str());
+        last_print = now;
+        shown = true;
+      }
+      std::fflush(stdout);
+    }
+    std::signal(SIGINT, old_handler);
+    if (tty && !o.quiet && any) std::printf("\n");
+    const std::string path = out.write_checkpoint(trainer->checkpoint());
+    if (any && !shown) std::printf("%s\n", episode_line(last, c.episodes, c.exploration == "epsilon").c_str());
+    std::printf("checkpoint %s, metrics %s/metrics.csv\n", path.c_str(), dir.c_str());
+    if (g_stop) {
+      std::cerr << "myriad: train: interrupted after episode " << trainer->episode() << "; resume with --resume " << dir
+                << "\n";
+      return 130;
+    }
+  } catch (const std::exception& e) {
+    std::cerr << "myriad: train failed: " << e.what() << "\n";
+    return 1;
+  }
+  return 0;
+}
+
+}  // namespace myriad::cli

@@ -1,0 +1,30 @@
+// cli/train_command.hpp: `myriad train`: MF-Q / IQL training of the red team of a battle against a
+// random or scripted opponent, from a TOML config and --set overrides, into a run directory.
+#pragma once
+#include <CLI/CLI.hpp>
+
+#include <string>
+#include <vector>
+
+#include "myriad/train_config.hpp"
+
+namespace myriad::cli {
+
+struct TrainOptions {
+  std::string config_path;
+  std::vector<std::string> sets;
+  std::string backend = "auto";
+  std::string out;
+  std::string resume;
+  bool quiet = false;
+  std::string command_line;  // argv joined, for run.json
+};
+
+CLI::App* add_train_command(CLI::App& app, TrainOptions& o);
+// Exit code: 0 done, 1 failure during training, 2 bad config or options, 130 interrupted.
+int train_command(const TrainOptions& o);
+// The config of o (config file, or the resumed run's config.toml, then --set in order), resolved
+// for the backend and validated; throws ConfigError / UsageError.
+TrainConfig load_train_config(const TrainOptions& o, bool cuda);
+
+}  // namespace myriad::cli

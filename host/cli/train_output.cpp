@@ -1,0 +1,143 @@
+// cli/train_output.cpp: writes the run directory of `myriad train` (see train_output.hpp); metrics
+// rows are formatted by hand, one per episode, flushed so that a killed run keeps what it finished.
+#include "cli/train_output.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <cerrno>
+#include <chrono>
+#include <cmath>
+#include <cstring>
+#include <ctime>
+#include <filesystem>
+#include <fstream>
+#include <stdexcept>
+
+#include "myriad/checkpoint.hpp"
+
+namespace myriad::cli {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+std::FILE* open_append(const std::string& path, bool resume, bool& fresh) {
+  fresh = !resume || !fs::exists(path);
+  std::FILE* f = std::fopen(path.c_str(), fresh ? "w" : "a");
+  if (f == nullptr) throw std::runtime_error("cannot write " + path + ": " + std::strerror(errno));
+  return f;
+}
+
+std::string num(double v) {  // JSON has no NaN: null
+  if (!std::isfinite(v)) return "null";
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%.9g", v);
+  return buf;
+}
+
+void write_text(const std::string& path, const std::string& text) {
+  const std::string tmp = path + ".tmp";
+  {
+    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
+    out << text;
+    if (!out) throw std::runtime_error("cannot write " + tmp);
+  }
+  fs::rename(tmp, path);
+}
+
+}  // namespace
+
+std::string latest_checkpoint_path(const std::string& dir) { return (fs::path(dir) / "checkpoints" / "latest.bin").string(); }
+
+std::string git_commit() {
+#if defined(MYRIAD_SOURCE_DIR)
+  const std::string cmd = std::string("git -C '") + MYRIAD_SOURCE_DIR + "' rev-parse HEAD 2>/dev/null";
+#else
+  const std::string cmd = "git rev-parse HEAD 2>/dev/null";
+#endif
+  std::FILE* p = popen(cmd.c_str(), "r");
+  if (p == nullptr) return "unknown";
+  char buf[128] = {};
+  const bool got = std::fgets(buf, sizeof buf, p) != nullptr;
+  const int rc = pclose(p);
+  std::string s = got ? buf : "";
+  while (!s.empty() && (s.back() == '\n' || s.back() == '\r')) s.pop_back();
+  return rc == 0 && s.size() == 40 ? s : "unknown";
+}
+
+TrainOutput::TrainOutput(const std::string& dir, bool resume) : dir_(dir) {
+  std::error_code ec;
+  fs::create_directories(fs::path(dir) / "checkpoints", ec);
+  if (ec) throw std::runtime_error("cannot create " + dir + "/checkpoints: " + ec.message());
+  bool fresh = false;
+  csv_ = open_append((fs::path(dir) / "metrics.csv").string(), resume, fresh);
+  if (fresh)
+    std::fprintf(csv_, "episode,steps,return_red,return_blue,per_agent_return_red,per_agent_return_blue,kills_red,"
+                       "kills_blue,survivors_red,survivors_blue,updates,loss,first_loss,mean_q,temperature,"
+                       "agent_steps_per_s,seconds\n");
+  jsonl_ = open_append((fs::path(dir) / "metrics.jsonl").string(), resume, fresh);
+}
+
+TrainOutput::~TrainOutput() {
+  if (csv_ != nullptr) std::fclose(csv_);
+  if (jsonl_ != nullptr) std::fclose(jsonl_);
+}
+
+void TrainOutput::write_config(const std::string& toml_text) {
+  write_text((fs::path(dir_) / "config.toml").string(), toml_text);
+}
+
+void TrainOutput::write_run_json(const std::string& backend, const std::string& device, uint64_t seed,
+                                 const std::string& command_line, int64_t resumed_from) {
+  const std::time_t now = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
+  char date[64];
+  std::strftime(date, sizeof date, "%Y-%m-%dT%H:%M:%SZ", std::gmtime(&now));
+  nlohmann::json j;
+  j["backend"] = backend;
+  if (!device.empty()) j["device"] = device;
+  j["commit"] = git_commit();
+  j["seed"] = seed;
+  j["command_line"] = command_line;
+  j["date"] = date;
+  if (resumed_from >= 0) {
+    j["resumed_from_episode"] = resumed_from;
+    j["replay_restored"] = false;  // the replay buffer starts empty on resume
+  }
+  write_text((fs::path(dir_) / (resumed_from >= 0 ? "run_resume.json" : "run.json")).string(), j.dump(2) + "\n");
+}
+
+void TrainOutput::write_metrics(const EpisodeMetrics& m) {
+  std::fprintf(csv_, "%lld,%lld,%s,%s,%s,%s,%lld,%lld,%lld,%lld,%lld,%s,%s,%s,%s,%s,%s\n",
+               static_cast<long long>(m.episode), static_cast<long long>(m.steps), num(m.team_return[0]).c_str(),
+               num(m.team_return[1]).c_str(), num(m.per_agent_return[0]).c_str(), num(m.per_agent_return[1]).c_str(),
+               static_cast<long long>(m.kills[0]), static_cast<long long>(m.kills[1]),
+               static_cast<long long>(m.survivors[0]), static_cast<long long>(m.survivors[1]),
+               static_cast<long long>(m.updates), num(m.loss).c_str(), num(m.first_loss).c_str(),
+               num(m.mean_q).c_str(), num(m.temperature).c_str(), num(m.agent_steps_per_s).c_str(),
+               num(m.seconds).c_str());
+  std::fprintf(jsonl_,
+               "{\"episode\":%lld,\"steps\":%lld,\"return\":{\"red\":%s,\"blue\":%s},\"per_agent_return\":{\"red\":%s,"
+               "\"blue\":%s},\"kills\":{\"red\":%lld,\"blue\":%lld},\"survivors\":{\"red\":%lld,\"blue\":%lld},"
+               "\"updates\":%lld,\"loss\":%s,\"first_loss\":%s,\"mean_q\":%s,\"temperature\":%s,"
+               "\"agent_steps_per_s\":%s,\"seconds\":%s}\n",
+               static_cast<long long>(m.episode), static_cast<long long>(m.steps), num(m.team_return[0]).c_str(),
+               num(m.team_return[1]).c_str(), num(m.per_agent_return[0]).c_str(), num(m.per_agent_return[1]).c_str(),
+               static_cast<long long>(m.kills[0]), static_cast<long long>(m.kills[1]),
+               static_cast<long long>(m.survivors[0]), static_cast<long long>(m.survivors[1]),
+               static_cast<long long>(m.updates), num(m.loss).c_str(), num(m.first_loss).c_str(),
+               num(m.mean_q).c_str(), num(m.temperature).c_str(), num(m.agent_steps_per_s).c_str(),
+               num(m.seconds).c_str());
+  std::fflush(csv_);
+  std::fflush(jsonl_);
+}
+
+std::string TrainOutput::write_checkpoint(const Checkpoint& ck) {
+  char name[64];
+  std::snprintf(name, sizeof name, "ckpt_%06lld.bin", static_cast<long long>(ck.header.episode));
+  const std::string path = (fs::path(dir_) / "checkpoints" / name).string();
+  myriad::write_checkpoint(path, ck);
+  myriad::write_checkpoint(latest_checkpoint_path(dir_), ck);
+  return path;
+}
+
+}  // namespace myriad::cli

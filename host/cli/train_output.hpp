@@ -1,0 +1,39 @@
+// cli/train_output.hpp: the run directory of `myriad train`: config.toml, run.json, per-episode
+// metrics.csv / metrics.jsonl (appended on resume) and checkpoints/ (ckpt_EEEEEE.bin, latest.bin).
+#pragma once
+#include <cstdio>
+#include <string>
+
+#include "myriad/trainer.hpp"
+
+namespace myriad::cli {
+
+class TrainOutput {
+ public:
+  // Creates dir (and dir/checkpoints); resume: appends to the metrics files instead of starting them.
+  TrainOutput(const std::string& dir, bool resume);
+  ~TrainOutput();
+  TrainOutput(const TrainOutput&) = delete;
+  TrainOutput& operator=(const TrainOutput&) = delete;
+
+  const std::string& dir() const { return dir_; }
+  void write_config(const std::string& toml_text);
+  // run.json: backend, device, commit, seed, command line, date (and the resume point).
+  void write_run_json(const std::string& backend, const std::string& device, uint64_t seed,
+                      const std::string& command_line, int64_t resumed_from);
+  void write_metrics(const EpisodeMetrics& m);  // one csv row and one jsonl line, flushed
+  // checkpoints/ckpt_EEEEEE.bin (E = episodes completed) and checkpoints/latest.bin; returns the path.
+  std::string write_checkpoint(const Checkpoint& ck);
+
+ private:
+  std::string dir_;
+  std::FILE* csv_ = nullptr;
+  std::FILE* jsonl_ = nullptr;
+};
+
+// The run directory's latest checkpoint path.
+std::string latest_checkpoint_path(const std::string& dir);
+// `git rev-parse HEAD` of the working directory, or "unknown".
+std::string git_commit();
+
+}  // namespace myriad::cli

@@ -1,0 +1,211 @@
+// trainer_config.cpp: TrainConfig from TOML (toml++, header-only) and `key=value` overrides, its
+// validation and its TOML serialisation; every error is one line naming the key.
+#include <toml++/toml.h>
+
+#include <cmath>
+#include <functional>
+#include <sstream>
+
+#include "myriad/train_config.hpp"
+
+namespace myriad {
+
+namespace {
+
+enum class Kind { kInt, kFloat, kString, kSeed, kIntList };
+struct Key {
+  const char* name;
+  Kind kind;
+  std::function<void*(TrainConfig&)> field;
+};
+
+const std::vector<Key>& keys() {
+  static const std::vector<Key> k = {
+      {"algorithm", Kind::kString, [](TrainConfig& c) -> void* { return &c.algorithm; }},
+      {"episodes", Kind::kInt, [](TrainConfig& c) -> void* { return &c.episodes; }},
+      {"agents_per_team", Kind::kInt, [](TrainConfig& c) -> void* { return &c.agents_per_team; }},
+      {"map_size", Kind::kInt, [](TrainConfig& c) -> void* { return &c.map_size; }},
+      {"max_steps", Kind::kInt, [](TrainConfig& c) -> void* { return &c.max_steps; }},
+      {"opponent", Kind::kString, [](TrainConfig& c) -> void* { return &c.opponent; }},
+      {"exploration", Kind::kString, [](TrainConfig& c) -> void* { return &c.exploration; }},
+      {"temperature_start", Kind::kFloat, [](TrainConfig& c) -> void* { return &c.temperature_start; }},
+      {"temperature_end", Kind::kFloat, [](TrainConfig& c) -> void* { return &c.temperature_end; }},
+      {"anneal_episodes", Kind::kInt, [](TrainConfig& c) -> void* { return &c.anneal_episodes; }},
+      {"epsilon_start", Kind::kFloat, [](TrainConfig& c) -> void* { return &c.epsilon_start; }},
+      {"epsilon_end", Kind::kFloat, [](TrainConfig& c) -> void* { return &c.epsilon_end; }},
+      {"target", Kind::kString, [](TrainConfig& c) -> void* { return &c.target; }},
+      {"target_temperature", Kind::kFloat, [](TrainConfig& c) -> void* { return &c.target_temperature; }},
+      {"lr", Kind::kFloat, [](TrainConfig& c) -> void* { return &c.lr; }},
+      {"gamma", Kind::kFloat, [](TrainConfig& c) -> void* { return &c.gamma; }},
+      {"tau", Kind::kFloat, [](TrainConfig& c) -> void* { return &c.tau; }},
+      {"clip_norm", Kind::kFloat, [](TrainConfig& c) -> void* { return &c.clip_norm; }},
+      {"batch", Kind::kInt, [](TrainConfig& c) -> void* { return &c.batch; }},
+      {"replay_capacity", Kind::kInt, [](TrainConfig& c) -> void* { return &c.replay_capacity; }},
+      {"store_fraction", Kind::kFloat, [](TrainConfig& c) -> void* { return &c.store_fraction; }},
+      {"update_every", Kind::kInt, [](TrainConfig& c) -> void* { return &c.update_every; }},
+      {"updates_per_step", Kind::kInt, [](TrainConfig& c) -> void* { return &c.updates_per_step; }},
+      {"warmup", Kind::kInt, [](TrainConfig& c) -> void* { return &c.warmup; }},
+      {"hidden", Kind::kIntList, [](TrainConfig& c) -> void* { return &c.hidden; }},
+      {"seed", Kind::kSeed, [](TrainConfig& c) -> void* { return &c.seed; }},
+      {"checkpoint_every", Kind::kInt, [](TrainConfig& c) -> void* { return &c.checkpoint_every; }},
+  };
+  return k;
+}
+
+std::string valid_keys() {
+  std::string s;
+  for (const auto& k : keys()) s += (s.empty() ? "" : ", ") + std::string(k.name);
+  return s;
+}
+
+void set_key(TrainConfig& c, const std::string& name, const toml::node& v, const std::string& source) {
+  for (const auto& k : keys()) {
+    if (name != k.name) continue;
+    void* f = k.field(c);
+    auto bad = [&](const char* want) {
+      return ConfigError(source + ": " + name + " must be " + want);
+    };
+    switch (k.kind) {
+      case Kind::kInt:
+        if (!v.is_integer()) throw bad("an integer");
+        *static_cast<int64_t*>(f) = v.as_integer()->get();
+        return;
+      case Kind::kSeed:
+        if (!v.is_integer() || v.as_integer()->get() < 0) throw bad("a non-negative integer");
+        *static_cast<uint64_t*>(f) = static_cast<uint64_t>(v.as_integer()->get());
+        return;
+      case Kind::kFloat:
+        if (v.is_integer()) *static_cast<double*>(f) = static_cast<double>(v.as_integer()->get());
+        else if (v.is_floating_point()) *static_cast<double*>(f) = v.as_floating_point()->get();
+        else throw bad("a number");
+        return;
+      case Kind::kString:
+        if (!v.is_string()) throw bad("a string");
+        *static_cast<std::string*>(f) = v.as_string()->get();
+        return;
+      case Kind::kIntList: {
+        if (!v.is_array()) throw bad("an array of integers, e.g. [128, 64]");
+        std::vector<int64_t> out;
+        for (const auto& e : *v.as_array()) {
+          if (!e.is_integer()) throw bad("an array of integers, e.g. [128, 64]");
+          out.push_back(e.as_integer()->get());
+        }
+        *static_cast<std::vector<int64_t>*>(f) = out;
+        return;
+      }
+    }
+  }
+  throw ConfigError(source + ": unknown key '" + name + "'; valid: " + valid_keys());
+}
+
+void apply_table(TrainConfig& c, const toml::table& t, const std::string& source) {
+  for (const auto& [key, node] : t) set_key(c, std::string(key.str()), node, source);
+}
+
+std::string one_line(std::string s) {
+  for (char& ch : s)
+    if (ch == '\n' || ch == '\r') ch = ' ';
+  return s;
+}
+
+}  // namespace
+
+void resolve_defaults(TrainConfig& c, bool cuda) {
+  if (c.agents_per_team == kAuto) c.agents_per_team = cuda ? 4096 : 64;
+  if (c.map_size == kAuto) c.map_size = cuda ? 320 : 40;
+  if (c.episodes == kAuto) c.episodes = cuda ? 60 : 20;  // CPU: ~5.5 s per episode on 2 cores
+  if (c.batch == kAuto) c.batch = cuda ? 8192 : 256;
+  if (c.replay_capacity == kAuto) c.replay_capacity = cuda ? 1000000 : 100000;
+  if (c.anneal_episodes == kAuto) c.anneal_episodes = c.episodes / 2 > 0 ? c.episodes / 2 : 1;
+  if (c.warmup == kAuto) c.warmup = c.batch;
+  if (c.algorithm == "iql") c.target = "greedy_double";
+}
+
+void apply_toml(TrainConfig& c, const std::string& text, const std::string& source) {
+  try {
+    const toml::table t = toml::parse(text, source);
+    apply_table(c, t, source);
+  } catch (const toml::parse_error& e) {
+    std::ostringstream os;
+    os << source << ":" << e.source().begin.line << ": " << one_line(std::string(e.description()));
+    throw ConfigError(os.str());
+  }
+}
+
+void apply_override(TrainConfig& c, const std::string& a) {
+  const size_t eq = a.find('=');
+  if (eq == std::string::npos || eq == 0)
+    throw ConfigError("--set: expected key=value, got '" + a + "'");
+  std::string key = a.substr(0, eq), value = a.substr(eq + 1);
+  while (!key.empty() && key.back() == ' ') key.pop_back();
+  toml::table t;
+  try {
+    t = toml::parse(key + " = " + value);
+  } catch (const toml::parse_error&) {
+    t = toml::table{};
+    t.insert(key, value);  // bare text: a string
+  }
+  if (t.size() != 1) throw ConfigError("--set: expected one key=value, got '" + a + "'");
+  apply_table(c, t, "--set");
+}
+
+void validate_train_config(const TrainConfig& c) {
+  auto fail = [](const std::string& m) { throw ConfigError(m); };
+  auto in = [](double v, double lo, double hi) { return std::isfinite(v) && v >= lo && v <= hi; };
+  if (c.algorithm != "mfq" && c.algorithm != "iql") fail("algorithm: '" + c.algorithm + "'; valid: mfq, iql");
+  if (c.opponent != "random" && c.opponent != "scripted")
+    fail("opponent: '" + c.opponent + "'; valid: random, scripted");
+  if (c.exploration != "boltzmann" && c.exploration != "epsilon")
+    fail("exploration: '" + c.exploration + "'; valid: boltzmann, epsilon");
+  if (c.target != "boltzmann" && c.target != "greedy_double")
+    fail("target: '" + c.target + "'; valid: boltzmann, greedy_double");
+  if (c.episodes < 1) fail("episodes must be >= 1");
+  if (c.agents_per_team < 1) fail("agents_per_team must be >= 1");
+  if (c.map_size < 8 || c.map_size > 65535) fail("map_size must be in [8, 65535]");
+  if (c.max_steps < 1) fail("max_steps must be >= 1");
+  if (!(c.temperature_start > 0 && c.temperature_end > 0 && std::isfinite(c.temperature_start) &&
+        std::isfinite(c.temperature_end)))
+    fail("temperature_start and temperature_end must be positive");
+  if (!in(c.epsilon_start, 0, 1) || !in(c.epsilon_end, 0, 1)) fail("epsilon_start/end must be in [0, 1]");
+  if (!(c.target_temperature > 0 && std::isfinite(c.target_temperature))) fail("target_temperature must be positive");
+  if (!(c.lr > 0 && c.lr < 1)) fail("lr must be in (0, 1)");
+  if (!in(c.gamma, 0, 1)) fail("gamma must be in [0, 1]");
+  if (!in(c.tau, 0, 1) || c.tau == 0) fail("tau must be in (0, 1]");
+  if (!in(c.clip_norm, 0, 1e30)) fail("clip_norm must be >= 0 (0: off)");
+  if (c.batch < 1) fail("batch must be >= 1");
+  if (c.replay_capacity < 1 || c.replay_capacity >= (int64_t{1} << 32)) fail("replay_capacity must be in [1, 2^32)");
+  if (!in(c.store_fraction, 0, 1) || c.store_fraction == 0) fail("store_fraction must be in (0, 1]");
+  if (c.update_every < 1) fail("update_every must be >= 1");
+  if (c.updates_per_step < 0) fail("updates_per_step must be >= 0");
+  if (c.anneal_episodes < 0) fail("anneal_episodes must be >= 0");
+  if (c.warmup < 0) fail("warmup must be >= 0");
+  if (c.hidden.empty()) fail("hidden must list at least one layer width");
+  for (int64_t h : c.hidden)
+    if (h < 1 || h > 65536) fail("hidden: layer widths must be in [1, 65536]");
+  if (c.checkpoint_every < 0) fail("checkpoint_every must be >= 0");
+}
+
+std::string to_toml(const TrainConfig& c) {
+  toml::table t;
+  TrainConfig copy = c;
+  for (const auto& k : keys()) {
+    void* f = k.field(copy);
+    switch (k.kind) {
+      case Kind::kInt: t.insert(k.name, *static_cast<int64_t*>(f)); break;
+      case Kind::kSeed: t.insert(k.name, static_cast<int64_t>(*static_cast<uint64_t*>(f))); break;
+      case Kind::kFloat: t.insert(k.name, *static_cast<double*>(f)); break;
+      case Kind::kString: t.insert(k.name, *static_cast<std::string*>(f)); break;
+      case Kind::kIntList: {
+        toml::array a;
+        for (int64_t h : *static_cast<std::vector<int64_t>*>(f)) a.push_back(h);
+        t.insert(k.name, std::move(a));
+        break;
+      }
+    }
+  }
+  std::ostringstream os;
+  os << t << "\n";
+  return os.str();
+}
+
+}  // namespace myriad

@@ -1,0 +1,78 @@
+// trainer_ops_cpu.cpp: the CPU backend of TrainerOps: OpenMP loops over the shared rules
+// (rules/net_input.hpp, rules/td.hpp) and plain host memory.
+#include <cstdlib>
+#include <cstring>
+#include <memory>
+#include <new>
+#include <stdexcept>
+#include <vector>
+
+#include "myriad/trainer_ops.hpp"
+
+namespace myriad {
+
+namespace {
+
+class CpuTrainerOps final : public TrainerOps {
+ public:
+  ~CpuTrainerOps() override {
+    for (void* p : blocks_) std::free(p);
+  }
+  bool on_device() const override { return false; }
+  void* alloc_bytes(size_t bytes) override {
+    void* p = std::calloc(bytes > 0 ? bytes : 1, 1);
+    if (p == nullptr) throw std::bad_alloc();
+    blocks_.push_back(p);
+    return p;
+  }
+  void to_host(void* dst, const void* src, size_t bytes) override {
+    if (bytes > 0) std::memcpy(dst, src, bytes);
+  }
+  void from_host(void* dst, const void* src, size_t bytes) override {
+    if (bytes > 0) std::memcpy(dst, src, bytes);
+  }
+  void copy(void* dst, const void* src, size_t bytes) override {
+    if (bytes > 0) std::memmove(dst, src, bytes);
+  }
+
+  void net_input(const NetInputSource& s, int64_t first_id, const int64_t* ids, int64_t rows,
+                 const NetInputDest& d) override {
+    const int64_t w = s.width();
+#pragma omp parallel for schedule(static)
+    for (int64_t r = 0; r < rows; ++r)
+      for (int64_t c = 0; c < w; ++c) net_input_element(s, first_id, ids, r, c, d);
+  }
+
+  void gather_split(const float* x, int64_t view_size, int n_features, int n_mean, const int64_t* idx, int64_t count,
+                    float* view, float* features, float* mean) override {
+    const int64_t w = view_size + n_features + n_mean;
+#pragma omp parallel for schedule(static)
+    for (int64_t j = 0; j < count; ++j) {
+      const float* row = x + idx[j] * w;
+      std::memcpy(view + j * view_size, row, sizeof(float) * static_cast<size_t>(view_size));
+      std::memcpy(features + j * n_features, row + view_size, sizeof(float) * static_cast<size_t>(n_features));
+      std::memcpy(mean + j * n_mean, row + view_size + n_features, sizeof(float) * static_cast<size_t>(n_mean));
+    }
+  }
+
+  void td_targets(const TdParams& p, int64_t batch, const float* reward, const float* done, const float* q_tgt,
+                  const float* q_on, float* y) override {
+    for (int64_t b = 0; b < batch; ++b) td_target_row(p, b, reward, done, q_tgt, q_on, y);
+  }
+
+ private:
+  std::vector<void*> blocks_;
+};
+
+}  // namespace
+
+std::unique_ptr<TrainerOps> make_cpu_trainer_ops() { return std::make_unique<CpuTrainerOps>(); }
+
+#if !defined(MYRIAD_HAVE_CUDA)
+std::unique_ptr<TrainerOps> make_cuda_trainer_ops() {
+  throw std::runtime_error("this build has no CUDA backend (configured without nvcc); use --backend cpu");
+}
+std::string cuda_device_description() { return ""; }
+#endif
+
+}  // namespace myriad

@@ -1,0 +1,39 @@
+// rules/td.hpp: TD targets of MF-Q and IQL (algorithms.md): y = r + γ(1−d)·v(o′, ā′) with the Boltzmann
+// expectation of the target network or greedy double-Q; one __host__ __device__ source for both backends.
+#pragma once
+#include <cstdint>
+
+#include "myriad/hd.hpp"
+#include "myriad/rules/network.hpp"
+
+namespace myriad {
+
+enum class TargetKind : uint8_t { kBoltzmann = 0, kGreedyDouble = 1 };
+
+struct TdParams {
+  TargetKind kind = TargetKind::kBoltzmann;
+  int n_actions = 0;
+  float gamma = 0.95f;
+  float temperature = 0.1f;  // T_tgt of the Boltzmann value
+};
+
+// v(o′) from the target network's row q_tgt (and the online row q_on for greedy double-Q).
+MYRIAD_HD float td_next_value(const TdParams& p, const float* q_tgt, const float* q_on) {
+  if (p.kind == TargetKind::kGreedyDouble) return q_tgt[argmax(q_on, p.n_actions)];
+  return boltzmann_value(q_tgt, q_tgt, p.n_actions, p.temperature);
+}
+
+// y = r + γ(1−d)·v; a terminal sample (d = 1) ignores v entirely (even a non-finite one).
+MYRIAD_HD float td_target(const TdParams& p, float reward, float done, const float* q_tgt, const float* q_on) {
+  if (done != 0.0f) return reward;
+  return add_rn(reward, mul_rn(p.gamma, td_next_value(p, q_tgt, q_on)));
+}
+
+// Sample b of a batch: rows of q_tgt / q_on have n_actions floats.
+MYRIAD_HD void td_target_row(const TdParams& p, int64_t b, const float* reward, const float* done, const float* q_tgt,
+                             const float* q_on, float* y) {
+  const int64_t k = p.n_actions;
+  y[b] = td_target(p, reward[b], done[b], q_tgt + b * k, q_on != nullptr ? q_on + b * k : nullptr);
+}
+
+}  // namespace myriad

@@ -1,0 +1,55 @@
+// train_config.hpp: the settings of `myriad train` (algorithm, world, exploration, optimiser, replay,
+// run length), their TOML form (toml++) and `key=value` overrides, with one-line errors.
+#pragma once
+#include <cstdint>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace myriad {
+
+// A bad config file or value: one line naming the key and what would be valid (exit code 2).
+struct ConfigError : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+// A field left at kAuto takes the backend's default in resolve_defaults (0 is an ordinary value).
+inline constexpr int64_t kAuto = -(int64_t{1} << 62);
+
+struct TrainConfig {
+  std::string algorithm = "mfq";      // mfq | iql
+  int64_t episodes = kAuto;           // kAuto: the backend's default (see resolve_defaults)
+  int64_t agents_per_team = kAuto;    // 64 on the CPU
+  int64_t map_size = kAuto;           // 40 on the CPU
+  int64_t max_steps = 400;
+  std::string opponent = "random";    // random | scripted
+  std::string exploration = "boltzmann";  // boltzmann | epsilon
+  double temperature_start = 1.0, temperature_end = 0.1;
+  int64_t anneal_episodes = kAuto;    // half the episodes
+  double epsilon_start = 1.0, epsilon_end = 0.05;
+  std::string target = "boltzmann";   // boltzmann | greedy_double (MF-Q; IQL is always greedy_double)
+  double target_temperature = 0.1;
+  double lr = 1e-4, gamma = 0.95, tau = 0.005, clip_norm = 10.0;
+  int64_t batch = kAuto;              // 256 CPU, 8192 CUDA
+  int64_t replay_capacity = kAuto;
+  double store_fraction = 0.5;   // replay ratio 2 on the CPU default, 1 on the GPU default
+  int64_t update_every = 4, updates_per_step = 1;
+  int64_t warmup = kAuto;             // transitions stored before the first update (one batch)
+  std::vector<int64_t> hidden{128, 64};
+  uint64_t seed = 0;
+  int64_t checkpoint_every = 0;       // episodes; 0: only the final checkpoint
+};
+
+// Fills the kAuto fields for the CPU (cuda = false) or the device.
+void resolve_defaults(TrainConfig& c, bool cuda);
+
+// Applies TOML text (a file's contents) to c; throws ConfigError naming `source` and the key.
+void apply_toml(TrainConfig& c, const std::string& toml_text, const std::string& source);
+// Applies one "key=value" (value in TOML syntax or bare text); throws ConfigError.
+void apply_override(TrainConfig& c, const std::string& assignment);
+// Throws ConfigError on an out-of-range or inconsistent value.
+void validate_train_config(const TrainConfig& c);
+// The resolved config as TOML (reads back through apply_toml to the same values).
+std::string to_toml(const TrainConfig& c);
+
+}  // namespace myriad

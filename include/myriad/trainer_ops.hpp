@@ -1,0 +1,48 @@
+// trainer_ops.hpp: the few array operations the trainer runs where the world lives (network-input
+// assembly, row gathers, TD targets, memory and copies): a CPU loop backend and a CUDA kernel backend.
+#pragma once
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include "myriad/rules/net_input.hpp"
+#include "myriad/rules/td.hpp"
+
+namespace myriad {
+
+// All pointers are of the backend's side (host for the CPU, device for CUDA) unless named host_*.
+// Calls are ordered; synchronize() waits for them (the CUDA backend uses the legacy default stream).
+class TrainerOps {
+ public:
+  virtual ~TrainerOps() = default;
+  virtual bool on_device() const = 0;
+  // Zeroed memory owned by the ops object, freed with it.
+  virtual void* alloc_bytes(size_t bytes) = 0;
+  template <typename T>
+  T* alloc(size_t count) {
+    return static_cast<T*>(alloc_bytes(count * sizeof(T)));
+  }
+  virtual void to_host(void* host_dst, const void* src, size_t bytes) = 0;  // waits
+  virtual void from_host(void* dst, const void* host_src, size_t bytes) = 0;
+  virtual void copy(void* dst, const void* src, size_t bytes) = 0;
+  virtual void synchronize() {}
+
+  // rows × s.width() elements: row r is agent first_id + r (or ids[r]), written to d.
+  virtual void net_input(const NetInputSource& s, int64_t first_id, const int64_t* ids, int64_t rows,
+                         const NetInputDest& d) = 0;
+  // Splits rows idx[0..count) of x [..][V+F+K] into view [count][V], features [count][F], mean [count][K].
+  virtual void gather_split(const float* x, int64_t view_size, int n_features, int n_mean, const int64_t* idx,
+                            int64_t count, float* view, float* features, float* mean) = 0;
+  // y[b] = td_target(...) for b < batch (q_on may be null unless p.kind is kGreedyDouble).
+  virtual void td_targets(const TdParams& p, int64_t batch, const float* reward, const float* done, const float* q_tgt,
+                          const float* q_on, float* y) = 0;
+};
+
+std::unique_ptr<TrainerOps> make_cpu_trainer_ops();
+// Throws std::runtime_error in a build without CUDA.
+std::unique_ptr<TrainerOps> make_cuda_trainer_ops();
+// "NVIDIA H100 80GB HBM3 (sm_90, 79.1 GiB)" of the current device; "" without CUDA or a device.
+std::string cuda_device_description();
+
+}  // namespace myriad

@@ -1,0 +1,107 @@
+// train_cli_test.cpp: `myriad train` through the binary: a tiny run's directory (config, run.json,
+// metrics, checkpoints), --resume continuing the episode counter, and bad configs exiting 2.
+#include <gtest/gtest.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+
+#include "myriad/checkpoint.hpp"
+
+namespace {
+
+namespace fs = std::filesystem;
+
+struct Result {
+  int code = -1;
+  std::string out, err;
+};
+
+std::string slurp(const fs::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+int count_lines(const std::string& s) {
+  int n = 0;
+  for (char c : s) n += c == '\n';
+  return n;
+}
+
+class TrainCliTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = fs::temp_directory_path() /
+           ("myriad_train_" + std::string(::testing::UnitTest::GetInstance()->current_test_info()->name()) + "_" +
+            std::to_string(::getpid()));
+    fs::remove_all(dir_);
+    fs::create_directories(dir_);
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+
+  Result train(const std::string& args) const {
+    const fs::path err = dir_ / "stderr.txt";
+    const std::string cmd = std::string("'") + MYRIAD_BINARY + "' train --backend cpu " + args + " 2>'" + err.string() + "'";
+    Result r;
+    FILE* p = ::popen(cmd.c_str(), "r");
+    if (!p) return r;
+    char buf[4096];
+    for (size_t n; (n = std::fread(buf, 1, sizeof buf, p)) > 0;) r.out.append(buf, n);
+    const int status = ::pclose(p);
+    r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    r.err = slurp(err);
+    return r;
+  }
+  const std::string tiny = "--set agents_per_team=8 --set map_size=20 --set max_steps=40 --set batch=32 ";
+  fs::path dir_;
+};
+
+TEST_F(TrainCliTest, TinyRunWritesTheRunDirectoryAndResumeContinues) {
+  const fs::path run = dir_ / "run";
+  Result r = train(tiny + "--set episodes=2 --set checkpoint_every=1 --out '" + run.string() + "'");
+  ASSERT_EQ(r.code, 0) << r.err;
+  for (const char* f : {"config.toml", "run.json", "metrics.csv", "metrics.jsonl", "checkpoints/ckpt_000001.bin",
+                        "checkpoints/ckpt_000002.bin", "checkpoints/latest.bin"})
+    EXPECT_TRUE(fs::exists(run / f)) << f;
+  EXPECT_NE(slurp(run / "run.json").find("\"backend\": \"cpu\""), std::string::npos);
+  EXPECT_EQ(count_lines(slurp(run / "metrics.csv")), 3);  // header + 2 episodes
+  EXPECT_EQ(count_lines(slurp(run / "metrics.jsonl")), 2);
+  const myriad::Checkpoint before = myriad::read_checkpoint((run / "checkpoints/latest.bin").string());
+  EXPECT_EQ(before.header.episode, 2);
+
+  r = train("--resume '" + run.string() + "' --set episodes=3");
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_NE(r.out.find("not restored"), std::string::npos) << r.out;
+  const std::string csv = slurp(run / "metrics.csv");
+  EXPECT_EQ(count_lines(csv), 4);
+  EXPECT_NE(csv.find("\n2,"), std::string::npos) << csv;
+  const myriad::Checkpoint after = myriad::read_checkpoint((run / "checkpoints/latest.bin").string());
+  EXPECT_EQ(after.header.episode, 3);
+  EXPECT_GT(after.header.updates, before.header.updates);
+}
+
+TEST_F(TrainCliTest, BadConfigsExit2WithOneLine) {
+  const fs::path bad = dir_ / "bad.toml";
+  std::ofstream(bad) << "episodes = 2\nlearning_rate = 0.1\n";
+  const fs::path broken = dir_ / "broken.toml";
+  std::ofstream(broken) << "episodes = \n";
+  for (const std::string& args :
+       {std::string("--set gamma=2"), std::string("--set bogus=1"), std::string("--set algorithm=ppo"),
+        std::string("--set episodes=0"), std::string("--set opponent=frozen"), std::string("--set lr=fast"),
+        "--config '" + bad.string() + "'", "--config '" + broken.string() + "'",
+        "--config '" + (dir_ / "missing.toml").string() + "'", std::string("--set store_fraction=0"),
+        std::string("--set hidden=[]"), std::string("--set map_size=10")}) {
+    const Result r = train(args + " --out '" + (dir_ / "never").string() + "'");
+    EXPECT_EQ(r.code, 2) << args << ": " << r.err;
+    EXPECT_EQ(count_lines(r.err), 1) << args << ": " << r.err;
+    EXPECT_FALSE(fs::exists(dir_ / "never")) << args;
+  }
+}
+
+}  // namespace

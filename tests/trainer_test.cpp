@@ -1,0 +1,181 @@
+// trainer_test.cpp: the MF-Q / IQL trainer: TD targets on hand-built cases, network-input assembly
+// against the world's own accessors, a short CPU training run, checkpoint → restore, CUDA parity.
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <filesystem>
+#include <numeric>
+
+#include "cuda_test_fixture.hpp"
+#include "myriad/trainer.hpp"
+
+namespace myriad {
+namespace {
+
+TrainConfig small_config(const std::string& algorithm = "mfq") {
+  TrainConfig c;
+  c.algorithm = algorithm;
+  c.agents_per_team = 16;
+  c.map_size = 24;
+  c.max_steps = 100;
+  c.episodes = 3;
+  c.batch = 64;
+  c.seed = 5;
+  resolve_defaults(c, false);
+  return c;
+}
+
+TEST(TdTargets, TerminalIgnoresTheNextValue) {
+  TdParams p;
+  p.n_actions = 3;
+  const float q[3] = {NAN, 1e30f, -5.0f};
+  EXPECT_EQ(td_target(p, 0.7f, 1.0f, q, q), 0.7f);
+}
+
+TEST(TdTargets, TruncationBootstrapsWithTheBoltzmannExpectation) {
+  TdParams p;
+  p.n_actions = 3;
+  p.gamma = 0.9f;
+  p.temperature = 0.5f;
+  const float q[3] = {1.0f, 2.0f, 0.0f};
+  double w[3], sum = 0, v = 0;
+  for (int a = 0; a < 3; ++a) sum += w[a] = std::exp((q[a] - 2.0) / 0.5);
+  for (int a = 0; a < 3; ++a) v += w[a] / sum * q[a];
+  EXPECT_NEAR(td_next_value(p, q, nullptr), v, 1e-6);
+  EXPECT_NEAR(td_target(p, -0.1f, 0.0f, q, nullptr), -0.1 + 0.9 * v, 1e-6);
+  p.temperature = 1e-3f;  // cold: the max
+  EXPECT_NEAR(td_next_value(p, q, nullptr), 2.0, 1e-6);
+}
+
+TEST(TdTargets, GreedyDoubleTakesTheTargetAtTheOnlineArgmax) {
+  TdParams p;
+  p.kind = TargetKind::kGreedyDouble;
+  p.n_actions = 3;
+  p.gamma = 0.5f;
+  const float q_on[3] = {0.0f, 5.0f, 1.0f}, q_tgt[3] = {3.0f, 2.0f, 9.0f};
+  EXPECT_FLOAT_EQ(td_target(p, 1.0f, 0.0f, q_tgt, q_on), 1.0f + 0.5f * 2.0f);
+  // The same through the CPU ops, batched.
+  auto ops = make_cpu_trainer_ops();
+  const float r[2] = {1.0f, 2.0f}, d[2] = {0.0f, 1.0f};
+  const float qt[6] = {3, 2, 9, 3, 2, 9}, qo[6] = {0, 5, 1, 0, 5, 1};
+  float y[2];
+  ops->td_targets(p, 2, r, d, qt, qo, y);
+  EXPECT_FLOAT_EQ(y[0], 2.0f);
+  EXPECT_FLOAT_EQ(y[1], 2.0f);
+}
+
+void expect_inputs_match_world(const std::string& algorithm) {
+  Trainer t(small_config(algorithm), BackendKind::kCpu);
+  World& w = t.world();
+  w.reset(11);
+  for (int s = 0; s < 3; ++s) {  // a few steps so the mean action and rewards are not trivial
+    w.act({PolicySpec{}, PolicySpec{}});
+    w.step();
+  }
+  const std::vector<float> x = t.assemble_inputs_host();
+  const int64_t X = t.input_width();
+  const int K = w.groups().type[0].n_actions();
+  for (int64_t r : {int64_t{0}, int64_t{5}, int64_t{15}}) {
+    const int64_t id = w.groups().begin[0] + r;
+    std::vector<float> want = w.observation(id);
+    const std::vector<float> f = w.features(id), m = w.mean_action(id);
+    want.insert(want.end(), f.begin(), f.end());
+    for (int k = 0; k < K; ++k) want.push_back(algorithm == "mfq" ? m[static_cast<size_t>(k)] : 0.0f);
+    ASSERT_EQ(static_cast<int64_t>(want.size()), X);
+    for (int64_t c = 0; c < X; ++c) ASSERT_EQ(x[static_cast<size_t>(r * X + c)], want[static_cast<size_t>(c)]) << r << " " << c;
+  }
+}
+
+TEST(NetInput, MfqRowsAreObservationFeaturesAndMeanAction) { expect_inputs_match_world("mfq"); }
+TEST(NetInput, IqlRowsCarryNoMeanAction) { expect_inputs_match_world("iql"); }
+
+TEST(Trainer, ShortCpuRunLossFallsAndQStaysFinite) {
+  Trainer t(small_config(), BackendKind::kCpu);
+  for (int e = 0; e < 3; ++e) {
+    const EpisodeMetrics m = t.run_episode();
+    EXPECT_EQ(m.episode, e);
+    EXPECT_TRUE(std::isfinite(m.mean_q));
+  }
+  const std::vector<float>& l = t.update_losses();
+  ASSERT_GE(l.size(), 40u);
+  for (float v : l) ASSERT_TRUE(std::isfinite(v));
+  const double first = std::accumulate(l.begin(), l.begin() + 10, 0.0) / 10;
+  const double last = std::accumulate(l.end() - 10, l.end(), 0.0) / 10;
+  EXPECT_LT(last, first) << "first 10 updates " << first << ", last 10 " << last;
+  for (float p : t.network().params()) ASSERT_TRUE(std::isfinite(p));
+  const std::vector<float> q = t.network().forward_host(t.assemble_inputs_host(), 16);
+  for (float v : q) ASSERT_TRUE(std::isfinite(v));
+}
+
+TEST(Trainer, CheckpointRestoreGivesTheSameNetworksAndContinuesTheCounter) {
+  const TrainConfig c = small_config();
+  Trainer a(c, BackendKind::kCpu);
+  a.run_episode();
+  a.run_episode();
+  const std::string path = (std::filesystem::temp_directory_path() / "myriad_trainer_ckpt.bin").string();
+  write_checkpoint(path, a.checkpoint());
+  const Checkpoint ck = read_checkpoint(path);
+  std::filesystem::remove(path);
+  EXPECT_EQ(ck.header.episode, 2);
+  Trainer b(c, BackendKind::kCpu);
+  b.restore(ck);
+  EXPECT_EQ(b.network().params(), a.network().params());
+  EXPECT_EQ(b.network().params(), ck.get_floats("red.online"));
+  EXPECT_EQ(b.target_network().params(), a.target_network().params());
+  EXPECT_EQ(b.network().adam_m(), a.network().adam_m());
+  EXPECT_EQ(b.network().step(), a.network().step());
+  EXPECT_EQ(b.episode(), 2);
+  EXPECT_EQ(b.env_steps(), a.env_steps());
+  const EpisodeMetrics m = b.run_episode();
+  EXPECT_EQ(m.episode, 2);
+  EXPECT_EQ(b.episode(), 3);
+}
+
+TEST(Trainer, RestoreRejectsAnotherShape) {
+  Trainer a(small_config(), BackendKind::kCpu);
+  TrainConfig other = small_config();
+  other.hidden = {32};
+  Trainer b(other, BackendKind::kCpu);
+  EXPECT_THROW(b.restore(a.checkpoint()), std::runtime_error);
+}
+
+TEST(TrainConfigParse, BadValuesAndUnknownKeysThrow) {
+  TrainConfig c;
+  EXPECT_THROW(apply_override(c, "bogus=1"), ConfigError);
+  EXPECT_THROW(apply_override(c, "episodes=ten"), ConfigError);
+  EXPECT_THROW(apply_toml(c, "gamma = [1]", "x.toml"), ConfigError);
+  EXPECT_THROW(apply_toml(c, "gamma = ", "x.toml"), ConfigError);
+  apply_override(c, "algorithm=iql");
+  EXPECT_EQ(c.algorithm, "iql");
+  apply_override(c, "gamma=2");
+  resolve_defaults(c, false);
+  EXPECT_THROW(validate_train_config(c), ConfigError);
+}
+
+TEST(TrainConfigParse, ResolvedTomlReadsBack) {
+  TrainConfig c;
+  apply_override(c, "hidden=[32, 16]");
+  apply_override(c, "lr=3e-4");
+  resolve_defaults(c, false);
+  TrainConfig d;
+  apply_toml(d, to_toml(c), "round-trip");
+  EXPECT_EQ(to_toml(d), to_toml(c));
+  EXPECT_EQ(d.hidden, (std::vector<int64_t>{32, 16}));
+  EXPECT_EQ(d.lr, 3e-4);
+}
+
+class TrainerCudaTest : public CudaTest {};
+
+TEST_F(TrainerCudaTest, CudaInputsMatchCpuAndTrainingStaysFinite) {
+  Trainer cpu(small_config(), BackendKind::kCpu), gpu(small_config(), BackendKind::kCuda);
+  cpu.world().reset(3);
+  gpu.world().reset(3);
+  EXPECT_EQ(cpu.assemble_inputs_host(), gpu.assemble_inputs_host());
+  const EpisodeMetrics m = gpu.run_episode();
+  EXPECT_GT(m.updates, 0);
+  EXPECT_TRUE(std::isfinite(m.loss));
+  EXPECT_TRUE(std::isfinite(m.mean_q));
+}
+
+}  // namespace
+}  // namespace myriad
