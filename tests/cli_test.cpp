@@ -14,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include "binary_fixture.hpp"
 #include "myriad/world.hpp"
 
 namespace {
@@ -21,17 +22,8 @@ namespace {
 namespace fs = std::filesystem;
 using nlohmann::json;
 
-struct CmdResult {
-  int code = -1;
-  std::string out, err;
-};
-
-std::string read_text(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
+using myriad::test::CmdResult;
+using myriad::test::read_text;
 
 std::vector<std::string> lines_of(const std::string& text) {
   std::vector<std::string> out;
@@ -40,35 +32,7 @@ std::vector<std::string> lines_of(const std::string& text) {
   return out;
 }
 
-// A scratch folder per test, removed at the end.
-class CliTest : public ::testing::Test {
- protected:
-  void SetUp() override {
-    const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
-    dir_ = fs::temp_directory_path() /
-           ("myriad_cli_" + std::string(info->name()) + "_" + std::to_string(::getpid()));
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
-  }
-  void TearDown() override { fs::remove_all(dir_); }
-
-  // Runs `myriad ARGS` (ARGS as a shell would split them); stdout and stderr come back separately.
-  CmdResult myriad(const std::string& args) const {
-    const fs::path err_path = dir_ / "stderr.txt";
-    const std::string cmd = std::string("'") + MYRIAD_BINARY + "' " + args + " 2>'" + err_path.string() + "'";
-    CmdResult r;
-    FILE* p = ::popen(cmd.c_str(), "r");
-    if (!p) return r;
-    char buf[4096];
-    for (size_t n; (n = std::fread(buf, 1, sizeof buf, p)) > 0;) r.out.append(buf, n);
-    const int status = ::pclose(p);
-    r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    r.err = read_text(err_path);
-    return r;
-  }
-
-  fs::path dir_;
-};
+class CliTest : public myriad::test::BinaryTest {};
 
 // Every bad input: exit 2, exactly one line on stderr, naming the option, nothing on stdout.
 void expect_usage_error(const CmdResult& r, const std::string& option) {

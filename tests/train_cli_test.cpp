@@ -10,23 +10,16 @@
 #include <sstream>
 #include <string>
 
+#include "binary_fixture.hpp"
 #include "myriad/checkpoint.hpp"
 
 namespace {
 
 namespace fs = std::filesystem;
 
-struct Result {
-  int code = -1;
-  std::string out, err;
-};
-
-std::string slurp(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
+using Result = myriad::test::CmdResult;
+using myriad::test::read_text;
+std::string slurp(const fs::path& p) { return read_text(p); }
 
 int count_lines(const std::string& s) {
   int n = 0;
@@ -34,32 +27,10 @@ int count_lines(const std::string& s) {
   return n;
 }
 
-class TrainCliTest : public ::testing::Test {
+class TrainCliTest : public myriad::test::BinaryTest {
  protected:
-  void SetUp() override {
-    dir_ = fs::temp_directory_path() /
-           ("myriad_train_" + std::string(::testing::UnitTest::GetInstance()->current_test_info()->name()) + "_" +
-            std::to_string(::getpid()));
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
-  }
-  void TearDown() override { fs::remove_all(dir_); }
-
-  Result train(const std::string& args) const {
-    const fs::path err = dir_ / "stderr.txt";
-    const std::string cmd = std::string("'") + MYRIAD_BINARY + "' train --backend cpu " + args + " 2>'" + err.string() + "'";
-    Result r;
-    FILE* p = ::popen(cmd.c_str(), "r");
-    if (!p) return r;
-    char buf[4096];
-    for (size_t n; (n = std::fread(buf, 1, sizeof buf, p)) > 0;) r.out.append(buf, n);
-    const int status = ::pclose(p);
-    r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    r.err = slurp(err);
-    return r;
-  }
+  Result train(const std::string& args) const { return myriad("train --backend cpu " + args); }
   const std::string tiny = "--set agents_per_team=8 --set map_size=20 --set max_steps=40 --set batch=32 ";
-  fs::path dir_;
 };
 
 TEST_F(TrainCliTest, TinyRunWritesTheRunDirectoryAndResumeContinues) {
