@@ -3,6 +3,9 @@
 #include <omp.h>
 #include <unistd.h>
 
+#include <cstdio>
+#include <cstdlib>
+#include <ctime>
 #include <fstream>
 #include <string>
 
@@ -12,6 +15,7 @@
 #include <cuda_runtime.h>
 #endif
 
+#include "device_info.hpp"
 #include "myriad/world.hpp"
 
 namespace myriad::bench {
@@ -33,7 +37,34 @@ std::string cuda_version_string(int v) {
   return std::to_string(v / 1000) + "." + std::to_string((v % 1000) / 10);
 }
 
+std::string run_line(const std::string& cmd) {
+  FILE* p = popen(cmd.c_str(), "r");
+  if (!p) return "";
+  char buf[256] = {};
+  std::string out;
+  if (std::fgets(buf, sizeof buf, p)) out = buf;
+  pclose(p);
+  while (!out.empty() && (out.back() == '\n' || out.back() == '\r')) out.pop_back();
+  return out;
+}
+
 }  // namespace
+
+std::string utc_now() {
+  const std::time_t t = std::time(nullptr);
+  char buf[32];
+  std::strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%SZ", std::gmtime(&t));
+  return buf;
+}
+
+std::string current_commit(const std::string& source_dir) {
+  if (const char* env = std::getenv("MYRIAD_COMMIT"); env && *env) return env;
+  const std::string git = "git -C '" + source_dir + "' ";
+  std::string c = run_line(git + "rev-parse HEAD 2>/dev/null");
+  if (c.size() != 40) return "unknown";
+  if (!run_line(git + "status --porcelain --untracked-files=no 2>/dev/null").empty()) c += "-dirty";
+  return c;
+}
 
 nlohmann::json host_info() {
   nlohmann::json j;

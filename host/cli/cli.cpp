@@ -5,6 +5,7 @@
 #include <CLI/CLI.hpp>
 #include <iostream>
 
+#include "cli/bench_command.hpp"
 #include "cli/conform_command.hpp"
 #include "cli/render_command.hpp"
 #include "cli/run_command.hpp"
@@ -14,7 +15,7 @@ namespace myriad::cli {
 
 namespace {
 
-constexpr const char* kCommands = "run, render, conform, train";
+constexpr const char* kCommands = "run, render, conform, train, bench";
 
 // CLI11's "arguments were not expected" as one line that names the first stray argument.
 std::string extras_message(const CLI::App& app, const CLI::App* sub, const CLI::ExtrasError& e) {
@@ -44,6 +45,9 @@ int main(int argc, char** argv) {
   TrainOptions train_opts;
   for (int i = 0; i < argc; ++i) train_opts.command_line += (i ? " " : "") + std::string(argv[i]);
   CLI::App* train = add_train_command(app, train_opts);
+  BenchOptions bench_opts;
+  bench_opts.command_line = train_opts.command_line;
+  CLI::App* bench = add_bench_command(app, bench_opts);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
@@ -55,6 +59,7 @@ int main(int argc, char** argv) {
                            : render->parsed()  ? render
                            : conform->parsed() ? conform
                            : train->parsed()   ? train
+                           : bench->parsed()   ? bench
                                                : nullptr;
     std::cerr << "myriad: " << extras_message(app, sub, e) << "\n";
     if (!sub) std::cerr << app.help();
@@ -74,6 +79,7 @@ int main(int argc, char** argv) {
   if (render->parsed()) return render_command(render_opts, *render);
   if (conform->parsed()) return conform_command(conform_opts);
   if (train->parsed()) return train_command(train_opts);
+  if (bench->parsed()) return bench_command(bench_opts);
   std::cerr << "myriad: no command given; valid: " << kCommands << "\n" << app.help();
   return 2;
 }

@@ -1,0 +1,139 @@
+// bench_phases_net.cpp: micro-benchmarks of the network families (forward; backward_td + adam_step)
+// and Boltzmann selection, on rows assembled from a running battle (never zeros), CPU and CUDA.
+#include <benchmark/benchmark.h>
+
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "myriad/config.hpp"
+#include "myriad/network.hpp"
+#include "myriad/select.hpp"
+#include "myriad/trainer_ops.hpp"
+#include "myriad/world.hpp"
+#include "phase_model.hpp"
+
+namespace {
+
+// Network inputs of `rows` red agents of a battle a few steps in, on one backend, with its network.
+struct NetFixture {
+  std::unique_ptr<myriad::World> world;
+  std::unique_ptr<myriad::TrainerOps> ops;
+  std::unique_ptr<myriad::QNetwork> net;
+  float *x = nullptr, *q = nullptr, *y = nullptr;
+  int* a = nullptr;
+  uint8_t* act = nullptr;
+  int rows = 0, width = 0, k = 0;
+};
+
+NetFixture& fixture(bool cuda, int rows) {
+  static std::map<std::pair<bool, int>, NetFixture> cache;
+  NetFixture& f = cache[{cuda, rows}];
+  if (f.world) return f;
+  const auto kind = cuda ? myriad::BackendKind::kCuda : myriad::BackendKind::kCpu;
+  f.world = myriad::make_world(kind, myriad::battle_config(rows, 0));
+  f.world->reset(1);
+  for (int i = 0; i < 3; ++i) {
+    f.world->act(std::vector<myriad::PolicySpec>(2));
+    f.world->step();
+  }
+  f.world->synchronize();
+  f.ops = cuda ? myriad::make_cuda_trainer_ops() : myriad::make_cpu_trainer_ops();
+  f.rows = rows;
+  f.k = f.world->groups().type[0].n_actions();
+  const myriad::WorldBuffers b = f.world->buffers();
+  myriad::NetInputSource s;
+  s.obs_f32 = b.obs_f32;
+  s.obs_bf16 = b.obs_bf16;
+  s.features = b.features;
+  s.mean_action = b.mean_action;
+  s.view_size = f.world->obs_layout().obs_stride();
+  s.n_features = f.world->obs_layout().n_features;
+  s.k_stride = f.world->mean_params().k_stride;
+  s.n_mean = f.k;
+  f.width = static_cast<int>(s.width());
+  f.x = f.ops->alloc<float>(static_cast<size_t>(rows) * f.width);
+  f.q = f.ops->alloc<float>(static_cast<size_t>(rows) * f.k);
+  f.y = f.ops->alloc<float>(static_cast<size_t>(rows));
+  f.a = f.ops->alloc<int>(static_cast<size_t>(rows));
+  f.act = f.ops->alloc<uint8_t>(static_cast<size_t>(rows));
+  f.ops->net_input(s, 0, nullptr, rows, myriad::row_dest(f.x, s));
+  std::vector<int> ha(static_cast<size_t>(rows));
+  std::vector<float> hy(static_cast<size_t>(rows));
+  for (int r = 0; r < rows; ++r) {
+    ha[static_cast<size_t>(r)] = (r * 7) % f.k;
+    hy[static_cast<size_t>(r)] = 0.01f * static_cast<float>(r % 100) - 0.5f;
+  }
+  f.ops->from_host(f.a, ha.data(), ha.size() * sizeof(int));
+  f.ops->from_host(f.y, hy.data(), hy.size() * sizeof(float));
+  f.ops->synchronize();
+  myriad::MlpShape shape;
+  shape.inputs = f.width;
+  shape.outputs = f.k;
+  f.net = cuda ? myriad::make_cuda_qnetwork(shape, 7) : myriad::make_cpu_qnetwork(shape, 7);
+  return f;
+}
+
+double macs_per_row(const NetFixture& f) {
+  myriad::bench::ModelInput m;
+  m.view = f.width - 32 - f.k;
+  m.actions = f.k;
+  return m.macs_per_row();
+}
+
+void BM_Forward(benchmark::State& state, bool cuda) {
+  NetFixture& f = fixture(cuda, static_cast<int>(state.range(0)));
+  for (auto _ : state) {
+    f.net->forward(f.x, f.rows, f.q);
+    f.net->synchronize();
+  }
+  state.SetItemsProcessed(state.iterations() * f.rows);
+  state.counters["FLOP_per_s"] = benchmark::Counter(2.0 * macs_per_row(f) * f.rows,
+                                                    benchmark::Counter::kIsIterationInvariantRate);
+}
+
+// backward_td (forward + TD loss gradient) then one Adam step: the update's network work.
+void BM_BackwardAdam(benchmark::State& state, bool cuda) {
+  NetFixture& f = fixture(cuda, static_cast<int>(state.range(0)));
+  for (auto _ : state) {
+    benchmark::DoNotOptimize(f.net->backward_td(f.x, f.rows, f.a, f.y, nullptr));
+    f.net->adam_step();
+    f.net->synchronize();
+  }
+  state.SetItemsProcessed(state.iterations() * f.rows);
+  // forward + weight gradients (2 passes) + input gradients of layers 2 and 3 (phase_model.cpp).
+  const double flop = 2.0 * macs_per_row(f) * f.rows * 2 + 2.0 * f.rows * (128.0 * 64 + 64.0 * f.k);
+  state.counters["FLOP_per_s"] = benchmark::Counter(flop, benchmark::Counter::kIsIterationInvariantRate);
+}
+
+void BM_Select(benchmark::State& state, bool cuda) {
+  NetFixture& f = fixture(cuda, static_cast<int>(state.range(0)));
+  f.net->forward(f.x, f.rows, f.q);
+  f.net->synchronize();
+  myriad::SelectParams sp;
+  sp.mode = myriad::SelectMode::kBoltzmann;
+  sp.n_actions = sp.stride = f.k;
+  sp.temperature = 1.0f;
+  for (auto _ : state) {
+    ++sp.step;
+    if (cuda) myriad::select_actions_cuda(sp, f.q, f.rows, nullptr, f.act);
+    else myriad::select_actions_cpu(sp, f.q, f.rows, nullptr, f.act);
+    f.ops->synchronize();
+  }
+  state.SetItemsProcessed(state.iterations() * f.rows);
+}
+
+}  // namespace
+
+void register_network_benchmarks(bool cuda) {
+  const std::string b = cuda ? "Cuda" : "Cpu";
+  const std::vector<int64_t> fwd = cuda ? std::vector<int64_t>{65536, 500000} : std::vector<int64_t>{1024, 10000};
+  const std::vector<int64_t> bwd = cuda ? std::vector<int64_t>{8192, 65536} : std::vector<int64_t>{256, 1024};
+  auto* f = benchmark::RegisterBenchmark(("BM_" + b + "Forward").c_str(), BM_Forward, cuda);
+  auto* u = benchmark::RegisterBenchmark(("BM_" + b + "BackwardAdam").c_str(), BM_BackwardAdam, cuda);
+  auto* s = benchmark::RegisterBenchmark(("BM_" + b + "Select").c_str(), BM_Select, cuda);
+  for (int64_t n : fwd) f->Arg(n), s->Arg(n);
+  for (int64_t n : bwd) u->Arg(n);
+  for (auto* x : {f, u, s}) x->UseRealTime()->Unit(benchmark::kMillisecond);
+}

@@ -1,0 +1,30 @@
+// cli/bench_command.hpp: `myriad bench`: the acting / training reference workloads and the doubling
+// sweep, per-phase times beside the phase model's floors; a table, a progress line, a JSON results file.
+#pragma once
+#include <CLI/CLI.hpp>
+
+#include <string>
+
+namespace myriad::cli {
+
+struct BenchOptions {
+  std::string workload;         // acting | training | sweep; empty: acting then training
+  std::string agents;           // total agents (empty: the backend's reference size)
+  std::string sweep;            // FROM:TO (TO a count or "max"); empty: 1000:max
+  int steps = 50;
+  int warmup = 5;
+  std::string backend = "auto";
+  std::string json_path;
+  std::string obs_dtype = "f32";
+  std::string profile_steps;    // A:B
+  uint64_t seed = 1;
+  double time_budget_s = -1;    // < 0: the default (300 s)
+  bool quiet = false;
+  std::string command_line;     // argv joined, for the results file
+};
+
+CLI::App* add_bench_command(CLI::App& app, BenchOptions& o);
+// Exit code: 0 done, 1 a failure while measuring (nothing measured, or the JSON not written), 2 bad input.
+int bench_command(const BenchOptions& o);
+
+}  // namespace myriad::cli
