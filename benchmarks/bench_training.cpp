@@ -37,10 +37,33 @@ TrainConfig training_config(const BenchSettings& s, int64_t agents) {
   c.update_every = 1;
   c.updates_per_step = 1;
   c.seed = s.seed;
+  // The opponent plays a lagged copy of the learner's network, so the step runs both teams' forward
+  // passes as the acting step does (performance.md); builds without that opponent use a random one.
+  c.opponent = "selfplay_lagged";
   resolve_defaults(c, cuda);
   c.max_steps = std::max<int64_t>(c.max_steps, 400);
-  validate_train_config(c);
+  try {
+    validate_train_config(c);
+  } catch (const ConfigError&) {
+    c.opponent = "random";
+    validate_train_config(c);
+  }
   return c;
+}
+
+bool opponent_has_network(const TrainConfig& c) {
+  return c.opponent == "selfplay_lagged" || c.opponent == "frozen" || c.opponent == "both_learn";
+}
+
+// The trainer's own memory account (Trainer::memory().total()) when this build has it, else -1.
+template <typename T, typename = void>
+struct HasMemory : std::false_type {};
+template <typename T>
+struct HasMemory<T, std::void_t<decltype(std::declval<const T&>().memory().total())>> : std::true_type {};
+template <typename T>
+double trainer_memory(const T& t) {
+  if constexpr (HasMemory<T>::value) return static_cast<double>(t.memory().total());
+  else return ((void)t, -1.0);
 }
 
 template <typename T>
@@ -69,9 +92,13 @@ json run_training(T& trainer, const TrainConfig& c, const BenchSettings& s, int 
         profiling = true;
       }
       const StepStats& st = trainer.world().last_stats();
-      const double alive = static_cast<double>(st.alive[0] + st.alive[1]);
-      const double learners = trainer.world().done() ? static_cast<double>(c.agents_per_team)
-                                                     : static_cast<double>(st.alive[0]);
+      // An episode that ended starts afresh inside train_step: every agent alive again.
+      const bool fresh_episode = trainer.world().done();
+      const double per_team = static_cast<double>(c.agents_per_team);
+      const double alive = fresh_episode ? 2 * per_team : static_cast<double>(st.alive[0] + st.alive[1]);
+      // Agents that go through a network: both teams when the opponent has one, else the learner's.
+      // (With swap_sides the learner may play blue; the two teams' counts are close either way.)
+      const double learners = opponent_has_network(c) ? alive : fresh_episode ? per_team : static_cast<double>(st.alive[0]);
       const auto t0 = Clock::now();
       trainer.train_step();
       const double ms = std::chrono::duration<double, std::milli>(Clock::now() - t0).count();
@@ -96,7 +123,7 @@ json run_training(T& trainer, const TrainConfig& c, const BenchSettings& s, int 
     const WorldConfig& wc = trainer.world().config();
     ModelInput model;
     model.alive = alive_sum / m;
-    model.net_alive = learner_sum / m;  // only the learning team has a network; the opponent is scripted
+    model.net_alive = learner_sum / m;
     model.cells = static_cast<double>(wc.width) * static_cast<double>(wc.height);
     model.view = static_cast<int>(trainer.world().obs_layout().obs_stride());
     model.features = trainer.world().obs_layout().n_features;
@@ -104,8 +131,8 @@ json run_training(T& trainer, const TrainConfig& c, const BenchSettings& s, int 
     model.obs_bytes = wc.obs_dtype == ObsDtype::kBf16 ? 2 : 4;
     model.hidden1 = static_cast<int>(c.hidden.at(0));
     model.hidden2 = static_cast<int>(c.hidden.at(1));
-    model.networks = 1;
-    model.stored = model.net_alive * c.store_fraction;
+    model.networks = opponent_has_network(c) ? 2 : 1;
+    model.stored = model.net_alive / model.networks * c.store_fraction;  // the learner's transitions
     model.batch = static_cast<double>(c.batch);
     model.updates = static_cast<double>(c.updates_per_step) / static_cast<double>(c.update_every);
     model.double_q = c.algorithm == "iql" || c.target == "greedy_double";
@@ -156,7 +183,11 @@ json run_training_point(const BenchSettings& s, int64_t agents, int steps, const
   p["backend"] = trainer.world().backend_name();
   p["obs_dtype"] = trainer.world().config().obs_dtype == ObsDtype::kBf16 ? "bf16" : "f32";
   p["setup_s"] = setup_s;
+  const double total_bytes = trainer_memory(trainer);
   p["memory"] = {{"world_state_bytes", static_cast<double>(trainer.world().state_bytes())},
+                 {"trainer_bytes", total_bytes},
+                 {"bytes_per_agent", total_bytes > 0 ? total_bytes / static_cast<double>(2 * (agents / 2)) : 0.0},
+                 {"method", "Trainer::memory(): world, networks, per-agent rows, replay, batches"},
                  {"replay_bytes_model", static_cast<double>(c.replay_capacity) *
                                             static_cast<double>(bytes_per_transition(ReplayShape{
                                                 static_cast<int>(trainer.world().obs_layout().obs_stride()),

@@ -33,9 +33,25 @@ std::string cpu_model() {
   return "unknown";
 }
 
+#ifdef MYRIAD_HAVE_CUDA
+// "550.54.15" from /proc/driver/nvidia/version ("NVRM version: NVIDIA UNIX x86_64 Kernel Module  550.54.15 ..."),
+// "" when absent.
+std::string nvidia_driver_version() {
+  std::ifstream f("/proc/driver/nvidia/version");
+  std::string line;
+  if (!std::getline(f, line)) return "";
+  const std::string key = "Kernel Module";
+  const size_t at = line.find(key);
+  if (at == std::string::npos) return "";
+  size_t b = line.find_first_not_of(' ', at + key.size());
+  if (b == std::string::npos) return "";
+  return line.substr(b, line.find(' ', b) - b);
+}
+
 std::string cuda_version_string(int v) {
   return std::to_string(v / 1000) + "." + std::to_string((v % 1000) / 10);
 }
+#endif
 
 std::string run_line(const std::string& cmd) {
   FILE* p = popen(cmd.c_str(), "r");
@@ -74,6 +90,11 @@ nlohmann::json host_info() {
   j["cpu_model"] = cpu_model();
   j["logical_cpus"] = static_cast<long>(sysconf(_SC_NPROCESSORS_ONLN));
   j["omp_max_threads"] = omp_get_max_threads();
+  for (const char* v : {"OMP_NUM_THREADS", "OMP_WAIT_POLICY", "OMP_PROC_BIND"})
+    if (const char* e = std::getenv(v); e && *e) j["env"][v] = e;
+  std::ifstream load("/proc/loadavg");
+  std::string l1, l5, l15;
+  if (load >> l1 >> l5 >> l15) j["loadavg"] = l1 + " " + l5 + " " + l15;  // other work sharing the CPUs
   return j;
 }
 
@@ -101,6 +122,7 @@ nlohmann::json cuda_info() {
   j["global_mem_bytes"] = static_cast<unsigned long long>(p.totalGlobalMem);
   j["l2_bytes"] = p.l2CacheSize;
   j["driver_cuda_version"] = cuda_version_string(driver);
+  j["driver_version"] = nvidia_driver_version();
   j["runtime_cuda_version"] = cuda_version_string(runtime);
 #else
   j["built"] = false;

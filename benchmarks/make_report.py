@@ -1,0 +1,372 @@
+#!/usr/bin/env python3
+"""make_report.py: BENCHMARKS.md from the results files: `myriad bench` documents (reference points
+and sweeps), the magent2 comparison (cpu_vs_magent2.json) and the PyTorch comparison (compare_pytorch.py).
+Every table names its device, driver, CUDA version, commit and date; every figure stands next to its
+floor (performance.md's limits, benchmarks/phase_model.cpp) and its gap; the targets say met or missed,
+by how much, and which phase is responsible. Sweep plots are drawn with plot_bench.py (matplotlib).
+
+  /usr/bin/python3 benchmarks/make_report.py [FILES...] [--out BENCHMARKS.md] [--plots-dir DIR]
+  (FILES default: benchmarks/results/*.json)
+"""
+import argparse
+import glob
+import json
+import os
+import sys
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(HERE)
+sys.path.insert(0, HERE)
+import plot_bench  # noqa: E402
+
+PHASES = ["index", "mean_action", "observe", "forward", "select", "rules", "replay", "update"]
+NOT_YET = "not measured yet"
+# performance.md "Targets": (key, workload, must, goal, kind)
+TARGETS = [
+    ("training", "battle-1M training step, H100", 3.0, 1.0, "ms"),
+    ("acting", "battle-1M acting step, H100", 1.5, 0.4, "ms"),
+    ("pytorch", "same step in PyTorch on the same GPU (Myriad speed-up)", 10.0, 30.0, "x"),
+    ("magent2", "CPU env + observations, 20k agents, 2 cores, vs magent2", 2.0, 5.0, "x"),
+    ("largest", "largest battle on one H100 80 GB (acting)", 10e6, 100e6, "agents"),
+    ("linear", "time per step vs agents (1k ... max)", None, None, "fit"),
+]
+
+
+def load(paths):
+    docs = []
+    for p in paths:
+        try:
+            with open(p) as f:
+                d = json.load(f)
+        except (OSError, ValueError) as e:
+            print("make_report.py: skipping %s: %s" % (p, e), file=sys.stderr)
+            continue
+        if isinstance(d, dict):
+            d["_path"] = p
+            docs.append(d)
+    return docs
+
+
+def fmt(v, unit="", digits=3):
+    if v is None:
+        return "-"
+    if isinstance(v, (int, float)):
+        return ("%." + str(digits) + "g%s") % (v, unit)
+    return str(v)
+
+
+def on_gpu(doc):
+    dev = doc.get("device", {})
+    return dev.get("backend") == "cuda" and dev.get("cuda", {}).get("available", False)
+
+
+def provenance(doc):
+    dev = doc.get("device", {})
+    cuda = dev.get("cuda", {}) if isinstance(dev, dict) else {}
+    host = dev.get("host", {}) if isinstance(dev, dict) else {}
+    if on_gpu(doc):
+        device = "%s (%s SMs)" % (cuda.get("name", "?"), cuda.get("sm_count", "?"))
+        driver = cuda.get("driver_version") or "?"
+        cv = "runtime %s, driver supports %s" % (cuda.get("runtime_cuda_version", "?"), cuda.get("driver_cuda_version", "?"))
+    else:
+        m = doc.get("machine", {})
+        cpu = host.get("cpu_model") or m.get("cpu_model", "?")
+        threads = host.get("omp_max_threads") or m.get("nproc", "?")
+        device = "CPU: %s, %s threads" % (cpu, threads)
+        load_ = host.get("loadavg") or m.get("loadavg_at_start")
+        if load_:
+            device += " (load average at start %s)" % load_
+        env = host.get("env", {})
+        if env:
+            device += ", " + " ".join("%s=%s" % kv for kv in sorted(env.items()))
+        driver, cv = "- (no GPU)", "- (CPU backend)"
+    return ("device: %s; driver: %s; CUDA: %s; commit `%s`; date %s; file `%s`"
+            % (device, driver, cv, doc.get("commit", "?"), doc.get("date", "?"), os.path.relpath(doc["_path"], ROOT)))
+
+
+def bench_points(docs, workload, gpu):
+    out = []
+    for d in docs:
+        if d.get("benchmark") != "myriad bench" or on_gpu(d) != gpu:
+            continue
+        for p in d.get("points", []):
+            if p.get("workload") == workload and not p.get("sweep") and "step" in p:
+                out.append((d, p))
+    return out
+
+
+def responsible(p):
+    """The phase with the largest median time, with its share of the sum and its own gap."""
+    ph = p.get("phases", {})
+    if not ph:
+        return "-"
+    name = max(ph, key=lambda k: ph[k].get("ms_median", 0))
+    total = sum(v.get("ms_median", 0) for v in ph.values()) or 1
+    gap = ph[name].get("gap")
+    return "%s (%.0f%% of the phases%s)" % (name, 100 * ph[name]["ms_median"] / total,
+                                            ", %.1fx its floor" % gap if gap else "")
+
+
+def phase_table(p, gpu):
+    lim = p.get("limits", {})
+    rows = ["| phase | median ms | min ms | max ms | MB moved (model) | GB/s | GFLOP (model) | GFLOP/s "
+            "| floor ms FP32 | floor ms TF32 | gap |", "|" + " --- |" * 11]
+    for k in PHASES + ["sum"]:
+        if k == "sum":
+            s, m = p.get("phases_sum", {}), p.get("model", {})
+            b, fl, gb, gf = m.get("bytes"), m.get("flop"), None, None
+            f32, tf32, gap = p.get("floor_ms"), p.get("floor_tf32_ms"), p.get("gap")
+        else:
+            s = p.get("phases", {}).get(k)
+            if s is None:
+                continue
+            b, fl, gb, gf = s.get("bytes"), s.get("flop"), s.get("achieved_GBps"), s.get("achieved_GFLOPps")
+            f32, tf32, gap = s.get("floor_ms"), s.get("floor_tf32_ms"), s.get("gap")
+        rows.append("| %s | %.3f | %.3f | %.3f | %s | %s | %s | %s | %s | %s | %s |" % (
+            "**step (sum of phases)**" if k == "sum" else k, s.get("ms_median", 0), s.get("ms_min", 0),
+            s.get("ms_max", 0), fmt(b / 1e6 if b is not None else None), fmt(gb), fmt(fl / 1e9 if fl is not None else None),
+            fmt(gf), fmt(f32, "", 3), fmt(tf32, "", 3), ("%.1fx" % gap) if gap else "-"))
+    note = ("Floors at %s: max(bytes / %.1f TB/s, FLOP / %g TFLOP/s FP32 or %g TF32); gap = median / FP32 floor."
+            % (lim.get("name", "?"), lim.get("bandwidth_Bps", 0) / 1e12, lim.get("fp32_flops", 0) / 1e12,
+               lim.get("tf32_flops", 0) / 1e12))
+    if not gpu:
+        note += (" This run is on the CPU: the floors are the H100's, for reference, and no gap is given "
+                 "(performance.md sets no CPU limits).")
+    return "\n".join(rows) + "\n\n" + note + "\n"
+
+
+def point_section(d, p, gpu):
+    mem = p.get("memory", {})
+    lines = ["### %s step, %s agents (%s per team, map %s), %s observations" % (
+        p["workload"], format(int(p["agents"]), ","), format(int(p.get("agents_per_team", 0)), ","),
+        p.get("map_side", "?"), p.get("obs_dtype", "?")), "", provenance(d), ""]
+    st = p["step"]
+    lines.append("Step: median **%.3f ms** (min %.3f, max %.3f) over %d timed steps after %s warm-up; %s agent-steps/s "
+                 "at the median; floor %.3f ms (FP32) / %.3f ms (TF32)%s." % (
+                     st["ms_median"], st["ms_min"], st["ms_max"], p.get("steps_timed", 0), p.get("warmup", "?"),
+                     fmt(p.get("agent_steps_per_s_at_median")), p.get("floor_ms", 0), p.get("floor_tf32_ms", 0),
+                     ", gap %.1fx" % p["gap"] if p.get("gap") else " on an H100 (reference only)"))
+    if mem.get("bytes_per_agent"):
+        lines.append("Memory: %.0f bytes per agent (%s)." % (mem["bytes_per_agent"], mem.get("method", "buffer sum")))
+    lines += ["", phase_table(p, gpu)]
+    return "\n".join(lines)
+
+
+def sweep_section(d, plots_dir, out_dir):
+    pts = plot_bench.sweep_points(d)
+    if not pts:
+        return None, None
+    fit = plot_bench.fit_sweep(pts)
+    base = os.path.splitext(os.path.basename(d["_path"]))[0] + ".png"
+    png = os.path.join(plots_dir, base)
+    drawn = True
+    try:
+        plot_bench.plot(pts, fit, png, plot_bench.describe(d))
+    except ImportError:
+        drawn = False
+    lines = ["### Sweep (acting step), %s" % ("GPU" if on_gpu(d) else "CPU"), "", provenance(d), "",
+             "| agents | map | timed steps | median ms | min ms | max ms | agent-steps/s | bytes/agent | note |",
+             "| --- | --- | --- | --- | --- | --- | --- | --- | --- |"]
+    for p in d.get("points", []):
+        if "error" in p:
+            lines.append("| %s | - | - | - | - | - | - | - | error: %s |" % (format(int(p.get("agents", 0)), ","), p["error"]))
+            continue
+        s = p["step"]
+        lines.append("| %s | %s | %s | %.3f | %.3f | %.3f | %s | %.0f | %s |" % (
+            format(int(p["agents"]), ","), p.get("map_side"), p.get("steps_timed"), s["ms_median"], s["ms_min"],
+            s["ms_max"], fmt(p.get("agent_steps_per_s_at_median")), p.get("memory", {}).get("bytes_per_agent", 0),
+            p.get("steps_note", "")))
+    if d.get("sweep_stop_reason"):
+        lines.append("\nStopped: %s." % d["sweep_stop_reason"])
+    if fit:
+        lines.append("\nLeast-squares fit t = a + b·N: a = %.4g ms, b = %.4g ms per million agents, R² = %.4f; "
+                     "points above 2× the fit: %s." % (fit["a_ms"], fit["b_ms_per_agent"] * 1e6, fit["r2"],
+                                                       ", ".join("%d agents (%.3f ms vs %.3f)" % (f["agents"], f["ms"], f["fit_ms"])
+                                                                 for f in fit["above_2x_fit"]) or "none"))
+    if drawn:
+        lines.append("\n![time per step vs agents](%s)" % os.path.relpath(png, out_dir))
+    else:
+        lines.append("\n(plot not drawn: matplotlib missing; run with /usr/bin/python3)")
+    return "\n".join(lines) + "\n", fit
+
+
+def target_rows(docs, fits):
+    rows = ["| target | must | goal | measured | met? | by how much | responsible phase | source |",
+            "| --- | --- | --- | --- | --- | --- | --- | --- |"]
+    for key, name, must, goal, kind in TARGETS:
+        measured, verdict, by, phase, src = NOT_YET, "-", "-", "-", "no GPU run yet"
+        if key in ("training", "acting"):
+            pts = [(d, p) for d, p in bench_points(docs, key, True) if p.get("agents", 0) >= 1_000_000]
+            if pts:
+                d, p = pts[-1]
+                ms = p["step"]["ms_median"]
+                measured = "%.3f ms" % ms
+                verdict = "goal met" if ms <= goal else "must met" if ms <= must else "missed"
+                by = ("%.2fx over the must" % (ms / must)) if ms > must else ("%.2fx over the goal" % (ms / goal)) if ms > goal else "-"
+                phase, src = responsible(p), os.path.basename(d["_path"])
+            else:
+                cpu = bench_points(docs, key, False)
+                if cpu:
+                    d, p = cpu[-1]
+                    measured = "%s (GPU); CPU: %.1f ms at %s agents" % (NOT_YET, p["step"]["ms_median"], format(int(p["agents"]), ","))
+                    phase, src = "CPU: " + responsible(p), os.path.basename(d["_path"])
+        elif key == "pytorch":
+            for d in docs:
+                if d.get("benchmark") != "compare_pytorch":
+                    continue
+                gpu = d.get("configuration", {}).get("device") == "cuda"
+                r = [(m, v.get("myriad_speedup")) for m, v in d.get("ratios", {}).items() if v.get("myriad_speedup")]
+                if not r:
+                    continue
+                text = ", ".join("%s %.2fx" % (m, x) for m, x in r)
+                worst = min(x for _, x in r)
+                if gpu:
+                    measured, src = text, os.path.basename(d["_path"])
+                    verdict = "goal met" if worst >= goal else "must met" if worst >= must else "missed"
+                    by = "-" if worst >= goal else "%.1fx short of the %s" % ((goal if worst >= must else must) / worst,
+                                                                              "goal" if worst >= must else "must")
+                elif measured == NOT_YET or measured.startswith(NOT_YET):
+                    measured, src = "%s (GPU); CPU: %s" % (NOT_YET, text), os.path.basename(d["_path"])
+        elif key == "magent2":
+            for d in docs:
+                if d.get("benchmark") == "cpu_vs_magent2":
+                    x = d.get("ratio_myriad_over_magent2")
+                    measured = "%.2fx (%s); with the radius mean action %.2fx" % (
+                        x, d.get("ratio_basis", ""), d.get("ratio_with_mean_action", float("nan")))
+                    verdict = "goal met" if x >= goal else "must met" if x >= must else "missed"
+                    by = "-" if x >= goal else "%.2fx short of the %s" % ((goal if x >= must else must) / x,
+                                                                          "goal" if x >= must else "must")
+                    phase = "observe (the largest phase in magent2 and Myriad alike; see the CPU tables)"
+                    src = os.path.basename(d["_path"])
+        elif key == "largest":
+            best = None
+            for d in docs:
+                if d.get("benchmark") == "myriad bench" and on_gpu(d):
+                    for p in d.get("points", []):
+                        if "step" in p and (best is None or p["agents"] > best[1]["agents"]):
+                            best = (d, p)
+            if best:
+                n = best[1]["agents"]
+                measured = "%s agents (%s)" % (format(int(n), ","), best[0].get("sweep_stop_reason", ""))
+                verdict = "goal met" if n >= goal else "must met" if n >= must else "missed"
+                by = "-" if n >= goal else "%.1fx short of the %s" % ((goal if n >= must else must) / n,
+                                                                      "goal" if n >= must else "must")
+                phase = "memory: %.0f bytes per agent" % best[1].get("memory", {}).get("bytes_per_agent", 0)
+                src = os.path.basename(best[0]["_path"])
+        elif key == "linear":
+            gpu_fits = [(d, f) for d, f in fits if on_gpu(d) and f]
+            cpu_fits = [(d, f) for d, f in fits if not on_gpu(d) and f]
+            pick = gpu_fits or cpu_fits
+            if pick:
+                d, f = pick[-1]
+                n_above = len(f["above_2x_fit"])
+                measured = "R² = %.4f, %d point(s) above 2× the fit%s" % (f["r2"], n_above, "" if gpu_fits else " (CPU sweep; GPU " + NOT_YET + ")")
+                verdict = ("goal met" if n_above == 0 and f["r2"] >= 0.99 else "must met" if f["r2"] >= 0.95 else "missed") if gpu_fits else "- (CPU only)"
+                src = os.path.basename(d["_path"])
+        must_s = "-" if must is None else ("≤ %g ms" % must if kind == "ms" else "≥ %gx" % must if kind == "x" else "%s agents" % format(int(must), ",")) if kind != "fit" else "linear"
+        goal_s = "-" if goal is None else ("≤ %g ms" % goal if kind == "ms" else "≥ %gx" % goal if kind == "x" else "%s agents" % format(int(goal), ",")) if kind != "fit" else "linear, no step > 2× the fit"
+        if kind == "fit":
+            must_s, goal_s = "linear", "linear, no step over 2× the fit"
+        rows.append("| %s | %s | %s | %s | %s | %s | %s | %s |" % (name, must_s, goal_s, measured, verdict, by, phase, src))
+    return "\n".join(rows) + "\n"
+
+
+def magent2_section(d):
+    m, my = d.get("magent2", {}), d.get("myriad", {})
+    nm = d.get("myriad_no_mean_action", {})
+    one = d.get("myriad_1_thread", {})
+    lines = ["### CPU: Myriad vs magent2 %s" % m.get("version", ""), "", provenance(d), "",
+             "Workload: %s; %s agents, %s timed steps after %s, %s trials (%s)." % (
+                 d.get("workload", {}).get("scenario", "battle"), format(int(d.get("workload", {}).get("agents", 0)), ","),
+                 d.get("workload", {}).get("steps"), d.get("workload", {}).get("warmup"), d.get("workload", {}).get("trials"),
+                 d.get("workload", {}).get("figure", "")), "",
+             "| engine | agent-steps/s (at the median) | vs magent2 |", "| --- | --- | --- |",
+             "| magent2 (one core, C++ engine) | %s | 1 |" % fmt(m.get("agent_steps_per_s_at_median")),
+             "| Myriad CPU, 2 threads, no mean action (like for like) | %s | %s |" % (
+                 fmt(nm.get("agent_steps_per_s_at_median")), fmt(nm.get("ratio_over_magent2"), "x")),
+             "| Myriad CPU, 2 threads, radius mean action | %s | %s |" % (
+                 fmt(my.get("agent_steps_per_s_at_median")), fmt(my.get("ratio_over_magent2"), "x")),
+             "| Myriad CPU, 1 thread, radius mean action | %s | %s |" % (
+                 fmt(one.get("agent_steps_per_s_at_median")), fmt(one.get("ratio_over_magent2"), "x"))]
+    return "\n".join(lines) + "\n\nNo floor applies: performance.md sets no CPU limits; the target is the ratio.\n"
+
+
+def pytorch_section(d):
+    c = d.get("configuration", {})
+    lines = ["### PyTorch comparison (%s, %s agents%s)" % (c.get("device", "?"), format(int(c.get("agents", 0)), ","),
+                                                          ", " + d["label"] if d.get("label") else ""), "",
+             "commit `%s`; date %s; file `%s`" % (d.get("commit", "?"), d.get("date", "?"), os.path.relpath(d["_path"], ROOT)), "",
+             "| mode | PyTorch median ms | Myriad median ms | Myriad speed-up |", "| --- | --- | --- | --- |"]
+    for mode, r in d.get("ratios", {}).items():
+        lines.append("| %s | %s | %s | %s |" % (mode, fmt(r.get("pytorch_ms_median")), fmt(r.get("myriad_ms_median")),
+                                                 fmt(r.get("myriad_speedup"), "x")))
+    for n in d.get("notes", []):
+        lines.append("\n%s" % n)
+    return "\n".join(lines) + "\n"
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser(description="Write BENCHMARKS.md from benchmark results files.")
+    ap.add_argument("files", nargs="*", help="results JSON files (default: benchmarks/results/*.json)")
+    ap.add_argument("--out", default=os.path.join(ROOT, "BENCHMARKS.md"))
+    ap.add_argument("--plots-dir", default=os.path.join(HERE, "results"), help="where the sweep PNGs go")
+    args = ap.parse_args(argv)
+    files = args.files or sorted(glob.glob(os.path.join(HERE, "results", "*.json")))
+    docs = load(files)
+    out_dir = os.path.dirname(os.path.abspath(args.out))
+    os.makedirs(args.plots_dir, exist_ok=True)
+    gpu_any = any(on_gpu(d) for d in docs)
+
+    sweeps, fits = [], []
+    for d in docs:
+        if d.get("benchmark") == "myriad bench":
+            text, fit = sweep_section(d, args.plots_dir, out_dir)
+            if text:
+                sweeps.append(text)
+                fits.append((d, fit))
+    parts = ["# Benchmarks", "",
+             "Generated by `benchmarks/make_report.py` from %s; regenerate, do not edit by hand. Workloads, limits "
+             "and targets: `../shared/docs/performance.md`; the phase model (bytes and FLOP per phase, the floors): "
+             "`benchmarks/phase_model.cpp`; how to measure and profile: `docs/profiling.md`." % (
+                 ", ".join("`%s`" % os.path.relpath(d["_path"], ROOT) for d in docs) or "no results files"), ""]
+    if not gpu_any:
+        parts += ["> **No GPU figure exists yet.** Every result below was measured on the CPU backend of a shared "
+                  "2-core machine that other work shared (each table gives the load average and the OpenMP settings); the GPU "
+                  "rows read \"%s\". `scripts/gpu_check.sh` produces the GPU results "
+                  "(bench_reference.json, bench_sweep.json, bench_phases.json, pytorch_compare.json) and this "
+                  "report from them." % NOT_YET, ""]
+    parts += ["## Targets (performance.md)", "", target_rows(docs, fits),
+              "\"Responsible phase\": the phase with the largest median time in the measured step (its share of the "
+              "sum of phases, and how far it is above its own floor).", ""]
+    for gpu in (True, False):
+        pts = [(d, p) for wl in ("acting", "training") for d, p in bench_points(docs, wl, gpu)]
+        parts += ["## Reference workloads, %s" % ("GPU" if gpu else "CPU backend"), ""]
+        if not pts:
+            parts += ["Acting step (battle-1M): %s. Training step (battle-1M): %s." % (NOT_YET, NOT_YET)
+                      if gpu else "No CPU reference run in the results.", ""]
+        for d, p in pts:
+            parts += [point_section(d, p, gpu)]
+        for d in docs:  # training requested but not available in that build
+            if d.get("benchmark") == "myriad bench" and on_gpu(d) == gpu:
+                for p in d.get("points", []):
+                    if p.get("workload") == "training" and "error" in p:
+                        parts += ["Training step (%s agents): %s (`%s`)." % (
+                            format(int(p.get("agents", 0)), ","), p["error"], os.path.basename(d["_path"])), ""]
+    parts += ["## Time per step vs agents", ""]
+    parts += sweeps if sweeps else ["No sweep in the results.", ""]
+    if not any(on_gpu(d) for d, _ in fits):
+        parts += ["GPU sweep: %s." % NOT_YET, ""]
+    parts += ["## Comparisons", ""]
+    for d in docs:
+        if d.get("benchmark") == "cpu_vs_magent2":
+            parts += [magent2_section(d)]
+    py = [d for d in docs if d.get("benchmark") == "compare_pytorch"]
+    parts += [pytorch_section(d) for d in py] if py else ["PyTorch comparison: %s." % NOT_YET, ""]
+    with open(args.out, "w") as f:
+        f.write("\n".join(parts).rstrip() + "\n")
+    print("wrote %s" % args.out)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
