@@ -1,23 +1,39 @@
 #!/usr/bin/env bash
 # gpu_check.sh: everything a GPU machine should check in one run (performance.md "The GPU check
 # script"): build with the bundled .gpu-deps, every test, compute-sanitizer memcheck and racecheck
-# on a small battle, the random-policy scale sweep; results and a summary go to OUTDIR.
+# on a small battle, then the benchmarks: `myriad bench` (acting + training reference workloads and
+# the sweep to the largest population that fits), the micro-benchmarks (JSON), the PyTorch
+# comparison, the sweep plot and BENCHMARKS.md (make_report.py); results and a summary go to OUTDIR.
 #
 #   bash scripts/gpu_check.sh OUTDIR                 (on the GPU machine, from the repository root,
 #                                                    with .gpu-deps/ made by ../shared/tools/gpu-deps)
-#   bash scripts/gpu_check.sh --cpu-dry-run OUTDIR   (no GPU: preset ci, CPU backend, small sweep;
-#                                                    checks the script's own plumbing)
+#   bash scripts/gpu_check.sh --bench-only OUTDIR    (the benchmarks only, on an existing build/gpu:
+#                                                    a second run when the first spent its time budget)
+#   bash scripts/gpu_check.sh --cpu-dry-run OUTDIR   (no GPU: a CPU-only build in build/dry, CPU
+#                                                    backend, small sizes; checks the script's plumbing)
 #
 # Keeps going after a failing step; each step's exit code and time land in OUTDIR/summary.txt.
 # Every step runs under `timeout`, capped by an overall deadline (GPU_CHECK_BUDGET_S, default 540 s).
+# Results to keep: copy OUTDIR/bench_gpu_*.json and pytorch_compare.json (as pytorch_*.json) into
+# benchmarks/results/ and rerun benchmarks/make_report.py (BENCHMARKS.md).
 # Environment: CUDA_ARCH (default: from nvidia-smi's compute capability, else 90-real),
-# MYRIAD_COMMIT (when there is no .git), SWEEP_AGENTS (default 1000,10000,100000,1000000,10000000).
+# MYRIAD_COMMIT (when there is no .git), BUILD_DIR (dry run only; default build/dry), SWEEP (myriad
+# bench --sweep; default 1000:max), PYTHON_PLOT (an interpreter with matplotlib; default: python3 if
+# it has it, else /usr/bin/python3), PYTHON_TORCH (an interpreter with torch; default python3).
 set -uo pipefail
 
 dry=0
-if [[ ${1:-} == --cpu-dry-run ]]; then dry=1; shift; fi
+bench_only=0
+while [[ ${1:-} == --* ]]; do
+  case $1 in
+    --cpu-dry-run) dry=1 ;;
+    --bench-only) bench_only=1 ;;
+    *) echo "gpu_check.sh: unknown option $1" >&2; exit 2 ;;
+  esac
+  shift
+done
 if [[ $# -ne 1 ]]; then
-  echo "usage: bash scripts/gpu_check.sh [--cpu-dry-run] OUTDIR" >&2
+  echo "usage: bash scripts/gpu_check.sh [--cpu-dry-run] [--bench-only] OUTDIR" >&2
   exit 2
 fi
 cd "$(dirname "$0")/.." || exit 2
@@ -90,15 +106,26 @@ export MYRIAD_COMMIT=$commit
 # ---- configuration
 jobs=$(nproc 2>/dev/null || echo 4)
 if ((dry)); then
-  build=$root/build/ci
+  build=${BUILD_DIR:-$root/build/dry}
   backend=cpu
-  sweep=${SWEEP_AGENTS:-1000,10000}
-  configure=(cmake --preset ci)
-  arch_note="preset ci (CPU dry run)"
+  kind=cpu
+  sweep=${SWEEP:-1000:4000}
+  configure=(cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release -DMYRIAD_WITH_CUDA=OFF)
+  arch_note="CPU-only build in ${build#"$root"/} (CPU dry run)"
+  # Small sizes: the plumbing, not the figures.
+  bench_ref=(--agents 2000 --steps 5 --warmup 2)
+  bench_sweep=(--sweep "$sweep" --steps 3 --warmup 1 --time-budget 60)
+  phases_args=(--benchmark_min_time=0.05)
+  torch_args=(--agents 2000 --steps 3 --warmup 1 --device cpu)
 else
   build=$root/build/gpu
   backend=cuda
-  sweep=${SWEEP_AGENTS:-1000,10000,100000,1000000,10000000}
+  kind=gpu
+  sweep=${SWEEP:-1000:max}
+  bench_ref=(--steps 50 --warmup 5)  # battle-1M (the default on CUDA)
+  bench_sweep=(--sweep "$sweep" --steps 50 --warmup 3 --time-budget 240)
+  phases_args=(--benchmark_min_time=0.2)
+  torch_args=(--agents 1000000 --device cuda --steps 50 --warmup 5)
   arch=${CUDA_ARCH:-}
   if [[ -z $arch ]]; then
     cc=$(nvidia-smi --query-gpu=compute_cap --format=csv,noheader 2>/dev/null | head -n1 | tr -d ' .')
@@ -110,13 +137,22 @@ fi
 log "$arch_note; backend $backend; sweep $sweep; commit $commit"
 
 # ---- the steps
-step configure 150 "${configure[@]}"
-step build 330 cmake --build "$build" -j "$jobs"
-step tests 150 ctest --test-dir "$build" --output-on-failure --timeout 120
-
 myriad=$build/myriad
+if ((bench_only)); then
+  if [[ -f $build/build.ninja ]]; then skip configure "--bench-only (using $build)"; else step configure 150 "${configure[@]}"; fi
+  step build 330 cmake --build "$build" -j "$jobs"  # incremental: nothing to do on an up-to-date tree
+  skip tests "--bench-only"
+else
+  step configure 150 "${configure[@]}"
+  step build 330 cmake --build "$build" -j "$jobs"
+  step tests 150 ctest --test-dir "$build" --output-on-failure --timeout 120
+fi
+
 small=(run --backend "$backend" --agents-per-team 500 --steps 20)
-if ((dry)); then
+if ((bench_only)); then
+  skip memcheck "--bench-only"
+  skip racecheck "--bench-only"
+elif ((dry)); then
   step small_run 60 "$myriad" "${small[@]}"
   skip memcheck "CPU dry run"
   skip racecheck "CPU dry run"
@@ -128,18 +164,60 @@ else
   skip racecheck "compute-sanitizer not found"
 fi
 
-step sweep 200 "$build/benchmarks/myriad_bench_step" --backend "$backend" --agents "$sweep" \
-  --steps 20 --warmup 3 --out "$out/sweep.json"
+# myriad bench: the acting and training reference workloads, then the sweep (docs/profiling.md).
+ref_json=$out/bench_${kind}_reference.json
+sweep_json=$out/bench_${kind}_sweep.json
+step bench_reference 240 "$myriad" bench --backend "$backend" "${bench_ref[@]}" --json "$ref_json"
+step bench_sweep 300 "$myriad" bench --backend "$backend" "${bench_sweep[@]}" --json "$sweep_json"
 if [[ -x $build/benchmarks/myriad_bench_phases ]]; then
-  step bench_phases 60 "$build/benchmarks/myriad_bench_phases" --benchmark_min_time=0.2 \
+  step bench_phases 120 "$build/benchmarks/myriad_bench_phases" "${phases_args[@]}" \
     --benchmark_out="$out/bench_phases.json" --benchmark_out_format=json
 else
   skip bench_phases "myriad_bench_phases not built (build failed, or no Google Benchmark)"
 fi
 
+# The same step in PyTorch (benchmarks/compare_pytorch.py, when present and torch imports).
+py_torch=${PYTHON_TORCH:-python3}
+if [[ ! -f $root/benchmarks/compare_pytorch.py ]]; then
+  skip pytorch_compare "benchmarks/compare_pytorch.py not in this tree"
+elif ! "$py_torch" -c 'import torch' >/dev/null 2>&1; then
+  skip pytorch_compare "PyTorch does not import in $py_torch (set PYTHON_TORCH)"
+else
+  fields=(--myriad-field acting=points.0.step.ms_median)
+  # The training figure only when this build's bench measured one (points[1] has a step).
+  if "$py_torch" -c 'import json,sys; d=json.load(open(sys.argv[1])); sys.exit(0 if "step" in d["points"][1] else 1)' \
+    "$ref_json" >/dev/null 2>&1; then
+    fields+=(--myriad-field training=points.1.step.ms_median)
+  fi
+  step pytorch_compare 300 "$py_torch" "$root/benchmarks/compare_pytorch.py" "${torch_args[@]}" \
+    --python "$py_torch" --label "gpu_check.sh ($kind)" --out "$out/pytorch_compare.json" \
+    --myriad-cmd "$myriad bench --agents {agents} --steps {steps} --warmup {warmup} --backend {backend} --obs-dtype {obs_dtype} --json {json} -q" \
+    "${fields[@]}"
+fi
+
+# The sweep plot and the report (matplotlib: python3 if it has it, else Debian's /usr/bin/python3).
+py_plot=${PYTHON_PLOT:-}
+if [[ -z $py_plot ]]; then
+  for p in python3 /usr/bin/python3; do
+    if "$p" -c 'import matplotlib' >/dev/null 2>&1; then py_plot=$p; break; fi
+  done
+fi
+if [[ -z $py_plot ]]; then
+  skip plot "no python with matplotlib (python3-matplotlib)"
+  py_plot=python3  # make_report.py still writes the tables, without the plot
+else
+  step plot 60 "$py_plot" "$root/benchmarks/plot_bench.py" "$sweep_json" --out "$out/bench_${kind}_sweep.png"
+fi
+report_inputs=()
+for f in "$root"/benchmarks/results/*.json "$ref_json" "$sweep_json" "$out/pytorch_compare.json"; do
+  [[ -f $f ]] && report_inputs+=("$f")
+done
+step make_report 60 "$py_plot" "$root/benchmarks/make_report.py" "${report_inputs[@]}" \
+  --out "$out/BENCHMARKS.md" --plots-dir "$out"
+
 # ---- summary
 {
-  echo "Myriad GPU check$( ((dry)) && echo ' (CPU dry run)')"
+  echo "Myriad GPU check$( ((dry)) && echo ' (CPU dry run)')$( ((bench_only)) && echo ' (benchmarks only)')"
   echo "date:    $(date -u +%Y-%m-%dT%H:%M:%SZ)"
   echo "commit:  $commit"
   echo "host:    $(hostname) ($(nproc) CPUs)"
@@ -161,8 +239,11 @@ fi
   echo "== tests (tail of tests.log)"
   tail -n 15 "$out/tests.log" 2>/dev/null || echo "(no tests.log)"
   echo
-  echo "== sweep (myriad_bench_step table)"
-  grep -E '^ +[0-9]+ |agents' "$out/sweep.log" 2>/dev/null || echo "(no sweep output)"
+  echo "== myriad bench: reference workloads (step lines)"
+  grep -E '^(acting|training) step|^step:' "$out/bench_reference.log" 2>/dev/null || echo "(no bench_reference output)"
+  echo
+  echo "== myriad bench: sweep"
+  sed -n '/^sweep (acting step/,$p' "$out/bench_sweep.log" 2>/dev/null || echo "(no bench_sweep output)"
 } >"$summary"
 cat "$summary"
 log "wrote $out"
