@@ -64,13 +64,13 @@ TEST_F(BenchCliTest, CpuActingPointWritesEveryPhaseWithTheModel) {
 
 TEST_F(BenchCliTest, CpuSweepDoublesAndSaysWhyItStopped) {
   const std::string out = (dir_ / "sweep.json").string();
-  const CmdResult r = myriad("bench --backend cpu --sweep 100:400 --steps 2 --warmup 0 -q --json '" + out + "'");
+  const CmdResult r = myriad("bench --backend cpu --sweep 200:800 --steps 2 --warmup 0 -q --json '" + out + "'");
   ASSERT_EQ(r.code, 0) << r.err << r.out;
   const json doc = json::parse(myriad::test::read_text(out));
   ASSERT_EQ(doc["points"].size(), 3u);
-  EXPECT_EQ(doc["points"][0]["agents"], 100);
-  EXPECT_EQ(doc["points"][1]["agents"], 200);
-  EXPECT_EQ(doc["points"][2]["agents"], 400);
+  EXPECT_EQ(doc["points"][0]["agents"], 200);
+  EXPECT_EQ(doc["points"][1]["agents"], 400);
+  EXPECT_EQ(doc["points"][2]["agents"], 800);
   EXPECT_NE(doc["sweep_stop_reason"].get<std::string>().find("upper bound"), std::string::npos);
 }
 
