@@ -1,5 +1,6 @@
-// trainer.cpp: Trainer construction and the episode loop: assemble [view | features | ā] rows, forward,
-// select (Boltzmann or ε-greedy), opponent via world.act, step, store a sampled fraction, update.
+// trainer.cpp: Trainer construction (world, learners, opponent, memory check) and the episode loop:
+// world policies and network teams act, the world steps, learners store a sampled fraction of their
+// transitions and update every U steps; metrics by role (learner, opponent) and phase times.
 #include "myriad/trainer.hpp"
 
 #include <chrono>
@@ -20,11 +21,31 @@ uint64_t mix(uint64_t x, uint64_t salt) {  // splitmix64 of (x, salt): independe
   return z ^ (z >> 31);
 }
 
+double now_ms() {
+  return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now().time_since_epoch()).count();
+}
+
 }  // namespace
+
+const char* train_phase_name(TrainPhase p) {
+  switch (p) {
+    case TrainPhase::kIndex: return "index";
+    case TrainPhase::kMeanAction: return "mean_action";
+    case TrainPhase::kObserve: return "observe";
+    case TrainPhase::kForward: return "forward";
+    case TrainPhase::kSelect: return "select";
+    case TrainPhase::kRules: return "rules";
+    case TrainPhase::kReplay: return "replay";
+    case TrainPhase::kUpdate: return "update";
+    case TrainPhase::kCount: break;
+  }
+  return "?";
+}
 
 WorldConfig train_world_config(const TrainConfig& c) {
   WorldConfig w = battle_config(c.agents_per_team, static_cast<int>(c.map_size));
   w.max_steps = c.max_steps;
+  w.minimap = c.minimap;
   const std::string err = validate(w);
   if (!err.empty()) {
     std::string m = "world: " + err;  // the world's message names run's options; name our keys
@@ -43,35 +64,42 @@ Trainer::Trainer(const TrainConfig& c, BackendKind backend) : cfg_(c) {
   const bool cuda = backend == BackendKind::kCuda;
   world_ = make_world(backend, wc);
   ops_ = cuda ? make_cuda_trainer_ops() : make_cpu_trainer_ops();
-  const GroupTable& gt = world_->groups();
-  begin_ = gt.begin[0];
-  count_ = gt.begin[1] - gt.begin[0];
-  n_actions_ = gt.type[0].n_actions();
-  n_features_ = world_->obs_layout().n_features;
-  view_size_ = world_->obs_layout().obs_stride();
-  src_width_ = view_size_ + n_features_ + n_actions_;
+  const bool mfq = cfg_.algorithm == "mfq";
+  for (int g = 0; g < 2; ++g) policy_[g] = std::make_unique<TeamPolicy>(*world_, *ops_, g, mfq);
+  check_memory(cuda);
 
   MlpShape shape;
-  shape.inputs = static_cast<int>(src_width_);
+  shape.inputs = static_cast<int>(policy_[0]->width());
   shape.hidden.assign(cfg_.hidden.begin(), cfg_.hidden.end());
-  shape.outputs = n_actions_;
-  const uint64_t net_seed = mix(cfg_.seed, 1);
-  online_ = cuda ? make_cuda_qnetwork(shape, net_seed) : make_cpu_qnetwork(shape, net_seed);
-  target_ = cuda ? make_cuda_qnetwork(shape, net_seed) : make_cpu_qnetwork(shape, net_seed);
-  for (QNetwork* n : {online_.get(), target_.get()}) {
-    n->adam().lr = static_cast<float>(cfg_.lr);
-    n->adam().clip_norm = static_cast<float>(cfg_.clip_norm);
+  shape.outputs = policy_[0]->n_actions();
+  const int n_learners = cfg_.opponent == "both_learn" ? 2 : 1;
+  const ReplayShape rs{static_cast<int>(world_->obs_layout().obs_stride()), world_->obs_layout().n_features,
+                       shape.outputs};
+  for (int i = 0; i < n_learners; ++i) {
+    Learner l;
+    const uint64_t net_seed = mix(cfg_.seed, 1 + 10 * static_cast<uint64_t>(i));
+    l.online = cuda ? make_cuda_qnetwork(shape, net_seed) : make_cpu_qnetwork(shape, net_seed);
+    l.target = cuda ? make_cuda_qnetwork(shape, net_seed) : make_cpu_qnetwork(shape, net_seed);
+    for (QNetwork* n : {l.online.get(), l.target.get()}) {
+      n->adam().lr = static_cast<float>(cfg_.lr);
+      n->adam().clip_norm = static_cast<float>(cfg_.clip_norm);
+    }
+    l.target->copy_from(*l.online);
+    l.replay = cuda ? make_cuda_replay(rs, cfg_.replay_capacity) : make_cpu_replay(rs, cfg_.replay_capacity);
+    learners_.push_back(std::move(l));
   }
-  target_->copy_from(*online_);
-  const ReplayShape rs{static_cast<int>(view_size_), n_features_, n_actions_};
-  replay_ = cuda ? make_cuda_replay(rs, cfg_.replay_capacity) : make_cpu_replay(rs, cfg_.replay_capacity);
+  if (cfg_.opponent == "selfplay_lagged") {
+    opponent_net_ = cuda ? make_cuda_qnetwork(shape, 0) : make_cpu_qnetwork(shape, 0);
+    opponent_net_->copy_from(*learners_[0].online);
+    opponent_uses_mean_ = mfq;
+  } else if (cfg_.opponent == "frozen") {
+    opponent_net_ = cuda ? make_cuda_qnetwork(shape, 0) : make_cpu_qnetwork(shape, 0);
+    load_opponent(cfg_.opponent_checkpoint);
+  }
 
-  const size_t n = static_cast<size_t>(count_), X = static_cast<size_t>(src_width_), K = static_cast<size_t>(n_actions_);
-  const size_t V = static_cast<size_t>(view_size_), F = static_cast<size_t>(n_features_);
-  const size_t B = static_cast<size_t>(cfg_.batch);
-  x_cur_ = ops_->alloc<float>(n * X);
-  x_next_ = ops_->alloc<float>(n * X);
-  q_ = ops_->alloc<float>(n * K);
+  const size_t n = static_cast<size_t>(policy_[0]->count()), X = static_cast<size_t>(shape.inputs);
+  const size_t K = static_cast<size_t>(shape.outputs), V = static_cast<size_t>(rs.view_size);
+  const size_t F = static_cast<size_t>(rs.n_features), B = static_cast<size_t>(cfg_.batch);
   idx_ = ops_->alloc<int64_t>(n);
   st_view_ = ops_->alloc<float>(n * V);
   st_nview_ = ops_->alloc<float>(n * V);
@@ -90,16 +118,13 @@ Trainer::Trainer(const TrainConfig& c, BackendKind backend) : cfg_(c) {
   q_tgt_ = ops_->alloc<float>(B * K);
   q_on_ = ops_->alloc<float>(B * K);
   y_ = ops_->alloc<float>(B);
-  h_alive_.resize(n);
-  h_action_.resize(n);
-  h_died_.resize(n);
-  h_done_.resize(n);
-  h_reward_.resize(n);
-  h_q_.resize(n * K);
-  h_idx_.reserve(n);
 }
 
 Trainer::~Trainer() = default;
+
+int64_t Trainer::input_width() const { return policy_[0]->width(); }
+
+int Trainer::learner_group(int64_t episode) const { return cfg_.swap_sides ? static_cast<int>(episode % 2) : 0; }
 
 float Trainer::exploration_value(int64_t episode) const {
   if (cfg_.exploration == "epsilon")
@@ -109,152 +134,185 @@ float Trainer::exploration_value(int64_t episode) const {
                               cfg_.anneal_episodes).value(episode);
 }
 
-NetInputSource Trainer::source() const {
-  WorldBuffers b = world_->buffers();
-  NetInputSource s;
-  s.obs_f32 = b.obs_f32;
-  s.obs_bf16 = b.obs_bf16;
-  s.features = b.features;
-  s.mean_action = cfg_.algorithm == "mfq" ? b.mean_action : nullptr;
-  s.view_size = view_size_;
-  s.n_features = n_features_;
-  s.k_stride = world_->mean_params().k_stride;
-  s.n_mean = n_actions_;
-  return s;
-}
-
-void Trainer::assemble(float* x) {
-  world_->synchronize();
-  const NetInputSource s = source();
-  ops_->net_input(s, begin_, nullptr, count_, row_dest(x, s));
-  ops_->synchronize();
+SelectParams Trainer::explore_params(uint64_t salt) const {
+  SelectParams sp;
+  sp.mode = cfg_.exploration == "epsilon" ? SelectMode::kEpsilonGreedy : SelectMode::kBoltzmann;
+  sp.temperature = sp.epsilon = exploration_value(episode_);
+  if (sp.mode == SelectMode::kBoltzmann) sp.epsilon = 0.0f;
+  sp.seed = mix(cfg_.seed, 2 + 10 * salt);
+  sp.step = static_cast<uint32_t>(env_steps_);
+  return sp;
 }
 
 std::vector<float> Trainer::assemble_inputs_host() {
-  assemble(x_next_);
-  std::vector<float> h(static_cast<size_t>(count_ * src_width_));
-  ops_->to_host(h.data(), x_next_, h.size() * sizeof(float));
+  world_->synchronize();
+  policy_[0]->observe_next();
+  ops_->synchronize();
+  std::vector<float> h(static_cast<size_t>(policy_[0]->count() * policy_[0]->width()));
+  ops_->to_host(h.data(), policy_[0]->x_next(), h.size() * sizeof(float));
   return h;
 }
 
-// Forward on x_cur, the opponent's actions (world.act), then the learner's over its own rows.
-void Trainer::act(float* q_mean_out, bool want_q) {
-  online_->forward(x_cur_, static_cast<int>(count_), q_);
-  online_->synchronize();
-  std::vector<PolicySpec> pol(2);
-  pol[0].kind = PolicyKind::kNoop;
-  pol[1].kind = cfg_.opponent == "scripted" ? PolicyKind::kScripted : PolicyKind::kRandom;
-  world_->act(pol);
-  world_->synchronize();
-  SelectParams sp;
-  sp.mode = cfg_.exploration == "epsilon" ? SelectMode::kEpsilonGreedy : SelectMode::kBoltzmann;
-  sp.n_actions = sp.stride = n_actions_;
-  sp.temperature = sp.epsilon = exploration_value(episode_);
-  if (sp.mode == SelectMode::kBoltzmann) sp.epsilon = 0.0f;
-  sp.seed = mix(cfg_.seed, 2);
-  sp.step = static_cast<uint32_t>(env_steps_);
-  WorldBuffers b = world_->buffers();
-  if (ops_->on_device()) select_actions_cuda(sp, q_, count_, nullptr, b.action + begin_);
-  else select_actions_cpu(sp, q_, count_, nullptr, b.action + begin_);
+double Trainer::tick() {
+  if (!timing_) return 0.0;
   ops_->synchronize();
-  ops_->to_host(h_alive_.data(), b.alive + begin_, h_alive_.size());
-  ops_->to_host(h_action_.data(), b.action + begin_, h_action_.size());
-  if (want_q) {
-    ops_->to_host(h_q_.data(), q_, h_q_.size() * sizeof(float));
-    double sum = 0;
-    int64_t alive = 0;
-    for (int64_t r = 0; r < count_; ++r) {
-      if (!h_alive_[static_cast<size_t>(r)]) continue;
-      const float* row = h_q_.data() + r * n_actions_;
-      sum += row[argmax(row, n_actions_)];
-      ++alive;
-    }
-    *q_mean_out = alive > 0 ? static_cast<float>(sum / static_cast<double>(alive)) : 0.0f;
-  }
+  world_->synchronize();
+  const double t = now_ms(), dt = t - tick_t0_;
+  tick_t0_ = t;
+  return dt;
 }
 
-// After the step: x_next holds (o′, features′, ā′); keeps a sampled fraction of the agents alive at t.
-void Trainer::store_transitions(bool terminal_all) {
-  WorldBuffers b = world_->buffers();
-  ops_->to_host(h_reward_.data(), b.reward + begin_, h_reward_.size() * sizeof(float));
-  ops_->to_host(h_died_.data(), b.died + begin_, h_died_.size());
-  h_idx_.clear();
-  const uint64_t keep_seed = mix(cfg_.seed, 3);
-  std::vector<float> rew;
-  std::vector<uint8_t> act, done;
-  for (int64_t r = 0; r < count_; ++r) {
-    const size_t k = static_cast<size_t>(r);
-    if (!h_alive_[k]) continue;
-    if (!keep_transition(keep_seed, static_cast<uint32_t>(env_steps_), static_cast<uint32_t>(begin_ + r),
-                         static_cast<float>(cfg_.store_fraction)))
-      continue;
-    h_idx_.push_back(r);
-    rew.push_back(h_reward_[k]);
-    act.push_back(h_action_[k]);
-    done.push_back(h_died_[k] || terminal_all ? 1 : 0);
+void Trainer::begin_episode() {
+  const int lg = learner_group(episode_);
+  const bool opp_net = cfg_.opponent == "frozen" || cfg_.opponent == "selfplay_lagged";
+  ctl_[lg] = Controller{0, false, PolicyKind::kNoop};
+  Controller& o = ctl_[1 - lg];
+  o = Controller{};
+  if (cfg_.opponent == "both_learn") o.learner = 1;
+  else if (opp_net) o.opponent_net = true;
+  else o.world_policy = cfg_.opponent == "scripted" ? PolicyKind::kScripted : PolicyKind::kRandom;
+  const bool mfq = cfg_.algorithm == "mfq";
+  for (int g = 0; g < 2; ++g) policy_[g]->set_use_mean_action(ctl_[g].opponent_net ? opponent_uses_mean_ : mfq);
+
+  cur_ = EpisodeMetrics{};
+  cur_.episode = episode_;
+  cur_.learner_group = lg;
+  cur_.temperature = exploration_value(episode_);
+  cur_.first_loss = std::numeric_limits<double>::quiet_NaN();
+  loss_sum_ = q_sum_ = agent_steps_ = seconds_ = 0;
+  q_count_ = n_updates_ = 0;
+  world_->set_phase_timing(timing_);
+  world_->reset(mix(cfg_.seed, 100 + static_cast<uint64_t>(episode_)));
+  world_->synchronize();
+  for (int g = 0; g < 2; ++g)
+    if (ctl_[g].learner >= 0 || ctl_[g].opponent_net) policy_[g]->observe();
+  in_episode_ = true;
+}
+
+bool Trainer::step_once() {
+  const double t_start = now_ms();
+  times_ = TrainStepTimes{};
+  tick();
+  const int lg = cur_.learner_group;
+  agent_steps_ += static_cast<double>(world_->last_stats().alive[0] + world_->last_stats().alive[1]);
+  if (ctl_[0].world_policy != PolicyKind::kNoop || ctl_[1].world_policy != PolicyKind::kNoop) {
+    std::vector<PolicySpec> pol(2);
+    for (int g = 0; g < 2; ++g) pol[static_cast<size_t>(g)].kind = ctl_[g].world_policy;
+    world_->act(pol);
   }
-  const int64_t m = static_cast<int64_t>(h_idx_.size());
+  times_.ms[static_cast<int>(TrainPhase::kSelect)] += tick();
+  for (int g = 0; g < 2; ++g) {
+    const Controller& c = ctl_[g];
+    if (c.learner < 0 && !c.opponent_net) continue;
+    QNetwork& net = c.learner >= 0 ? *learners_[static_cast<size_t>(c.learner)].online : *opponent_net_;
+    policy_[g]->forward(net);
+    times_.ms[static_cast<int>(TrainPhase::kForward)] += tick();
+    const bool greedy = c.opponent_net && cfg_.opponent == "frozen";
+    policy_[g]->select(greedy ? greedy_select(0, 0) : explore_params(static_cast<uint64_t>(g)));
+    if (g == lg && env_steps_ % cfg_.update_every == 0) q_sum_ += policy_[g]->mean_max_q(), ++q_count_;
+    times_.ms[static_cast<int>(TrainPhase::kSelect)] += tick();
+  }
+  const StepStats& st = world_->step();
+  world_->synchronize();
+  tick();
+  if (timing_) {
+    const PhaseTimes& w = world_->last_phase_times();
+    times_.ms[static_cast<int>(TrainPhase::kIndex)] += w.ms[static_cast<int>(Phase::kIndex)];
+    times_.ms[static_cast<int>(TrainPhase::kMeanAction)] += w.ms[static_cast<int>(Phase::kMeanAction)];
+    times_.ms[static_cast<int>(TrainPhase::kObserve)] += w.ms[static_cast<int>(Phase::kObserve)];
+    for (Phase p : {Phase::kAttack, Phase::kRecovery, Phase::kMove, Phase::kReward, Phase::kStats, Phase::kPolicy})
+      times_.ms[static_cast<int>(TrainPhase::kRules)] += w.ms[static_cast<int>(p)];
+  }
+  for (int role = 0; role < 2; ++role) {
+    const int g = role == 0 ? lg : 1 - lg;
+    cur_.team_return[role] += st.reward(g);
+    cur_.kills[role] += st.kills[g];
+  }
+  for (int g = 0; g < 2; ++g) {
+    if (ctl_[g].learner >= 0) {
+      policy_[g]->observe_next();
+      times_.ms[static_cast<int>(TrainPhase::kObserve)] += tick();
+      store(ctl_[g].learner, *policy_[g], st.done);
+      policy_[g]->swap();
+      times_.ms[static_cast<int>(TrainPhase::kReplay)] += tick();
+    } else if (ctl_[g].opponent_net) {
+      policy_[g]->observe();
+      times_.ms[static_cast<int>(TrainPhase::kObserve)] += tick();
+    }
+  }
+  ++env_steps_;
+  ++cur_.steps;
+  if (env_steps_ % cfg_.update_every == 0) {
+    for (Learner& l : learners_) {
+      if (l.replay->size() < cfg_.warmup) continue;
+      for (int64_t u = 0; u < cfg_.updates_per_step; ++u) {
+        const float loss = update(l);
+        if (&l != &learners_[0]) continue;
+        if (n_updates_ == 0) cur_.first_loss = loss;
+        loss_sum_ += loss;
+        ++n_updates_;
+      }
+    }
+    times_.ms[static_cast<int>(TrainPhase::kUpdate)] += tick();
+  }
+  seconds_ += (now_ms() - t_start) / 1000.0;
+  return world_->done();
+}
+
+// After the step: pol.x_next holds (o′, features′, ā′); keeps a sampled fraction of the agents alive at t.
+void Trainer::store(int learner, TeamPolicy& pol, bool terminal) {
+  WorldBuffers b = world_->buffers();
+  const int64_t begin = pol.begin();
+  KeepParams kp;
+  kp.seed = mix(cfg_.seed, 3);
+  kp.step = static_cast<uint32_t>(env_steps_);
+  kp.fraction = static_cast<float>(cfg_.store_fraction);
+  kp.terminal = terminal;
+  const int64_t m = ops_->compact_transitions(kp, b.alive + begin, b.died + begin, b.reward + begin, b.action + begin,
+                                              pol.count(), begin, idx_, st_reward_, st_action_, st_done_);
   if (m == 0) return;
-  ops_->from_host(idx_, h_idx_.data(), static_cast<size_t>(m) * sizeof(int64_t));
-  ops_->from_host(st_reward_, rew.data(), rew.size() * sizeof(float));
-  ops_->from_host(st_action_, act.data(), act.size());
-  ops_->from_host(st_done_, done.data(), done.size());
-  ops_->gather_split(x_cur_, view_size_, n_features_, n_actions_, idx_, m, st_view_, st_feat_, st_mean_);
-  ops_->gather_split(x_next_, view_size_, n_features_, n_actions_, idx_, m, st_nview_, st_nfeat_, st_nmean_);
+  const int64_t V = world_->obs_layout().obs_stride();
+  const int F = world_->obs_layout().n_features, K = pol.n_actions();
+  ops_->gather_split(pol.x(), V, F, K, idx_, m, st_view_, st_feat_, st_mean_);
+  ops_->gather_split(pol.x_next(), V, F, K, idx_, m, st_nview_, st_nfeat_, st_nmean_);
   TransitionBatch tb{m, st_view_, st_feat_, st_action_, st_mean_, st_reward_, st_done_, st_nview_, st_nfeat_, st_nmean_};
-  replay_->append(tb);
+  learners_[static_cast<size_t>(learner)].replay->append(tb);
   ops_->synchronize();
+}
+
+EpisodeMetrics Trainer::end_episode() {
+  EpisodeMetrics m = cur_;
+  const GroupTable& gt = world_->groups();
+  for (int role = 0; role < 2; ++role) {
+    const int g = role == 0 ? m.learner_group : 1 - m.learner_group;
+    m.survivors[role] = world_->last_stats().alive[g];
+    m.per_agent_return[role] = m.team_return[role] / static_cast<double>(gt.begin[g + 1] - gt.begin[g]);
+  }
+  m.updates = n_updates_;
+  m.loss = n_updates_ > 0 ? loss_sum_ / static_cast<double>(n_updates_) : std::numeric_limits<double>::quiet_NaN();
+  m.mean_q = q_count_ > 0 ? q_sum_ / static_cast<double>(q_count_) : 0.0;
+  m.seconds = seconds_;
+  m.agent_steps_per_s = seconds_ > 0 ? agent_steps_ / seconds_ : 0.0;
+  // selfplay_lagged: after a round the learner wins, opponent ← 0.99·learner + 0.01·opponent.
+  if (cfg_.opponent == "selfplay_lagged" && m.outcome() > 0) opponent_net_->soft_update_from(*learners_[0].online, 0.99f);
+  ++episode_;
+  in_episode_ = false;
+  last_ = m;
+  return m;
+}
+
+bool Trainer::train_step() {
+  if (!in_episode_) begin_episode();
+  if (!step_once()) return false;
+  end_episode();
+  return true;
 }
 
 EpisodeMetrics Trainer::run_episode() {
-  using Clock = std::chrono::steady_clock;
-  const auto t0 = Clock::now();
-  EpisodeMetrics m;
-  m.episode = episode_;
-  m.temperature = exploration_value(episode_);
-  world_->reset(mix(cfg_.seed, 100 + static_cast<uint64_t>(episode_)));
-  assemble(x_cur_);
-  double loss_sum = 0, q_sum = 0, agent_steps = 0;
-  int64_t q_count = 0, n_updates = 0;
-  m.first_loss = std::numeric_limits<double>::quiet_NaN();
-  while (!world_->done()) {
-    const bool want_q = env_steps_ % cfg_.update_every == 0;
-    float q_mean = 0;
-    agent_steps += static_cast<double>(world_->last_stats().alive[0] + world_->last_stats().alive[1]);
-    act(&q_mean, want_q);
-    if (want_q) q_sum += q_mean, ++q_count;
-    const StepStats& st = world_->step();
-    world_->synchronize();
-    for (int g = 0; g < 2; ++g) {
-      m.team_return[g] += st.reward(g);
-      m.kills[g] += st.kills[g];
-    }
-    assemble(x_next_);
-    store_transitions(st.done);
-    std::swap(x_cur_, x_next_);
-    ++env_steps_;
-    ++m.steps;
-    if (env_steps_ % cfg_.update_every == 0 && replay_->size() >= cfg_.warmup) {
-      for (int64_t u = 0; u < cfg_.updates_per_step; ++u) {
-        const float l = update();
-        if (n_updates == 0) m.first_loss = l;
-        loss_sum += l;
-        ++n_updates;
-      }
-    }
+  if (!in_episode_) begin_episode();
+  while (!step_once()) {
   }
-  const GroupTable& gt = world_->groups();
-  for (int g = 0; g < 2; ++g) {
-    m.survivors[g] = world_->last_stats().alive[g];
-    m.per_agent_return[g] = m.team_return[g] / static_cast<double>(gt.begin[g + 1] - gt.begin[g]);
-  }
-  m.updates = n_updates;
-  m.loss = n_updates > 0 ? loss_sum / static_cast<double>(n_updates) : std::numeric_limits<double>::quiet_NaN();
-  m.mean_q = q_count > 0 ? q_sum / static_cast<double>(q_count) : 0.0;
-  m.seconds = std::chrono::duration<double>(Clock::now() - t0).count();
-  m.agent_steps_per_s = m.seconds > 0 ? agent_steps / m.seconds : 0.0;
-  ++episode_;
-  return m;
+  return end_episode();
 }
 
 }  // namespace myriad

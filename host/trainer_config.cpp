@@ -12,7 +12,7 @@ namespace myriad {
 
 namespace {
 
-enum class Kind { kInt, kFloat, kString, kSeed, kIntList };
+enum class Kind { kInt, kFloat, kString, kSeed, kIntList, kBool };
 struct Key {
   const char* name;
   Kind kind;
@@ -26,7 +26,10 @@ const std::vector<Key>& keys() {
       {"agents_per_team", Kind::kInt, [](TrainConfig& c) -> void* { return &c.agents_per_team; }},
       {"map_size", Kind::kInt, [](TrainConfig& c) -> void* { return &c.map_size; }},
       {"max_steps", Kind::kInt, [](TrainConfig& c) -> void* { return &c.max_steps; }},
+      {"minimap", Kind::kBool, [](TrainConfig& c) -> void* { return &c.minimap; }},
       {"opponent", Kind::kString, [](TrainConfig& c) -> void* { return &c.opponent; }},
+      {"opponent_checkpoint", Kind::kString, [](TrainConfig& c) -> void* { return &c.opponent_checkpoint; }},
+      {"swap_sides", Kind::kBool, [](TrainConfig& c) -> void* { return &c.swap_sides; }},
       {"exploration", Kind::kString, [](TrainConfig& c) -> void* { return &c.exploration; }},
       {"temperature_start", Kind::kFloat, [](TrainConfig& c) -> void* { return &c.temperature_start; }},
       {"temperature_end", Kind::kFloat, [](TrainConfig& c) -> void* { return &c.temperature_end; }},
@@ -39,6 +42,7 @@ const std::vector<Key>& keys() {
       {"gamma", Kind::kFloat, [](TrainConfig& c) -> void* { return &c.gamma; }},
       {"tau", Kind::kFloat, [](TrainConfig& c) -> void* { return &c.tau; }},
       {"clip_norm", Kind::kFloat, [](TrainConfig& c) -> void* { return &c.clip_norm; }},
+      {"target_copy_every", Kind::kInt, [](TrainConfig& c) -> void* { return &c.target_copy_every; }},
       {"batch", Kind::kInt, [](TrainConfig& c) -> void* { return &c.batch; }},
       {"replay_capacity", Kind::kInt, [](TrainConfig& c) -> void* { return &c.replay_capacity; }},
       {"store_fraction", Kind::kFloat, [](TrainConfig& c) -> void* { return &c.store_fraction; }},
@@ -79,6 +83,10 @@ void set_key(TrainConfig& c, const std::string& name, const toml::node& v, const
         else if (v.is_floating_point()) *static_cast<double*>(f) = v.as_floating_point()->get();
         else throw bad("a number");
         return;
+      case Kind::kBool:
+        if (!v.is_boolean()) throw bad("true or false");
+        *static_cast<bool*>(f) = v.as_boolean()->get();
+        return;
       case Kind::kString:
         if (!v.is_string()) throw bad("a string");
         *static_cast<std::string*>(f) = v.as_string()->get();
@@ -113,7 +121,7 @@ std::string one_line(std::string s) {
 void resolve_defaults(TrainConfig& c, bool cuda) {
   if (c.agents_per_team == kAuto) c.agents_per_team = cuda ? 4096 : 64;
   if (c.map_size == kAuto) c.map_size = cuda ? 320 : 40;
-  if (c.episodes == kAuto) c.episodes = cuda ? 60 : 20;  // CPU: ~5.5 s per episode on 2 cores
+  if (c.episodes == kAuto) c.episodes = cuda ? 60 : 200;  // CPU: ~1 s per episode on 2 cores
   if (c.batch == kAuto) c.batch = cuda ? 8192 : 256;
   if (c.replay_capacity == kAuto) c.replay_capacity = cuda ? 1000000 : 100000;
   if (c.anneal_episodes == kAuto) c.anneal_episodes = c.episodes / 2 > 0 ? c.episodes / 2 : 1;
@@ -153,8 +161,12 @@ void validate_train_config(const TrainConfig& c) {
   auto fail = [](const std::string& m) { throw ConfigError(m); };
   auto in = [](double v, double lo, double hi) { return std::isfinite(v) && v >= lo && v <= hi; };
   if (c.algorithm != "mfq" && c.algorithm != "iql") fail("algorithm: '" + c.algorithm + "'; valid: mfq, iql");
-  if (c.opponent != "random" && c.opponent != "scripted")
-    fail("opponent: '" + c.opponent + "'; valid: random, scripted");
+  if (c.opponent != "random" && c.opponent != "scripted" && c.opponent != "frozen" && c.opponent != "both_learn" &&
+      c.opponent != "selfplay_lagged")
+    fail("opponent: '" + c.opponent + "'; valid: random, scripted, frozen, both_learn, selfplay_lagged");
+  if (c.opponent == "frozen" && c.opponent_checkpoint.empty())
+    fail("opponent = frozen needs opponent_checkpoint = \"RUN_DIR/checkpoints/latest.bin\" (a checkpoint file)");
+  if (c.target_copy_every < 0) fail("target_copy_every must be >= 0 (0: soft updates with tau)");
   if (c.exploration != "boltzmann" && c.exploration != "epsilon")
     fail("exploration: '" + c.exploration + "'; valid: boltzmann, epsilon");
   if (c.target != "boltzmann" && c.target != "greedy_double")
@@ -195,6 +207,7 @@ std::string to_toml(const TrainConfig& c) {
       case Kind::kSeed: t.insert(k.name, static_cast<int64_t>(*static_cast<uint64_t*>(f))); break;
       case Kind::kFloat: t.insert(k.name, *static_cast<double*>(f)); break;
       case Kind::kString: t.insert(k.name, *static_cast<std::string*>(f)); break;
+      case Kind::kBool: t.insert(k.name, *static_cast<bool*>(f)); break;
       case Kind::kIntList: {
         toml::array a;
         for (int64_t h : *static_cast<std::vector<int64_t>*>(f)) a.push_back(h);

@@ -1,5 +1,8 @@
 // trainer_learn.cpp: the Trainer's gradient step (sample, TD targets from the target network, backward,
-// Adam, soft update) and its checkpoint: networks, Adam state, counters and RNG counters.
+// Adam, soft or hard target update), its memory check, the frozen opponent's loading, and its
+// checkpoint: networks, Adam state, counters and RNG counters.
+#include <algorithm>
+#include <cstdio>
 #include <stdexcept>
 
 #include "myriad/trainer.hpp"
@@ -8,38 +11,105 @@ namespace myriad {
 
 namespace {
 constexpr uint32_t kSelectRng = 1, kReplayRng = 2, kKeepRng = 3;
+
+std::string gib(size_t bytes) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.2f GiB", static_cast<double>(bytes) / (1024.0 * 1024.0 * 1024.0));
+  return buf;
 }
 
-float Trainer::update() {
+const char* learner_prefix(size_t i) { return i == 0 ? "red" : "blue"; }
+}  // namespace
+
+float Trainer::update(Learner& l) {
   const int B = static_cast<int>(cfg_.batch);
-  replay_->sample(B, cfg_.seed ^ 0x5EED5A3Full, draws_++, ReplayBatch{bx_, bx_next_, ba_, br_, bd_});
-  ops_->synchronize();
+  const uint64_t seed = cfg_.seed ^ (0x5EED5A3Full + 0x1000 * static_cast<uint64_t>(&l - learners_.data()));
+  l.replay->sample(B, seed, l.draws++, ReplayBatch{bx_, bx_next_, ba_, br_, bd_});
   TdParams p;
   p.kind = cfg_.target == "greedy_double" ? TargetKind::kGreedyDouble : TargetKind::kBoltzmann;
-  p.n_actions = n_actions_;
+  p.n_actions = l.online->shape().outputs;
   p.gamma = static_cast<float>(cfg_.gamma);
   p.temperature = static_cast<float>(cfg_.target_temperature);
-  target_->forward(bx_next_, B, q_tgt_);
-  target_->synchronize();
+  ops_->synchronize();
+  l.target->forward(bx_next_, B, q_tgt_);
+  l.target->synchronize();
   if (p.kind == TargetKind::kGreedyDouble) {
-    online_->forward(bx_next_, B, q_on_);
-    online_->synchronize();
+    l.online->forward(bx_next_, B, q_on_);
+    l.online->synchronize();
   }
   ops_->td_targets(p, B, br_, bd_, q_tgt_, p.kind == TargetKind::kGreedyDouble ? q_on_ : nullptr, y_);
   ops_->synchronize();
-  const float loss = online_->backward_td(bx_, B, ba_, y_, nullptr);
-  online_->adam_step();
-  target_->soft_update_from(*online_, static_cast<float>(cfg_.tau));
-  target_->synchronize();
+  const float loss = l.online->backward_td(bx_, B, ba_, y_, nullptr);
+  l.online->adam_step();
+  if (cfg_.target_copy_every > 0) {
+    if (l.online->step() % cfg_.target_copy_every == 0) l.target->copy_from(*l.online);
+  } else {
+    l.target->soft_update_from(*l.online, static_cast<float>(cfg_.tau));
+  }
+  l.target->synchronize();
   ++updates_;
-  losses_.push_back(loss);
+  if (&l == &learners_[0]) losses_.push_back(loss);
   return loss;
+}
+
+// Everything but the world (already allocated) must fit what the backend has free.
+void Trainer::check_memory(bool cuda) {
+  const int64_t n = policy_[0]->count();
+  const size_t X = static_cast<size_t>(policy_[0]->width()), K = static_cast<size_t>(policy_[0]->n_actions());
+  const size_t B = static_cast<size_t>(cfg_.batch);
+  const size_t learners = cfg_.opponent == "both_learn" ? 2 : 1;
+  size_t params = X * static_cast<size_t>(cfg_.hidden.front());
+  for (size_t i = 0; i + 1 < cfg_.hidden.size(); ++i) params += static_cast<size_t>(cfg_.hidden[i] * cfg_.hidden[i + 1]);
+  params += static_cast<size_t>(cfg_.hidden.back()) * K;
+  size_t width_sum = K;
+  for (int64_t h : cfg_.hidden) width_sum += static_cast<size_t>(h);
+  const size_t nets = 2 * learners + (cfg_.opponent == "frozen" || cfg_.opponent == "selfplay_lagged" ? 1 : 0);
+  const size_t bpt = bytes_per_transition(ReplayShape{static_cast<int>(world_->obs_layout().obs_stride()),
+                                                      world_->obs_layout().n_features, static_cast<int>(K)});
+  memory_.world = world_->state_bytes();
+  // Parameters, gradient and Adam moments (4 floats each), activations and backward scratch at the
+  // largest batch (the acting batch n or the update batch B).
+  const size_t rows_max = std::max(static_cast<size_t>(n), B);
+  memory_.networks = nets * (4 * params + 3 * rows_max * width_sum) * sizeof(float);
+  // Two teams' x / x_next / q, the staging rows of one step.
+  memory_.rows = static_cast<size_t>(n) * ((2 * (2 * X + K)) + 2 * X + 4) * sizeof(float);
+  memory_.batch = B * (2 * X + 2 * K + 4) * sizeof(float);
+  memory_.replay = learners * static_cast<size_t>(cfg_.replay_capacity) * bpt;
+  const size_t need = memory_.total() - memory_.world;
+  const size_t avail = ops_->available_bytes();
+  if (avail == 0 || need <= avail / 100 * 95) return;
+  const size_t other = need - memory_.replay;
+  const int64_t fits = other < avail / 100 * 90
+                           ? static_cast<int64_t>((avail / 100 * 90 - other) / (learners * bpt))
+                           : 0;
+  throw ConfigError(std::string("training needs ") + gib(need) + " beyond the world's " + gib(memory_.world) +
+                    " (replay " + gib(memory_.replay) + " for " + std::to_string(cfg_.replay_capacity) +
+                    " transitions of " + std::to_string(bpt) + " bytes, networks and rows " + gib(other) + ") but the " +
+                    (cuda ? "device" : "host") + " has " + gib(avail) + " available; " +
+                    (fits > 0 ? "replay_capacity <= " + std::to_string(fits) + " fits"
+                              : "fewer agents_per_team or a smaller batch would fit"));
+}
+
+void Trainer::load_opponent(const std::string& path) {
+  Checkpoint ck;
+  try {
+    ck = read_checkpoint(path);
+  } catch (const std::exception& e) {
+    throw ConfigError(std::string("opponent_checkpoint: ") + e.what());
+  }
+  const std::vector<float> p = ck.get_floats("red.online");
+  if (p.size() != opponent_net_->layout().size())
+    throw ConfigError("opponent_checkpoint: " + path + " holds a network of " + std::to_string(p.size()) +
+                      " parameters, this run needs " + std::to_string(opponent_net_->layout().size()) +
+                      " (same world view, features and hidden sizes)");
+  opponent_net_->set_params(p);
+  opponent_uses_mean_ = ck.header.algorithm != "iql";
 }
 
 Checkpoint Trainer::checkpoint() const {
   Checkpoint ck;
   ck.header.algorithm = cfg_.algorithm;
-  const MlpShape& s = online_->shape();
+  const MlpShape& s = learners_[0].online->shape();
   ck.header.network_shape.push_back(s.inputs);
   for (int h : s.hidden) ck.header.network_shape.push_back(h);
   ck.header.network_shape.push_back(s.outputs);
@@ -48,36 +118,47 @@ Checkpoint Trainer::checkpoint() const {
   ck.header.updates = updates_;
   ck.header.seed = cfg_.seed;
   ck.header.config_toml = to_toml(cfg_);
-  ck.put_floats("red.online", online_->params());
-  ck.put_floats("red.target", target_->params());
-  ck.put_floats("red.adam_m", online_->adam_m());
-  ck.put_floats("red.adam_v", online_->adam_v());
-  ck.put_u64("red.adam_step", static_cast<uint64_t>(online_->step()));
+  for (size_t i = 0; i < learners_.size(); ++i) {
+    const std::string p = learner_prefix(i);
+    const Learner& l = learners_[i];
+    ck.put_floats(p + ".online", l.online->params());
+    ck.put_floats(p + ".target", l.target->params());
+    ck.put_floats(p + ".adam_m", l.online->adam_m());
+    ck.put_floats(p + ".adam_v", l.online->adam_v());
+    ck.put_u64(p + ".adam_step", static_cast<uint64_t>(l.online->step()));
+    ck.put_rng("rng." + p + ".replay", RngCounter{cfg_.seed, kReplayRng, l.draws});
+  }
+  if (opponent_net_) ck.put_floats("opponent.online", opponent_net_->params());
   ck.put_u64("episode", static_cast<uint64_t>(episode_));
   ck.put_u64("env_steps", static_cast<uint64_t>(env_steps_));
   ck.put_u64("updates", static_cast<uint64_t>(updates_));
   // Counter-based draws: selection counter = env step, keep counter = env step, replay counter = draws.
   ck.put_rng("rng.select", RngCounter{cfg_.seed, kSelectRng, static_cast<uint64_t>(env_steps_)});
   ck.put_rng("rng.keep", RngCounter{cfg_.seed, kKeepRng, static_cast<uint64_t>(env_steps_)});
-  ck.put_rng("rng.replay", RngCounter{cfg_.seed, kReplayRng, draws_});
   return ck;
 }
 
 void Trainer::restore(const Checkpoint& ck) {
   if (ck.header.algorithm != cfg_.algorithm)
     throw std::runtime_error("checkpoint: algorithm " + ck.header.algorithm + ", this run " + cfg_.algorithm);
-  const std::vector<float> p = ck.get_floats("red.online");
-  if (p.size() != online_->layout().size())
-    throw std::runtime_error("checkpoint: network has " + std::to_string(p.size()) + " parameters, this run " +
-                             std::to_string(online_->layout().size()) + " (different world or hidden sizes?)");
-  online_->set_params(p);
-  target_->set_params(ck.get_floats("red.target"));
-  online_->set_adam_state(ck.get_floats("red.adam_m"), ck.get_floats("red.adam_v"),
-                          static_cast<int64_t>(ck.get_u64("red.adam_step")));
+  for (size_t i = 0; i < learners_.size(); ++i) {
+    const std::string p = learner_prefix(i);
+    Learner& l = learners_[i];
+    const std::vector<float> w = ck.get_floats(p + ".online");
+    if (w.size() != l.online->layout().size())
+      throw std::runtime_error("checkpoint: network has " + std::to_string(w.size()) + " parameters, this run " +
+                               std::to_string(l.online->layout().size()) + " (different world or hidden sizes?)");
+    l.online->set_params(w);
+    l.target->set_params(ck.get_floats(p + ".target"));
+    l.online->set_adam_state(ck.get_floats(p + ".adam_m"), ck.get_floats(p + ".adam_v"),
+                             static_cast<int64_t>(ck.get_u64(p + ".adam_step")));
+    l.draws = static_cast<uint32_t>(ck.get_rng("rng." + p + ".replay").counter);
+  }
+  if (opponent_net_ && ck.has("opponent.online")) opponent_net_->set_params(ck.get_floats("opponent.online"));
   episode_ = static_cast<int64_t>(ck.get_u64("episode"));
   env_steps_ = static_cast<int64_t>(ck.get_u64("env_steps"));
   updates_ = static_cast<int64_t>(ck.get_u64("updates"));
-  draws_ = static_cast<uint32_t>(ck.get_rng("rng.replay").counter);
+  in_episode_ = false;
 }
 
 }  // namespace myriad

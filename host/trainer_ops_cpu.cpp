@@ -2,6 +2,8 @@
 // (rules/net_input.hpp, rules/td.hpp) and plain host memory.
 #include <cstdlib>
 #include <cstring>
+#include <fstream>
+#include <string>
 #include <memory>
 #include <new>
 #include <stdexcept>
@@ -19,6 +21,16 @@ class CpuTrainerOps final : public TrainerOps {
     for (void* p : blocks_) std::free(p);
   }
   bool on_device() const override { return false; }
+  size_t available_bytes() const override {
+    std::ifstream in("/proc/meminfo");
+    std::string key;
+    size_t kib = 0;
+    while (in >> key >> kib) {
+      if (key == "MemAvailable:") return kib * 1024;
+      in.ignore(256, '\n');
+    }
+    return 0;
+  }
   void* alloc_bytes(size_t bytes) override {
     void* p = std::calloc(bytes > 0 ? bytes : 1, 1);
     if (p == nullptr) throw std::bad_alloc();
@@ -58,6 +70,33 @@ class CpuTrainerOps final : public TrainerOps {
   void td_targets(const TdParams& p, int64_t batch, const float* reward, const float* done, const float* q_tgt,
                   const float* q_on, float* y) override {
     for (int64_t b = 0; b < batch; ++b) td_target_row(p, b, reward, done, q_tgt, q_on, y);
+  }
+
+  int64_t compact_transitions(const KeepParams& p, const uint8_t* alive, const uint8_t* died, const float* reward,
+                              const uint8_t* action, int64_t count, int64_t first_id, int64_t* idx, float* out_reward,
+                              uint8_t* out_action, uint8_t* out_done) override {
+    int64_t m = 0;
+    for (int64_t r = 0; r < count; ++r) {
+      if (!transition_kept(p, alive[r], died[r], first_id + r)) continue;
+      idx[m] = r;
+      out_reward[m] = reward[r];
+      out_action[m] = action[r];
+      out_done[m] = died[r] != 0 || p.terminal ? 1 : 0;
+      ++m;
+    }
+    return m;
+  }
+
+  double mean_max_q(const float* q, int k, const uint8_t* alive, int64_t count) override {
+    double sum = 0;
+    int64_t n = 0;
+    for (int64_t r = 0; r < count; ++r) {
+      if (!alive[r]) continue;
+      const float* row = q + r * k;
+      sum += row[argmax(row, k)];
+      ++n;
+    }
+    return n > 0 ? sum / static_cast<double>(n) : 0.0;
   }
 
  private:

@@ -21,6 +21,7 @@ TrainConfig small_config(const std::string& algorithm = "mfq") {
   c.episodes = 3;
   c.batch = 64;
   c.seed = 5;
+  c.replay_capacity = 8192;
   resolve_defaults(c, false);
   return c;
 }

@@ -7,6 +7,7 @@
 
 #include "cli/bench_command.hpp"
 #include "cli/conform_command.hpp"
+#include "cli/eval_command.hpp"
 #include "cli/render_command.hpp"
 #include "cli/run_command.hpp"
 #include "cli/train_command.hpp"
@@ -15,7 +16,7 @@ namespace myriad::cli {
 
 namespace {
 
-constexpr const char* kCommands = "run, render, conform, train, bench";
+constexpr const char* kCommands = "run, render, conform, train, eval, bench";
 
 // CLI11's "arguments were not expected" as one line that names the first stray argument.
 std::string extras_message(const CLI::App& app, const CLI::App* sub, const CLI::ExtrasError& e) {
@@ -48,6 +49,8 @@ int main(int argc, char** argv) {
   BenchOptions bench_opts;
   bench_opts.command_line = train_opts.command_line;
   CLI::App* bench = add_bench_command(app, bench_opts);
+  EvalOptions eval_opts;
+  CLI::App* eval = add_eval_command(app, eval_opts);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
@@ -60,6 +63,7 @@ int main(int argc, char** argv) {
                            : conform->parsed() ? conform
                            : train->parsed()   ? train
                            : bench->parsed()   ? bench
+                           : eval->parsed()    ? eval
                                                : nullptr;
     std::cerr << "myriad: " << extras_message(app, sub, e) << "\n";
     if (!sub) std::cerr << app.help();
@@ -68,6 +72,9 @@ int main(int argc, char** argv) {
     if (conform->parsed())
       std::cerr << "myriad: conform: no FILE.json given; usage: myriad conform FILE.json... [--backend auto|cpu|cuda] "
                    "[--tol 1e-5]\n";
+    else if (eval->parsed())
+      std::cerr << "myriad: eval: two players needed; usage: myriad eval A B [--episodes 100] [--json FILE], "
+                   "A and B each random, scripted, a checkpoint file or a run directory\n";
     else
       std::cerr << "myriad: " << e.what() << "\n";
     return 2;
@@ -80,6 +87,7 @@ int main(int argc, char** argv) {
   if (conform->parsed()) return conform_command(conform_opts);
   if (train->parsed()) return train_command(train_opts);
   if (bench->parsed()) return bench_command(bench_opts);
+  if (eval->parsed()) return eval_command(eval_opts);
   std::cerr << "myriad: no command given; valid: " << kCommands << "\n" << app.help();
   return 2;
 }

@@ -2,6 +2,8 @@
 // map and mean-action choices), so that every bad input ends as one line that says what would work.
 #include "cli/options.hpp"
 
+#include <filesystem>
+
 #include <algorithm>
 #include <cerrno>
 #include <charconv>
@@ -169,7 +171,8 @@ void add_world_options(CLI::App& sub, RunOptions& o) {
       ->type_name("INT")->capture_default_str();
   sub.add_option("--placement", o.placement, "Start positions: blocks (MAgent) or random")->capture_default_str();
   sub.add_option("--policy", o.policy,
-                 "Per team: red=P,blue=P, or one P for both; P is random, random:A-B (actions A..B), noop or scripted")
+                 "Per team: red=P,blue=P, or one P for both; P is random, random:A-B (actions A..B), noop, scripted, "
+                 "a checkpoint file (*.bin) or a training run directory (its latest checkpoint, greedy)")
       ->capture_default_str();
   sub.add_option("--steps", o.steps, "Steps per episode (max_steps: the episode is truncated there)")
       ->type_name("INT")->capture_default_str();
@@ -236,7 +239,38 @@ PolicySpec parse_policy(const std::string& text, const std::string& team, int n_
   throw UsageError("--policy: unknown policy " + quoted(text) + " for " + team + "; " + valid);
 }
 
-std::vector<PolicySpec> parse_policies(const std::string& text, const WorldConfig& cfg) {
+namespace {
+// A checkpoint file, or a run directory's checkpoints/latest.bin; "" when text names neither.
+std::string checkpoint_path(const std::string& text) {
+  std::error_code ec;
+  if (std::filesystem::is_directory(text, ec)) {
+    const std::string p = (std::filesystem::path(text) / "checkpoints" / "latest.bin").string();
+    if (!std::filesystem::exists(p, ec)) throw UsageError("--policy: " + quoted(text) + " has no checkpoints/latest.bin");
+    return p;
+  }
+  if (text.size() > 4 && text.compare(text.size() - 4, 4, ".bin") == 0) {
+    if (!std::filesystem::exists(text, ec)) throw UsageError("--policy: no such checkpoint " + quoted(text));
+    return text;
+  }
+  return "";
+}
+}  // namespace
+
+std::vector<PolicySpec> parse_policies(const std::string& text, const WorldConfig& cfg,
+                                       std::vector<std::string>* checkpoints) {
+  if (checkpoints) checkpoints->assign(cfg.groups.size(), "");
+  auto one = [&](const std::string& p, const std::string& team, int n_actions, size_t g) {
+    if (checkpoints) {
+      const std::string ck = checkpoint_path(p);
+      if (!ck.empty()) {
+        (*checkpoints)[g] = ck;
+        PolicySpec noop;
+        noop.kind = PolicyKind::kNoop;
+        return noop;
+      }
+    }
+    return parse_policy(p, team, n_actions);
+  };
   std::vector<std::string> names;
   std::vector<int> n_actions;
   for (const auto& g : cfg.groups) {
@@ -248,7 +282,7 @@ std::vector<PolicySpec> parse_policies(const std::string& text, const WorldConfi
   std::vector<PolicySpec> out(names.size());
   if (text.empty()) throw UsageError("--policy: empty; use e.g. red=random,blue=scripted");
   if (text.find('=') == std::string::npos) {  // one policy for every team
-    for (size_t g = 0; g < names.size(); ++g) out[g] = parse_policy(text, names[g], n_actions[g]);
+    for (size_t g = 0; g < names.size(); ++g) out[g] = one(text, names[g], n_actions[g], g);
     return out;
   }
   size_t start = 0;
@@ -262,7 +296,7 @@ std::vector<PolicySpec> parse_policies(const std::string& text, const WorldConfi
     size_t g = 0;
     while (g < names.size() && names[g] != team) ++g;
     if (g == names.size()) throw UsageError("--policy: unknown team " + quoted(team) + "; valid: " + valid_teams);
-    out[g] = parse_policy(item.substr(eq + 1), team, n_actions[g]);
+    out[g] = one(item.substr(eq + 1), team, n_actions[g], g);
     start = comma + 1;
   }
   return out;
@@ -324,7 +358,7 @@ RunSettings parse_run_options(const RunOptions& o) {
   }
   if (starts_with(err, "map too small") || (!err.empty() && cfg.width < 3)) err = too_small_message(cfg, o.map_size_set);
   if (!err.empty()) throw UsageError(err);
-  s.policies = parse_policies(o.policy, cfg);
+  s.policies = parse_policies(o.policy, cfg, &s.checkpoints);
   s.render = parse_render_settings(o, cfg);
   s.cfg = std::move(cfg);
   return s;

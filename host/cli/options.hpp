@@ -58,6 +58,7 @@ struct RenderSettings {
 struct RunSettings {
   WorldConfig cfg;
   std::vector<PolicySpec> policies;
+  std::vector<std::string> checkpoints;  // per group: a checkpoint whose network plays it (greedy), or ""
   BackendKind backend = BackendKind::kAuto;
   int64_t episodes = 1;
   uint64_t seed = 0;
@@ -74,8 +75,11 @@ double parse_float_option(const std::string& option, const std::string& text);
 
 // "random", "random:A-B" (0 <= A <= B < n_actions), "noop" or "scripted".
 PolicySpec parse_policy(const std::string& text, const std::string& team, int n_actions);
-// "red=P,blue=P" (teams by group name, any subset, the rest random) or one "P" for every team.
-std::vector<PolicySpec> parse_policies(const std::string& text, const WorldConfig& cfg);
+// "red=P,blue=P" (teams by group name, any subset, the rest random) or one "P" for every team. With
+// `checkpoints`, P may also be a checkpoint file (*.bin) or a training run directory (its latest
+// checkpoint): checkpoints[g] gets the file and policies[g] is noop.
+std::vector<PolicySpec> parse_policies(const std::string& text, const WorldConfig& cfg,
+                                       std::vector<std::string>* checkpoints = nullptr);
 std::string describe_policy(const PolicySpec& p);
 
 // auto, cpu or cuda; throws UsageError naming --backend otherwise.

@@ -2,6 +2,8 @@
 // options; a Ctrl-C or an error mid-run stops it without leaving a partial --stats file.
 #include "cli/run_command.hpp"
 
+#include "myriad/players.hpp"
+
 #include <chrono>
 #include <csignal>
 #include <cstdio>
@@ -57,7 +59,9 @@ void print_header(const RunSettings& s, const char* command, const char* backend
   const auto& c = s.cfg;
   std::string pol;
   for (size_t g = 0; g < c.groups.size(); ++g)
-    pol += (g ? "," : "") + c.groups[g].type.name + "=" + describe_policy(s.policies[g]);
+    pol += (g ? "," : "") + c.groups[g].type.name + "=" +
+           (s.checkpoints.size() > g && !s.checkpoints[g].empty() ? s.checkpoints[g] + " (greedy)"
+                                                                   : describe_policy(s.policies[g]));
   std::printf("myriad %s: battle %lld v %lld on %dx%d, placement %s, policy %s, %lld episode(s) of up to %lld "
               "steps, seed %llu, backend %s\n",
               command, static_cast<long long>(c.groups[0].count), static_cast<long long>(c.groups[1].count), c.width,
@@ -69,7 +73,7 @@ void print_header(const RunSettings& s, const char* command, const char* backend
 }
 
 // Plays every episode; returns false when interrupted.
-bool play(World& world, const RunSettings& s, StatsWriter& stats, FrameRecorder* frames) {
+bool play(World& world, Players& players, const RunSettings& s, StatsWriter& stats, FrameRecorder* frames) {
   using Clock = std::chrono::steady_clock;
   std::vector<std::string> names;
   for (const auto& g : s.cfg.groups) names.push_back(g.type.name);
@@ -79,15 +83,17 @@ bool play(World& world, const RunSettings& s, StatsWriter& stats, FrameRecorder*
   for (int64_t e = 0; e < s.episodes; ++e) {
     world.reset(s.seed + static_cast<uint64_t>(e));
     EpisodeTotals tot;
+    players.observe();
     if (frames) frames->maybe_capture(world, e);
     while (!world.done()) {
       if (g_interrupted) return false;
       int64_t alive_before = 0;
       for (int g = 0; g < n_groups; ++g) alive_before += world.last_stats().alive[g];
       const auto t0 = Clock::now();
-      world.act(s.policies);
+      players.act(static_cast<uint32_t>(world.step_index()));
       const StepStats& st = world.step();
       world.synchronize();
+      players.observe();
       tot.seconds += std::chrono::duration<double>(Clock::now() - t0).count();
       tot.agent_steps += static_cast<double>(alive_before);
       ++tot.steps;
@@ -129,9 +135,16 @@ int run_command(RunOptions o, const CLI::App& sub) {
   o.agents_set = sub.count("--agents-per-team") > 0;
   RunSettings s;
   std::unique_ptr<World> world;
+  std::unique_ptr<Players> players;
   try {
     s = parse_run_options(o);
     world = make_world(s.backend, s.cfg);
+    std::vector<PlayerSpec> specs(s.policies.size());
+    for (size_t g = 0; g < specs.size(); ++g) {
+      specs[g].world = s.policies[g];
+      if (g < s.checkpoints.size()) specs[g].checkpoint = s.checkpoints[g];
+    }
+    players = std::make_unique<Players>(*world, specs);  // a bad or unsuitable checkpoint fails here
   } catch (const std::exception& e) {  // UsageError, invalid_argument, runtime_error, bad_alloc
     std::cerr << "myriad: " << e.what() << "\n";
     return 2;
@@ -145,7 +158,7 @@ int run_command(RunOptions o, const CLI::App& sub) {
     if (s.render.enabled()) frames = std::make_unique<FrameRecorder>(s.render, s.episodes > 1);
     g_interrupted = 0;
     auto* old_handler = std::signal(SIGINT, on_interrupt);
-    const bool finished = play(*world, s, stats, frames.get());
+    const bool finished = play(*world, *players, s, stats, frames.get());
     std::signal(SIGINT, old_handler);
     if (frames) frames->finish();  // closes the video (with the frames so far when interrupted)
     if (!finished) {

@@ -43,9 +43,10 @@ std::string default_out_dir() {
 std::string episode_line(const EpisodeMetrics& m, int64_t episodes, bool epsilon) {
   char buf[320];
   std::snprintf(buf, sizeof buf,
-                "episode %lld/%lld: steps %lld, kills red %lld blue %lld, survivors red %lld blue %lld, "
-                "return/agent red %.3f blue %.3f, loss %.4g, mean Q %.3f, %s %.3g, %s agent-steps/s, %.1f s",
+                "episode %lld/%lld (learner %s): steps %lld, kills %lld v %lld, survivors %lld v %lld, "
+                "return/agent %.3f v %.3f, loss %.4g, mean Q %.3f, %s %.3g, %s agent-steps/s, %.1f s",
                 static_cast<long long>(m.episode + 1), static_cast<long long>(episodes),
+                m.learner_group == 0 ? "red" : "blue",
                 static_cast<long long>(m.steps), static_cast<long long>(m.kills[0]),
                 static_cast<long long>(m.kills[1]), static_cast<long long>(m.survivors[0]),
                 static_cast<long long>(m.survivors[1]), m.per_agent_return[0], m.per_agent_return[1], m.loss,
@@ -111,9 +112,9 @@ int train_command(const TrainOptions& o) {
     const std::string device = kind == BackendKind::kCuda ? cuda_device_description() : "";
     out.write_run_json(trainer->world().backend_name(), device, c.seed, o.command_line, resumed_from);
     if (!o.quiet) {
-      std::printf("myriad train: %s, red (learning) v blue (%s), %lld v %lld on %lldx%lld, %lld steps, episodes %lld..%lld, "
+      std::printf("myriad train: %s learner (%s) v %s, %lld v %lld on %lldx%lld, %lld steps, episodes %lld..%lld, "
                   "backend %s%s%s, run dir %s\n",
-                  c.algorithm.c_str(), c.opponent.c_str(), static_cast<long long>(c.agents_per_team),
+                  c.algorithm.c_str(), c.swap_sides ? "red and blue in turn" : "red", c.opponent.c_str(), static_cast<long long>(c.agents_per_team),
                   static_cast<long long>(c.agents_per_team), static_cast<long long>(c.map_size),
                   static_cast<long long>(c.map_size), static_cast<long long>(c.max_steps),
                   static_cast<long long>(trainer->episode() + 1), static_cast<long long>(c.episodes),

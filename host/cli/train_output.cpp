@@ -72,9 +72,9 @@ TrainOutput::TrainOutput(const std::string& dir, bool resume) : dir_(dir) {
   bool fresh = false;
   csv_ = open_append((fs::path(dir) / "metrics.csv").string(), resume, fresh);
   if (fresh)
-    std::fprintf(csv_, "episode,steps,return_red,return_blue,per_agent_return_red,per_agent_return_blue,kills_red,"
-                       "kills_blue,survivors_red,survivors_blue,updates,loss,first_loss,mean_q,temperature,"
-                       "agent_steps_per_s,seconds\n");
+    std::fprintf(csv_, "episode,steps,learner_side,outcome,return_learner,return_opponent,per_agent_return_learner,"
+                       "per_agent_return_opponent,kills_learner,kills_opponent,survivors_learner,survivors_opponent,"
+                       "updates,loss,first_loss,mean_q,temperature,agent_steps_per_s,seconds\n");
   jsonl_ = open_append((fs::path(dir) / "metrics.jsonl").string(), resume, fresh);
 }
 
@@ -107,26 +107,28 @@ void TrainOutput::write_run_json(const std::string& backend, const std::string& 
 }
 
 void TrainOutput::write_metrics(const EpisodeMetrics& m) {
-  std::fprintf(csv_, "%lld,%lld,%s,%s,%s,%s,%lld,%lld,%lld,%lld,%lld,%s,%s,%s,%s,%s,%s\n",
-               static_cast<long long>(m.episode), static_cast<long long>(m.steps), num(m.team_return[0]).c_str(),
-               num(m.team_return[1]).c_str(), num(m.per_agent_return[0]).c_str(), num(m.per_agent_return[1]).c_str(),
-               static_cast<long long>(m.kills[0]), static_cast<long long>(m.kills[1]),
-               static_cast<long long>(m.survivors[0]), static_cast<long long>(m.survivors[1]),
-               static_cast<long long>(m.updates), num(m.loss).c_str(), num(m.first_loss).c_str(),
-               num(m.mean_q).c_str(), num(m.temperature).c_str(), num(m.agent_steps_per_s).c_str(),
-               num(m.seconds).c_str());
+  const char* side = m.learner_group == 0 ? "red" : "blue";
+  const char* outcome = m.outcome() > 0 ? "win" : m.outcome() < 0 ? "loss" : "draw";
+  std::fprintf(csv_, "%lld,%lld,%s,%s,%s,%s,%s,%s,%lld,%lld,%lld,%lld,%lld,%s,%s,%s,%s,%s,%s\n",
+               static_cast<long long>(m.episode), static_cast<long long>(m.steps), side, outcome,
+               num(m.team_return[0]).c_str(), num(m.team_return[1]).c_str(), num(m.per_agent_return[0]).c_str(),
+               num(m.per_agent_return[1]).c_str(), static_cast<long long>(m.kills[0]),
+               static_cast<long long>(m.kills[1]), static_cast<long long>(m.survivors[0]),
+               static_cast<long long>(m.survivors[1]), static_cast<long long>(m.updates), num(m.loss).c_str(),
+               num(m.first_loss).c_str(), num(m.mean_q).c_str(), num(m.temperature).c_str(),
+               num(m.agent_steps_per_s).c_str(), num(m.seconds).c_str());
   std::fprintf(jsonl_,
-               "{\"episode\":%lld,\"steps\":%lld,\"return\":{\"red\":%s,\"blue\":%s},\"per_agent_return\":{\"red\":%s,"
-               "\"blue\":%s},\"kills\":{\"red\":%lld,\"blue\":%lld},\"survivors\":{\"red\":%lld,\"blue\":%lld},"
-               "\"updates\":%lld,\"loss\":%s,\"first_loss\":%s,\"mean_q\":%s,\"temperature\":%s,"
-               "\"agent_steps_per_s\":%s,\"seconds\":%s}\n",
-               static_cast<long long>(m.episode), static_cast<long long>(m.steps), num(m.team_return[0]).c_str(),
-               num(m.team_return[1]).c_str(), num(m.per_agent_return[0]).c_str(), num(m.per_agent_return[1]).c_str(),
-               static_cast<long long>(m.kills[0]), static_cast<long long>(m.kills[1]),
-               static_cast<long long>(m.survivors[0]), static_cast<long long>(m.survivors[1]),
-               static_cast<long long>(m.updates), num(m.loss).c_str(), num(m.first_loss).c_str(),
-               num(m.mean_q).c_str(), num(m.temperature).c_str(), num(m.agent_steps_per_s).c_str(),
-               num(m.seconds).c_str());
+               "{\"episode\":%lld,\"steps\":%lld,\"learner_side\":\"%s\",\"outcome\":\"%s\",\"return\":{\"learner\":%s,"
+               "\"opponent\":%s},\"per_agent_return\":{\"learner\":%s,\"opponent\":%s},\"kills\":{\"learner\":%lld,"
+               "\"opponent\":%lld},\"survivors\":{\"learner\":%lld,\"opponent\":%lld},\"updates\":%lld,\"loss\":%s,"
+               "\"first_loss\":%s,\"mean_q\":%s,\"temperature\":%s,\"agent_steps_per_s\":%s,\"seconds\":%s}\n",
+               static_cast<long long>(m.episode), static_cast<long long>(m.steps), side, outcome,
+               num(m.team_return[0]).c_str(), num(m.team_return[1]).c_str(), num(m.per_agent_return[0]).c_str(),
+               num(m.per_agent_return[1]).c_str(), static_cast<long long>(m.kills[0]),
+               static_cast<long long>(m.kills[1]), static_cast<long long>(m.survivors[0]),
+               static_cast<long long>(m.survivors[1]), static_cast<long long>(m.updates), num(m.loss).c_str(),
+               num(m.first_loss).c_str(), num(m.mean_q).c_str(), num(m.temperature).c_str(),
+               num(m.agent_steps_per_s).c_str(), num(m.seconds).c_str());
   std::fflush(csv_);
   std::fflush(jsonl_);
 }

@@ -6,10 +6,24 @@
 #include <memory>
 #include <string>
 
+#include "myriad/replay.hpp"
 #include "myriad/rules/net_input.hpp"
 #include "myriad/rules/td.hpp"
 
 namespace myriad {
+
+// Which transitions of the step just played go to the replay: those of agents alive at its start
+// (alive now or died in it) that keep_transition draws for (seed, step, id), done = died || terminal.
+struct KeepParams {
+  uint64_t seed = 0;
+  uint32_t step = 0;
+  float fraction = 1.0f;
+  bool terminal = false;  // the step ended the episode by elimination (not by the time limit)
+};
+
+MYRIAD_HD bool transition_kept(const KeepParams& p, uint8_t alive, uint8_t died, int64_t id) {
+  return (alive != 0 || died != 0) && keep_transition(p.seed, p.step, static_cast<uint32_t>(id), p.fraction);
+}
 
 // All pointers are of the backend's side (host for the CPU, device for CUDA) unless named host_*.
 // Calls are ordered; synchronize() waits for them (the CUDA backend uses the legacy default stream).
@@ -27,6 +41,9 @@ class TrainerOps {
   virtual void from_host(void* dst, const void* host_src, size_t bytes) = 0;
   virtual void copy(void* dst, const void* src, size_t bytes) = 0;
   virtual void synchronize() {}
+  // Bytes free for new allocations: the device's free memory, or the host's available memory
+  // (MemAvailable); 0 when unknown.
+  virtual size_t available_bytes() const = 0;
 
   // rows × s.width() elements: row r is agent first_id + r (or ids[r]), written to d.
   virtual void net_input(const NetInputSource& s, int64_t first_id, const int64_t* ids, int64_t rows,
@@ -37,6 +54,15 @@ class TrainerOps {
   // y[b] = td_target(...) for b < batch (q_on may be null unless p.kind is kGreedyDouble).
   virtual void td_targets(const TdParams& p, int64_t batch, const float* reward, const float* done, const float* q_tgt,
                           const float* q_on, float* y) = 0;
+  // The kept transitions of rows r < count (agent first_id + r; alive, died, reward, action are the
+  // group's slices), in row order: idx[j] = r, out_reward, out_action, out_done. Returns how many
+  // (the one value that comes back to the host).
+  virtual int64_t compact_transitions(const KeepParams& p, const uint8_t* alive, const uint8_t* died,
+                                      const float* reward, const uint8_t* action, int64_t count, int64_t first_id,
+                                      int64_t* idx, float* out_reward, uint8_t* out_action, uint8_t* out_done) = 0;
+  // Mean over rows with alive[r] of max_a q[r][a] (q [count][k]); 0 when none is alive. A metric:
+  // the device sums in an unspecified order.
+  virtual double mean_max_q(const float* q, int k, const uint8_t* alive, int64_t count) = 0;
 };
 
 std::unique_ptr<TrainerOps> make_cpu_trainer_ops();

@@ -1,0 +1,25 @@
+// cli/eval_command.hpp: `myriad eval A B`: head-to-head evaluation of two checkpoints (or a checkpoint
+// and a scripted or random policy), greedy, sides swapped every other episode; a summary and JSON.
+#pragma once
+#include <CLI/CLI.hpp>
+
+#include <string>
+
+namespace myriad::cli {
+
+struct EvalOptions {
+  std::string a, b;
+  std::string episodes = "100";
+  std::string agents_per_team, map_size, max_steps;  // empty: from the checkpoints
+  std::string seed = "1000000";
+  std::string backend = "auto";
+  std::string json;
+  bool no_swap = false;
+  bool quiet = false;
+};
+
+CLI::App* add_eval_command(CLI::App& app, EvalOptions& o);
+// Exit code: 0 done, 1 failure while playing, 2 bad options or an unusable checkpoint.
+int eval_command(const EvalOptions& o);
+
+}  // namespace myriad::cli

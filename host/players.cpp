@@ -1,0 +1,87 @@
+// players.cpp: checkpoint networks loaded for a world (shape checks with clear messages) and Players,
+// which acts for every group: world policies through World::act, networks greedily through TeamPolicy.
+#include "myriad/players.hpp"
+
+#include <stdexcept>
+
+namespace myriad {
+
+CheckpointNetwork load_checkpoint_network(const Checkpoint& ck, const std::string& path, World& world,
+                                          int group, int64_t input_width) {
+  const std::vector<int>& shape = ck.header.network_shape;
+  if (shape.size() < 2)
+    throw std::runtime_error(path + ": the checkpoint has no network shape (not a training checkpoint?)");
+  const int n_actions = world.groups().type[group].n_actions();
+  if (shape.front() != input_width || shape.back() != n_actions)
+    throw std::runtime_error(path + ": its network reads " + std::to_string(shape.front()) + " inputs and scores " +
+                             std::to_string(shape.back()) + " actions, this world gives " +
+                             std::to_string(input_width) + " inputs and " + std::to_string(n_actions) +
+                             " actions (same view radius, minimap setting and features are needed)");
+  MlpShape s;
+  s.inputs = shape.front();
+  s.hidden.assign(shape.begin() + 1, shape.end() - 1);
+  s.outputs = shape.back();
+  CheckpointNetwork out;
+  const bool device = world.buffers().on_device;
+  out.net = device ? make_cuda_qnetwork(s, 0) : make_cpu_qnetwork(s, 0);
+  const std::vector<float> p = ck.get_floats("red.online");
+  if (p.size() != out.net->layout().size())
+    throw std::runtime_error(path + ": section red.online holds " + std::to_string(p.size()) +
+                             " parameters, its header's shape needs " + std::to_string(out.net->layout().size()));
+  out.net->set_params(p);
+  out.algorithm = ck.header.algorithm;
+  out.uses_mean_action = ck.header.algorithm != "iql";
+  out.episode = ck.header.episode;
+  return out;
+}
+
+Players::Players(World& world, const std::vector<PlayerSpec>& specs) : world_(world), specs_(specs) {
+  const int groups = world.config().n_groups();
+  if (static_cast<int>(specs_.size()) != groups)
+    throw std::invalid_argument("Players: " + std::to_string(specs_.size()) + " specs for " + std::to_string(groups) +
+                                " groups");
+  teams_.resize(specs_.size());
+  nets_.resize(specs_.size());
+  algorithms_.resize(specs_.size());
+  for (int g = 0; g < groups; ++g) {
+    const PlayerSpec& sp = specs_[static_cast<size_t>(g)];
+    if (!sp.is_network()) {
+      any_world_ = true;
+      continue;
+    }
+    if (!ops_) ops_ = world.buffers().on_device ? make_cuda_trainer_ops() : make_cpu_trainer_ops();
+    auto team = std::make_unique<TeamPolicy>(world, *ops_, g, true);
+    CheckpointNetwork cn = load_checkpoint_network(read_checkpoint(sp.checkpoint), sp.checkpoint, world, g, team->width());
+    team->set_use_mean_action(cn.uses_mean_action);
+    teams_[static_cast<size_t>(g)] = std::move(team);
+    nets_[static_cast<size_t>(g)] = std::move(cn.net);
+    algorithms_[static_cast<size_t>(g)] = cn.algorithm;
+  }
+}
+
+Players::~Players() = default;
+
+void Players::observe() {
+  world_.synchronize();
+  for (auto& t : teams_)
+    if (t) t->observe();
+}
+
+void Players::act(uint32_t step) {
+  if (any_world_) {
+    std::vector<PolicySpec> pol;
+    for (const PlayerSpec& sp : specs_) {
+      PolicySpec p = sp.world;
+      if (sp.is_network()) p.kind = PolicyKind::kNoop;
+      pol.push_back(p);
+    }
+    world_.act(pol);
+  }
+  for (size_t g = 0; g < teams_.size(); ++g) {
+    if (!teams_[g]) continue;
+    teams_[g]->act(*nets_[g], greedy_select(0, step));
+  }
+  if (ops_) ops_->synchronize();
+}
+
+}  // namespace myriad

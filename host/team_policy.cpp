@@ -1,0 +1,73 @@
+// team_policy.cpp: TeamPolicy: row assembly through TrainerOps::net_input, one forward of the shared
+// network over the group's rows, and action selection on the world's backend.
+#include "myriad/team_policy.hpp"
+
+#include "myriad/select.hpp"
+
+namespace myriad {
+
+TeamPolicy::TeamPolicy(World& world, TrainerOps& ops, int group, bool use_mean_action)
+    : world_(world), ops_(ops), group_(group), use_mean_(use_mean_action) {
+  const GroupTable& gt = world.groups();
+  begin_ = gt.begin[group];
+  count_ = gt.begin[group + 1] - gt.begin[group];
+  n_actions_ = gt.type[group].n_actions();
+  const size_t rows = static_cast<size_t>(count_), w = static_cast<size_t>(width());
+  x_cur_ = ops_.alloc<float>(rows * w);
+  x_next_ = ops_.alloc<float>(rows * w);
+  q_ = ops_.alloc<float>(rows * static_cast<size_t>(n_actions_));
+}
+
+NetInputSource TeamPolicy::source() const {
+  WorldBuffers b = world_.buffers();
+  NetInputSource s;
+  s.obs_f32 = b.obs_f32;
+  s.obs_bf16 = b.obs_bf16;
+  s.features = b.features;
+  s.mean_action = use_mean_ ? b.mean_action : nullptr;
+  s.view_size = world_.obs_layout().obs_stride();
+  s.n_features = world_.obs_layout().n_features;
+  s.k_stride = world_.mean_params().k_stride;
+  s.n_mean = n_actions_;
+  return s;
+}
+
+void TeamPolicy::observe() {
+  const NetInputSource s = source();
+  ops_.net_input(s, begin_, nullptr, count_, row_dest(x_cur_, s));
+}
+
+void TeamPolicy::observe_next() {
+  const NetInputSource s = source();
+  ops_.net_input(s, begin_, nullptr, count_, row_dest(x_next_, s));
+}
+
+void TeamPolicy::swap() { std::swap(x_cur_, x_next_); }
+
+void TeamPolicy::forward(QNetwork& net) {
+  if (count_ == 0) return;
+  net.forward(x_cur_, static_cast<int>(count_), q_);
+  net.synchronize();
+}
+
+void TeamPolicy::select(SelectParams p) {
+  if (count_ == 0) return;
+  p.n_actions = p.stride = n_actions_;
+  uint8_t* actions = world_.buffers().action + begin_;
+  if (ops_.on_device()) select_actions_cuda(p, q_, count_, nullptr, actions);
+  else select_actions_cpu(p, q_, count_, nullptr, actions);
+}
+
+double TeamPolicy::mean_max_q() {
+  return ops_.mean_max_q(q_, n_actions_, world_.buffers().alive + begin_, count_);
+}
+
+SelectParams greedy_select(uint64_t seed, uint32_t step) {
+  SelectParams p;
+  p.mode = SelectMode::kGreedy;
+  p.seed = seed;
+  p.step = step;
+  return p;
+}
+
+}  // namespace myriad

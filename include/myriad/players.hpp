@@ -1,0 +1,57 @@
+// players.hpp: who plays each group of a World outside training (`run`, `render`, `eval`): a world
+// policy (random, noop, scripted) or the network of a training checkpoint, acting greedily.
+#pragma once
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "myriad/checkpoint.hpp"
+#include "myriad/network.hpp"
+#include "myriad/rules/policy.hpp"
+#include "myriad/team_policy.hpp"
+#include "myriad/trainer_ops.hpp"
+#include "myriad/world.hpp"
+
+namespace myriad {
+
+// A group's player: checkpoint empty → the world policy; else that checkpoint's learner network.
+struct PlayerSpec {
+  PolicySpec world;
+  std::string checkpoint;
+  bool is_network() const { return !checkpoint.empty(); }
+};
+
+// The learner network stored in a checkpoint (section `red.online`: the first learner), on the
+// world's backend, checked against the world's input width and the group's action count. Throws
+// std::runtime_error naming the file and what differs.
+struct CheckpointNetwork {
+  std::unique_ptr<QNetwork> net;
+  bool uses_mean_action = true;  // MF-Q checkpoints read ā; IQL ones do not
+  std::string algorithm;
+  int64_t episode = 0;
+};
+CheckpointNetwork load_checkpoint_network(const Checkpoint& ck, const std::string& path, World& world,
+                                          int group, int64_t input_width);
+
+class Players {
+ public:
+  // One spec per group. Loads the checkpoints (read once per distinct path).
+  Players(World& world, const std::vector<PlayerSpec>& specs);
+  ~Players();
+  // The network rows of the current state: call after reset() and after every step().
+  void observe();
+  // Every group's actions for the next step (world policies, then greedy networks).
+  void act(uint32_t step = 0);
+  const std::string& algorithm(int group) const { return algorithms_[static_cast<size_t>(group)]; }
+
+ private:
+  World& world_;
+  std::vector<PlayerSpec> specs_;
+  std::unique_ptr<TrainerOps> ops_;
+  std::vector<std::unique_ptr<TeamPolicy>> teams_;  // per group; null for world policies
+  std::vector<std::unique_ptr<QNetwork>> nets_;
+  std::vector<std::string> algorithms_;
+  bool any_world_ = false;
+};
+
+}  // namespace myriad
