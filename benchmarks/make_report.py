@@ -41,9 +41,20 @@ def load(paths):
         except (OSError, ValueError) as e:
             print("make_report.py: skipping %s: %s" % (p, e), file=sys.stderr)
             continue
-        if isinstance(d, dict):
-            d["_path"] = p
+        if not isinstance(d, dict):
+            continue
+        d["_path"] = p
+        if "benchmark" in d:
             docs.append(d)
+            continue
+        # A bundle of results (e.g. pytorch_*.json: several compare_pytorch runs under their own keys).
+        for key, sub in d.items():
+            if isinstance(sub, dict) and "benchmark" in sub:
+                sub = dict(sub, _path=p)
+                if d.get("label") and not sub.get("label"):
+                    sub["label"] = d["label"]
+                sub["_part"] = key
+                docs.append(sub)
     return docs
 
 
@@ -80,8 +91,11 @@ def provenance(doc):
         if env:
             device += ", " + " ".join("%s=%s" % kv for kv in sorted(env.items()))
         driver, cv = "- (no GPU)", "- (CPU backend)"
-    return ("device: %s; driver: %s; CUDA: %s; commit `%s`; date %s; file `%s`"
+    text = ("device: %s; driver: %s; CUDA: %s; commit `%s`; date %s; file `%s`"
             % (device, driver, cv, doc.get("commit", "?"), doc.get("date", "?"), os.path.relpath(doc["_path"], ROOT)))
+    if doc.get("command"):
+        text += "; command `%s`" % doc["command"]
+    return text
 
 
 def bench_points(docs, workload, gpu):
@@ -225,8 +239,9 @@ def target_rows(docs, fits):
                     verdict = "goal met" if worst >= goal else "must met" if worst >= must else "missed"
                     by = "-" if worst >= goal else "%.1fx short of the %s" % ((goal if worst >= must else must) / worst,
                                                                               "goal" if worst >= must else "must")
-                elif measured == NOT_YET or measured.startswith(NOT_YET):
-                    measured, src = "%s (GPU); CPU: %s" % (NOT_YET, text), os.path.basename(d["_path"])
+                elif measured.startswith(NOT_YET):
+                    cpu_text = (measured.split("CPU smoke test: ", 1)[1] + ", " if "CPU smoke test: " in measured else "") + text
+                    measured, src = "%s (GPU); CPU smoke test: %s" % (NOT_YET, cpu_text), os.path.basename(d["_path"])
         elif key == "magent2":
             for d in docs:
                 if d.get("benchmark") == "cpu_vs_magent2":
@@ -295,7 +310,8 @@ def pytorch_section(d):
     c = d.get("configuration", {})
     lines = ["### PyTorch comparison (%s, %s agents%s)" % (c.get("device", "?"), format(int(c.get("agents", 0)), ","),
                                                           ", " + d["label"] if d.get("label") else ""), "",
-             "commit `%s`; date %s; file `%s`" % (d.get("commit", "?"), d.get("date", "?"), os.path.relpath(d["_path"], ROOT)), "",
+             "commit `%s`; date %s; file `%s`%s" % (d.get("commit", "?"), d.get("date", "?"), os.path.relpath(d["_path"], ROOT),
+                                                    " (part `%s`)" % d["_part"] if d.get("_part") else ""), "",
              "| mode | PyTorch median ms | Myriad median ms | Myriad speed-up |", "| --- | --- | --- | --- |"]
     for mode, r in d.get("ratios", {}).items():
         lines.append("| %s | %s | %s | %s |" % (mode, fmt(r.get("pytorch_ms_median")), fmt(r.get("myriad_ms_median")),
@@ -330,10 +346,10 @@ def main(argv=None):
              "`benchmarks/phase_model.cpp`; how to measure and profile: `docs/profiling.md`." % (
                  ", ".join("`%s`" % os.path.relpath(d["_path"], ROOT) for d in docs) or "no results files"), ""]
     if not gpu_any:
-        parts += ["> **No GPU figure exists yet.** Every result below was measured on the CPU backend of a shared "
+        parts += ["> **No GPU figure exists yet.** Every result below was measured on the CPU backend of a "
                   "2-core machine that other work shared (each table gives the load average and the OpenMP settings); the GPU "
                   "rows read \"%s\". `scripts/gpu_check.sh` produces the GPU results "
-                  "(bench_reference.json, bench_sweep.json, bench_phases.json, pytorch_compare.json) and this "
+                  "(bench_gpu_reference.json, bench_gpu_sweep.json, bench_phases.json, pytorch_compare.json) and this "
                   "report from them." % NOT_YET, ""]
     parts += ["## Targets (performance.md)", "", target_rows(docs, fits),
               "\"Responsible phase\": the phase with the largest median time in the measured step (its share of the "
