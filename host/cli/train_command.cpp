@@ -15,6 +15,7 @@
 
 #include "cli/options.hpp"
 #include "cli/progress.hpp"
+#include "cli/render_command.hpp"
 #include "cli/train_output.hpp"
 #include "myriad/trainer.hpp"
 
@@ -54,6 +55,25 @@ std::string episode_line(const EpisodeMetrics& m, int64_t episodes, bool epsilon
   return buf;
 }
 
+// Plays the next training episode step by step, writing a frame every render_steps steps.
+EpisodeMetrics render_episode(Trainer& trainer, const TrainOptions& o, const std::string& run_dir) {
+  char name[32];
+  std::snprintf(name, sizeof name, "episode_%06lld", static_cast<long long>(trainer.episode()));
+  RenderSettings r;
+  r.every = o.render_steps;
+  r.dir = (std::filesystem::path(run_dir) / "frames" / name).string();
+  if (o.render_video) r.video = (std::filesystem::path(run_dir) / "frames" / (std::string(name) + ".mp4")).string();
+  r.params = fit_render(trainer.world().config());
+  FrameRecorder rec(r, false);
+  while (true) {
+    const bool ended = trainer.train_step();
+    rec.maybe_capture(trainer.world(), 0);  // every render_steps steps and the last one
+    if (ended) break;
+  }
+  rec.finish();
+  return trainer.last_episode();
+}
+
 }  // namespace
 
 CLI::App* add_train_command(CLI::App& app, TrainOptions& o) {
@@ -64,6 +84,12 @@ CLI::App* add_train_command(CLI::App& app, TrainOptions& o) {
   t->add_option("--backend", o.backend, "auto, cpu or cuda")->capture_default_str();
   t->add_option("--out", o.out, "Run directory (default runs/train-DATE-TIME)")->type_name("RUN_DIR");
   t->add_option("--resume", o.resume, "Continue the run in RUN_DIR from checkpoints/latest.bin")->type_name("RUN_DIR");
+  t->add_option("--render-every", o.render_every,
+                "Write frames of every K-th training episode (the first included) to RUN_DIR/frames/episode_EEEEEE/")
+      ->type_name("K")->check(CLI::NonNegativeNumber);
+  t->add_option("--render-steps", o.render_steps, "Steps between frames of a rendered episode")
+      ->type_name("N")->check(CLI::PositiveNumber)->capture_default_str();
+  t->add_flag("--render-video", o.render_video, "Also an MP4 per rendered episode (needs ffmpeg on PATH)");
   t->add_flag("--quiet,-q", o.quiet, "Only the final summary");
   return t;
 }
@@ -131,7 +157,12 @@ int train_command(const TrainOptions& o) {
     EpisodeMetrics last{};
     bool any = false, shown = false;  // shown: the last episode's line is already on its own line
     while (trainer->episode() < c.episodes && !g_stop) {
-      last = trainer->run_episode();
+      const int64_t ep = trainer->episode();
+      if (o.render_every > 0 && ep % o.render_every == 0) {
+        last = render_episode(*trainer, o, dir);
+      } else {
+        last = trainer->run_episode();
+      }
       any = true;
       out.write_metrics(last);
       if (c.checkpoint_every > 0 && trainer->episode() % c.checkpoint_every == 0 && trainer->episode() < c.episodes)

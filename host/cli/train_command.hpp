@@ -17,6 +17,9 @@ struct TrainOptions {
   std::string out;
   std::string resume;
   bool quiet = false;
+  int64_t render_every = 0;       // episodes: frames of every K-th training episode (0: none)
+  int64_t render_steps = 10;      // steps between frames of a rendered episode
+  bool render_video = false;      // also an MP4 per rendered episode (needs ffmpeg)
   std::string command_line;  // argv joined, for run.json
 };
 
