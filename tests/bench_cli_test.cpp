@@ -34,6 +34,7 @@ TEST_F(BenchCliTest, BadInputIsOneLineAndExitTwo) {
   expect_usage_error(myriad("bench --backend cpu --workload sweep --agents 1000"), "--agents");
   expect_usage_error(myriad("bench --backend cpu --workload acting --sweep 1000:2000"), "--sweep");
   expect_usage_error(myriad("bench --backend cpu --profile-steps 5:2"), "--profile-steps");
+  expect_usage_error(myriad("bench --backend cpu --steps 3 --warmup 1 --profile-steps 4:6"), "--profile-steps");
   expect_usage_error(myriad("bench --backend cpu --obs-dtype f16"), "--obs-dtype");
   expect_usage_error(myriad("bench --backend tpu"), "--backend");
 }

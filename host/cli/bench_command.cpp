@@ -130,6 +130,9 @@ int bench_command(const BenchOptions& o) {
     } catch (const std::invalid_argument& e) {
       throw UsageError(e.what());
     }
+    if (s.profile_from >= s.warmup + s.steps)
+      throw UsageError("--profile-steps: A = " + std::to_string(s.profile_from) + " is past the last step (--warmup " +
+                       std::to_string(s.warmup) + " + --steps " + std::to_string(s.steps) + ")");
     if (s.profile_from >= 0 && kind != BackendKind::kCuda)
       note += std::string(note.empty() ? "" : "; ") + "--profile-steps does nothing on the CPU backend";
   } catch (const std::exception& e) {
