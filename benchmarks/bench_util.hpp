@@ -54,7 +54,7 @@ inline void cuda_profiler(bool start) {
 #if defined(MYRIAD_HAVE_CUDA)
   const cudaError_t e = start ? cudaProfilerStart() : cudaProfilerStop();
   if (e != cudaSuccess)
-    std::fprintf(stderr, "myriad_bench_step: cudaProfiler%s: %s\n", start ? "Start" : "Stop", cudaGetErrorString(e));
+    std::fprintf(stderr, "cudaProfiler%s: %s\n", start ? "Start" : "Stop", cudaGetErrorString(e));
 #else
   (void)start;
 #endif

@@ -56,7 +56,7 @@ step() {
   local now left rc t0
   now=$(date +%s)
   left=$((deadline - now - 10))
-  if ((left < 15)); then
+  if ((left < 15 || limit < 15)); then
     step_lines+=("$(printf '%-22s rc=%-4s %5ss  %s' "$name" "skip" 0 "no time left")")
     log "$name: skipped (no time left)"
     failures=$((failures + 1))
@@ -114,7 +114,7 @@ if ((dry)); then
   arch_note="CPU-only build in ${build#"$root"/} (CPU dry run)"
   # Small sizes: the plumbing, not the figures.
   bench_ref=(--agents 2000 --steps 5 --warmup 2)
-  bench_sweep=(--sweep "$sweep" --steps 3 --warmup 1 --time-budget 60)
+  bench_sweep=(--sweep "$sweep" --steps 3 --warmup 1)
   phases_args=(--benchmark_min_time=0.05)
   torch_args=(--agents 2000 --steps 3 --warmup 1 --device cpu)
 else
@@ -123,7 +123,7 @@ else
   kind=gpu
   sweep=${SWEEP:-1000:max}
   bench_ref=(--steps 50 --warmup 5)  # battle-1M (the default on CUDA)
-  bench_sweep=(--sweep "$sweep" --steps 50 --warmup 3 --time-budget 240)
+  bench_sweep=(--sweep "$sweep" --steps 50 --warmup 3)
   phases_args=(--benchmark_min_time=0.2)
   torch_args=(--agents 1000000 --device cuda --steps 50 --warmup 5)
   arch=${CUDA_ARCH:-}
@@ -164,13 +164,21 @@ else
   skip racecheck "compute-sanitizer not found"
 fi
 
+# leave_tail LIMIT: LIMIT, or less so that 70 s stay for the plot and the report at the end.
+leave_tail() {
+  local room=$((deadline - $(date +%s) - 70))
+  ((room < $1)) && echo "$room" || echo "$1"
+}
+
 # myriad bench: the acting and training reference workloads, then the sweep (docs/profiling.md).
 ref_json=$out/bench_${kind}_reference.json
 sweep_json=$out/bench_${kind}_sweep.json
-step bench_reference 240 "$myriad" bench --backend "$backend" "${bench_ref[@]}" --json "$ref_json"
-step bench_sweep 300 "$myriad" bench --backend "$backend" "${bench_sweep[@]}" --json "$sweep_json"
+step bench_reference "$(leave_tail 240)" "$myriad" bench --backend "$backend" "${bench_ref[@]}" --json "$ref_json"
+sweep_limit=$(leave_tail 300)  # the sweep's own --time-budget ends it (with what it measured) before that
+step bench_sweep "$sweep_limit" "$myriad" bench --backend "$backend" "${bench_sweep[@]}" \
+  --time-budget $((sweep_limit > 80 ? sweep_limit - 40 : 40)) --json "$sweep_json"
 if [[ -x $build/benchmarks/myriad_bench_phases ]]; then
-  step bench_phases 120 "$build/benchmarks/myriad_bench_phases" "${phases_args[@]}" \
+  step bench_phases "$(leave_tail 120)" "$build/benchmarks/myriad_bench_phases" "${phases_args[@]}" \
     --benchmark_out="$out/bench_phases.json" --benchmark_out_format=json
 else
   skip bench_phases "myriad_bench_phases not built (build failed, or no Google Benchmark)"
@@ -189,7 +197,7 @@ else
     "$ref_json" >/dev/null 2>&1; then
     fields+=(--myriad-field training=points.1.step.ms_median)
   fi
-  step pytorch_compare 300 "$py_torch" "$root/benchmarks/compare_pytorch.py" "${torch_args[@]}" \
+  step pytorch_compare "$(leave_tail 300)" "$py_torch" "$root/benchmarks/compare_pytorch.py" "${torch_args[@]}" \
     --python "$py_torch" --label "gpu_check.sh ($kind)" --out "$out/pytorch_compare.json" \
     --myriad-cmd "$myriad bench --agents {agents} --steps {steps} --warmup {warmup} --backend {backend} --obs-dtype {obs_dtype} --json {json} -q" \
     "${fields[@]}"
