@@ -53,7 +53,9 @@ json make_document(const BenchSettings& s, const std::string& workload, const st
               "CUDA events on the world's stream; forward (with the network-input assembly) and select: host clock "
               "around synchronised work (launch latency included)"
             : "step and every phase: steady_clock (host)"},
-      {"phases", "rules = attack + recovery + move + reward + stats; forward includes the network-input assembly"},
+      {"phases", "rules = attack + recovery + move + reward + stats; acting step: forward includes the "
+                 "network-input assembly; training step: the trainer's own attribution (Trainer::last_step_times, "
+                 "where the network-input assembly counts under observe)"},
       {"statistics", "median, min, max (and mean) over the timed steps"},
       {"model", "benchmarks/phase_model.cpp: fewest bytes read/written and FLOP per phase; floor = max(bytes / "
                 "bandwidth, FLOP / peak) at performance.md's limits (H100: 3.0 TB/s, 67 TFLOP/s FP32, 495 TF32)"},
