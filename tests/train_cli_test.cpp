@@ -30,7 +30,7 @@ int count_lines(const std::string& s) {
 class TrainCliTest : public myriad::test::BinaryTest {
  protected:
   Result train(const std::string& args) const { return myriad("train --backend cpu " + args); }
-  const std::string tiny = "--set agents_per_team=8 --set map_size=20 --set max_steps=40 --set batch=32 ";
+  const std::string tiny = "--set agents_per_team=8 --set map_size=20 --set max_steps=40 --set batch=32 --set replay_capacity=4096 ";
 };
 
 TEST_F(TrainCliTest, TinyRunWritesTheRunDirectoryAndResumeContinues) {
@@ -55,6 +55,17 @@ TEST_F(TrainCliTest, TinyRunWritesTheRunDirectoryAndResumeContinues) {
   const myriad::Checkpoint after = myriad::read_checkpoint((run / "checkpoints/latest.bin").string());
   EXPECT_EQ(after.header.episode, 3);
   EXPECT_GT(after.header.updates, before.header.updates);
+}
+
+TEST_F(TrainCliTest, RenderEveryWritesFramesOfEveryKthEpisode) {
+  const fs::path run = dir_ / "run";
+  Result r = train(tiny + "--set episodes=3 --render-every 2 --render-steps 20 -q --out '" + run.string() + "'");
+  ASSERT_EQ(r.code, 0) << r.err;
+  for (const char* f : {"frames/episode_000000/frame_000020.png", "frames/episode_000000/frame_000040.png",
+                        "frames/episode_000002/frame_000040.png"})
+    EXPECT_TRUE(fs::exists(run / f)) << f;
+  EXPECT_FALSE(fs::exists(run / "frames/episode_000001")) << "episode 1 is not a multiple of 2";
+  EXPECT_EQ(count_lines(slurp(run / "metrics.csv")), 4) << "rendered episodes still train and log";
 }
 
 TEST_F(TrainCliTest, BadConfigsExit2WithOneLine) {

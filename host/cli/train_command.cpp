@@ -155,6 +155,8 @@ int train_command(const TrainOptions& o) {
     g_stop = 0;
     auto* old_handler = std::signal(SIGINT, on_train_interrupt);
     EpisodeMetrics last{};
+    const auto run_start = std::chrono::steady_clock::now();
+    const int64_t first_episode = trainer->episode();
     bool any = false, shown = false;  // shown: the last episode's line is already on its own line
     while (trainer->episode() < c.episodes && !g_stop) {
       const int64_t ep = trainer->episode();
@@ -170,10 +172,16 @@ int train_command(const TrainOptions& o) {
       shown = false;
       if (o.quiet) continue;
       const auto now = std::chrono::steady_clock::now();
+      const double elapsed = std::chrono::duration<double>(now - run_start).count();
+      const int64_t done_here = trainer->episode() - first_episode, left = c.episodes - trainer->episode();
+      const std::string eta = done_here > 0 && left > 0
+                                  ? ", " + format_duration(elapsed / static_cast<double>(done_here) *
+                                                           static_cast<double>(left)) + " left"
+                                  : "";
       if (tty) {
-        std::printf("\r\033[K%s", episode_line(last, c.episodes, c.exploration == "epsilon").c_str());
+        std::printf("\r\033[K%s%s", episode_line(last, c.episodes, c.exploration == "epsilon").c_str(), eta.c_str());
       } else if (now - last_print >= std::chrono::seconds(10) || trainer->episode() == c.episodes) {
-        std::printf("%s\n", episode_line(last, c.episodes, c.exploration == "epsilon").c_str());
+        std::printf("%s%s\n", episode_line(last, c.episodes, c.exploration == "epsilon").c_str(), eta.c_str());
         last_print = now;
         shown = true;
       }
