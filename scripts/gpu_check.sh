@@ -164,6 +164,24 @@ else
   skip racecheck "compute-sanitizer not found"
 fi
 
+# Training on the backend: a tiny run under memcheck (trainer ops, replay, cuBLAS updates), then a
+# short default-sized run with its metrics and an evaluation against random brought back.
+tiny_train=(train --backend "$backend" --set agents_per_team=64 --set map_size=40 --set episodes=1 --set max_steps=20
+  --set batch=256 --set replay_capacity=4096 -q --out "$out/train_tiny")
+if ((bench_only)); then
+  skip train_memcheck "--bench-only"
+  skip train_short "--bench-only"
+else
+  if ((dry)) || [[ -z $sanitizer ]]; then
+    step train_tiny 60 "$myriad" "${tiny_train[@]}"
+  else
+    step train_memcheck 120 "$sanitizer" --tool memcheck --error-exitcode 1 "$myriad" "${tiny_train[@]}"
+  fi
+  step train_short 120 "$myriad" train --backend "$backend" --set episodes=3 --out "$out/train_short"
+  step eval_short 60 "$myriad" eval "$out/train_short" random --episodes 4 --backend "$backend" -q \
+    --json "$out/train_short/eval_v_random.json"
+fi
+
 # leave_tail LIMIT: LIMIT, or less so that 70 s stay for the plot and the report at the end.
 leave_tail() {
   local room=$((deadline - $(date +%s) - 70))
