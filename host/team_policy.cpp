@@ -35,11 +35,13 @@ NetInputSource TeamPolicy::source() const {
 void TeamPolicy::observe() {
   const NetInputSource s = source();
   ops_.net_input(s, begin_, nullptr, count_, row_dest(x_cur_, s));
+  ops_.synchronize();  // the network reads the rows on its own stream
 }
 
 void TeamPolicy::observe_next() {
   const NetInputSource s = source();
   ops_.net_input(s, begin_, nullptr, count_, row_dest(x_next_, s));
+  ops_.synchronize();
 }
 
 void TeamPolicy::swap() { std::swap(x_cur_, x_next_); }
@@ -56,6 +58,7 @@ void TeamPolicy::select(SelectParams p) {
   uint8_t* actions = world_.buffers().action + begin_;
   if (ops_.on_device()) select_actions_cuda(p, q_, count_, nullptr, actions);
   else select_actions_cpu(p, q_, count_, nullptr, actions);
+  ops_.synchronize();  // the world reads the actions on its own stream
 }
 
 double TeamPolicy::mean_max_q() {

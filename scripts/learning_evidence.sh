@@ -6,13 +6,13 @@
 # (default docs/learning); the run directories with their checkpoints stay in OUTDIR/runs.
 #
 #   bash scripts/learning_evidence.sh [OUTDIR]
-# Environment: MYRIAD (the binary; default build/ci/myriad, built if missing), EPISODES (200),
+# Environment: MYRIAD (the binary; default build/ci/myriad, built if missing), EPISODES (300),
 # SEED (1), EVAL_EPISODES (100), BACKEND (cpu).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 out=${1:-docs/learning}
 myriad=${MYRIAD:-build/ci/myriad}
-episodes=${EPISODES:-200}
+episodes=${EPISODES:-300}
 seed=${SEED:-1}
 eval_episodes=${EVAL_EPISODES:-100}
 backend=${BACKEND:-cpu}

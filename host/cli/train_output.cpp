@@ -12,6 +12,9 @@
 #include <filesystem>
 #include <fstream>
 #include <stdexcept>
+#include <string>
+#include <utility>
+#include <vector>
 
 #include "myriad/checkpoint.hpp"
 
@@ -107,28 +110,38 @@ void TrainOutput::write_run_json(const std::string& backend, const std::string& 
 }
 
 void TrainOutput::write_metrics(const EpisodeMetrics& m) {
-  const char* side = m.learner_group == 0 ? "red" : "blue";
-  const char* outcome = m.outcome() > 0 ? "win" : m.outcome() < 0 ? "loss" : "draw";
-  std::fprintf(csv_, "%lld,%lld,%s,%s,%s,%s,%s,%s,%lld,%lld,%lld,%lld,%lld,%s,%s,%s,%s,%s,%s\n",
-               static_cast<long long>(m.episode), static_cast<long long>(m.steps), side, outcome,
-               num(m.team_return[0]).c_str(), num(m.team_return[1]).c_str(), num(m.per_agent_return[0]).c_str(),
-               num(m.per_agent_return[1]).c_str(), static_cast<long long>(m.kills[0]),
-               static_cast<long long>(m.kills[1]), static_cast<long long>(m.survivors[0]),
-               static_cast<long long>(m.survivors[1]), static_cast<long long>(m.updates), num(m.loss).c_str(),
-               num(m.first_loss).c_str(), num(m.mean_q).c_str(), num(m.temperature).c_str(),
-               num(m.agent_steps_per_s).c_str(), num(m.seconds).c_str());
-  std::fprintf(jsonl_,
-               "{\"episode\":%lld,\"steps\":%lld,\"learner_side\":\"%s\",\"outcome\":\"%s\",\"return\":{\"learner\":%s,"
-               "\"opponent\":%s},\"per_agent_return\":{\"learner\":%s,\"opponent\":%s},\"kills\":{\"learner\":%lld,"
-               "\"opponent\":%lld},\"survivors\":{\"learner\":%lld,\"opponent\":%lld},\"updates\":%lld,\"loss\":%s,"
-               "\"first_loss\":%s,\"mean_q\":%s,\"temperature\":%s,\"agent_steps_per_s\":%s,\"seconds\":%s}\n",
-               static_cast<long long>(m.episode), static_cast<long long>(m.steps), side, outcome,
-               num(m.team_return[0]).c_str(), num(m.team_return[1]).c_str(), num(m.per_agent_return[0]).c_str(),
-               num(m.per_agent_return[1]).c_str(), static_cast<long long>(m.kills[0]),
-               static_cast<long long>(m.kills[1]), static_cast<long long>(m.survivors[0]),
-               static_cast<long long>(m.survivors[1]), static_cast<long long>(m.updates), num(m.loss).c_str(),
-               num(m.first_loss).c_str(), num(m.mean_q).c_str(), num(m.temperature).c_str(),
-               num(m.agent_steps_per_s).c_str(), num(m.seconds).c_str());
+  auto i = [](int64_t v) { return std::to_string(v); };
+  auto q = [](const char* v) { return "\"" + std::string(v) + "\""; };
+  // (name, value as JSON text) in the CSV header's order; a CSV cell is the value without quotes.
+  const std::vector<std::pair<const char*, std::string>> fields = {
+      {"episode", i(m.episode)},
+      {"steps", i(m.steps)},
+      {"learner_side", q(m.learner_group == 0 ? "red" : "blue")},
+      {"outcome", q(m.outcome() > 0 ? "win" : m.outcome() < 0 ? "loss" : "draw")},
+      {"return_learner", num(m.team_return[0])},
+      {"return_opponent", num(m.team_return[1])},
+      {"per_agent_return_learner", num(m.per_agent_return[0])},
+      {"per_agent_return_opponent", num(m.per_agent_return[1])},
+      {"kills_learner", i(m.kills[0])},
+      {"kills_opponent", i(m.kills[1])},
+      {"survivors_learner", i(m.survivors[0])},
+      {"survivors_opponent", i(m.survivors[1])},
+      {"updates", i(m.updates)},
+      {"loss", num(m.loss)},
+      {"first_loss", num(m.first_loss)},
+      {"mean_q", num(m.mean_q)},
+      {"temperature", num(m.temperature)},
+      {"agent_steps_per_s", num(m.agent_steps_per_s)},
+      {"seconds", num(m.seconds)},
+  };
+  std::string csv, json = "{";
+  for (size_t k = 0; k < fields.size(); ++k) {
+    const std::string& v = fields[k].second;
+    csv += (k ? "," : "") + (v.front() == '"' ? v.substr(1, v.size() - 2) : v);
+    json += std::string(k ? "," : "") + "\"" + fields[k].first + "\":" + v;
+  }
+  std::fprintf(csv_, "%s\n", csv.c_str());
+  std::fprintf(jsonl_, "%s}\n", json.c_str());
   std::fflush(csv_);
   std::fflush(jsonl_);
 }

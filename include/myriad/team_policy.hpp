@@ -2,6 +2,8 @@
 // [view | features | ā] from the world's buffers, runs the network and writes the group's actions
 // (greedy, Boltzmann or ε-greedy) where the world reads them. Used by the trainer (learners and
 // network opponents), `myriad eval` and `myriad render`; every buffer lives on the world's backend.
+// The world, the network and the ops run on different CUDA streams: every call here returns with its
+// work finished, and callers synchronise the world (World::synchronize) before observe().
 #pragma once
 #include <cstdint>
 
