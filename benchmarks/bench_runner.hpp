@@ -35,8 +35,6 @@ int64_t default_agents(BackendKind backend);
 // world or the networks throw (e.g. std::bad_alloc, a CUDA out-of-memory error).
 nlohmann::json run_acting_point(const BenchSettings& s, int64_t agents, int steps, const ProgressFn& progress);
 
-// Whether this build's Trainer has the per-phase training step (train_step, last_step_times).
-bool training_step_available();
 // The training configuration the training point uses, as JSON (shown even when not available).
 nlohmann::json training_config_json(const BenchSettings& s, int64_t agents);
 // One training point (Trainer::train_step with phase timing); {"error": ...} when not available.

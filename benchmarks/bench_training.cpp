@@ -1,11 +1,8 @@
 // bench_training.cpp: the training point of `myriad bench`: Trainer::train_step() with its phase
 // timing (TrainStepTimes) on the battle-1M training configuration (scaled down on the CPU).
-// The trainer's per-step API is detected at compile time, so this builds before and after it lands.
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
-#include <type_traits>
-#include <utility>
 
 #include "bench_runner.hpp"
 #include "bench_util.hpp"
@@ -17,14 +14,6 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 using nlohmann::json;
-
-// True when T has train_step(), set_phase_timing(bool) and last_step_times().ms[].
-template <typename T, typename = void>
-struct HasTrainStep : std::false_type {};
-template <typename T>
-struct HasTrainStep<T, std::void_t<decltype(std::declval<T&>().train_step()),
-                                   decltype(std::declval<T&>().set_phase_timing(true)),
-                                   decltype(std::declval<const T&>().last_step_times().ms[0])>> : std::true_type {};
 
 TrainConfig training_config(const BenchSettings& s, int64_t agents) {
   const bool cuda = s.backend == BackendKind::kCuda;
@@ -55,102 +44,82 @@ bool opponent_has_network(const TrainConfig& c) {
   return c.opponent == "selfplay_lagged" || c.opponent == "frozen" || c.opponent == "both_learn";
 }
 
-// The trainer's own memory account (Trainer::memory().total()) when this build has it, else -1.
-template <typename T, typename = void>
-struct HasMemory : std::false_type {};
-template <typename T>
-struct HasMemory<T, std::void_t<decltype(std::declval<const T&>().memory().total())>> : std::true_type {};
-template <typename T>
-double trainer_memory(const T& t) {
-  if constexpr (HasMemory<T>::value) return static_cast<double>(t.memory().total());
-  else return ((void)t, -1.0);
-}
-
-template <typename T>
-json run_training(T& trainer, const TrainConfig& c, const BenchSettings& s, int steps, const ProgressFn& progress) {
-  if constexpr (HasTrainStep<T>::value) {
-    static_assert(sizeof(trainer.last_step_times().ms) / sizeof(double) == kBenchPhaseCount,
-                  "TrainStepTimes must have one entry per bench phase");
-    trainer.set_phase_timing(true);
-    PointSamples smp;
-    double alive_sum = 0, learner_sum = 0;
-    const bool profile = s.profile_from >= 0 && s.backend == BackendKind::kCuda;
-    bool profiling = false;
-    // Warm-up: the requested steps, and at least until the replay holds a batch (updates running).
-    int warm = 0;
-    const int warm_cap = s.warmup + 200;
-    while (warm < warm_cap && (warm < s.warmup || trainer.replay().size() < c.warmup)) {
-      trainer.train_step();
-      ++warm;
-      if (progress) progress("training: warm-up step " + std::to_string(warm) + " (filling the replay)");
-    }
-    for (int i = 0; i < steps; ++i) {
-      const int played = warm + i;
-      if (profile && played == s.profile_from) {
-        trainer.world().synchronize();
-        cuda_profiler(true);
-        profiling = true;
-      }
-      const StepStats& st = trainer.world().last_stats();
-      // An episode that ended starts afresh inside train_step: every agent alive again.
-      const bool fresh_episode = trainer.world().done();
-      const double per_team = static_cast<double>(c.agents_per_team);
-      const double alive = fresh_episode ? 2 * per_team : static_cast<double>(st.alive[0] + st.alive[1]);
-      // Agents that go through a network: both teams when the opponent has one, else the learner's.
-      // (With swap_sides the learner may play blue; the two teams' counts are close either way.)
-      const double learners = opponent_has_network(c) ? alive : fresh_episode ? per_team : static_cast<double>(st.alive[0]);
-      const auto t0 = Clock::now();
-      trainer.train_step();
-      const double ms = std::chrono::duration<double, std::milli>(Clock::now() - t0).count();
-      if (profiling && played + 1 == s.profile_to) {
-        cuda_profiler(false);
-        profiling = false;
-      }
-      smp.step_ms.push_back(ms);
-      smp.agent_steps += alive;
-      alive_sum += alive;
-      learner_sum += learners;
-      for (int k = 0; k < kBenchPhaseCount; ++k) smp.phase_ms[k].push_back(trainer.last_step_times().ms[k]);
-      if (progress) {
-        char buf[160];
-        std::snprintf(buf, sizeof buf, "training %lld agents: step %d/%d (timed), %.3g ms/step",
-                      static_cast<long long>(2 * c.agents_per_team), i + 1, steps, ms);
-        progress(buf);
-      }
-    }
-    if (profiling) cuda_profiler(false);
-    const double m = std::max<double>(1.0, static_cast<double>(steps));
-    const WorldConfig& wc = trainer.world().config();
-    ModelInput model;
-    model.alive = alive_sum / m;
-    model.net_alive = learner_sum / m;
-    model.cells = static_cast<double>(wc.width) * static_cast<double>(wc.height);
-    model.view = static_cast<int>(trainer.world().obs_layout().obs_stride());
-    model.features = trainer.world().obs_layout().n_features;
-    model.actions = trainer.world().groups().type[0].n_actions();
-    model.obs_bytes = wc.obs_dtype == ObsDtype::kBf16 ? 2 : 4;
-    model.hidden1 = static_cast<int>(c.hidden.at(0));
-    model.hidden2 = static_cast<int>(c.hidden.at(1));
-    model.networks = opponent_has_network(c) ? 2 : 1;
-    model.stored = model.net_alive / model.networks * c.store_fraction;  // the learner's transitions
-    model.batch = static_cast<double>(c.batch);
-    model.updates = static_cast<double>(c.updates_per_step) / static_cast<double>(c.update_every);
-    model.double_q = c.algorithm == "iql" || c.target == "greedy_double";
-    json p = summarize_point(smp, model, s.backend);
-    p["warmup"] = warm;
-    p["episode"] = trainer.episode();
-    p["updates"] = trainer.updates();
-    p["replay_size"] = trainer.replay().size();
-    return p;
-  } else {
-    (void)trainer, (void)c, (void)s, (void)steps, (void)progress;
-    return json{{"error", "training step: not available in this build yet"}};
+json run_training(Trainer& trainer, const TrainConfig& c, const BenchSettings& s, int steps, const ProgressFn& progress) {
+  static_assert(kTrainPhaseCount == kBenchPhaseCount, "TrainStepTimes must have one entry per bench phase");
+  trainer.set_phase_timing(true);
+  PointSamples smp;
+  double alive_sum = 0, learner_sum = 0;
+  const bool profile = s.profile_from >= 0 && s.backend == BackendKind::kCuda;
+  bool profiling = false;
+  // Warm-up: the requested steps, and at least until the replay holds a batch (updates running).
+  int warm = 0;
+  const int warm_cap = s.warmup + 200;
+  while (warm < warm_cap && (warm < s.warmup || trainer.replay().size() < c.warmup)) {
+    trainer.train_step();
+    ++warm;
+    if (progress) progress("training: warm-up step " + std::to_string(warm) + " (filling the replay)");
   }
+  for (int i = 0; i < steps; ++i) {
+    const int played = warm + i;
+    if (profile && played == s.profile_from) {
+      trainer.world().synchronize();
+      cuda_profiler(true);
+      profiling = true;
+    }
+    const StepStats& st = trainer.world().last_stats();
+    // An episode that ended starts afresh inside train_step: every agent alive again.
+    const bool fresh_episode = trainer.world().done();
+    const double per_team = static_cast<double>(c.agents_per_team);
+    const double alive = fresh_episode ? 2 * per_team : static_cast<double>(st.alive[0] + st.alive[1]);
+    // Agents that go through a network: both teams when the opponent has one, else the learner's.
+    // (With swap_sides the learner may play blue; the two teams' counts are close either way.)
+    const double learners = opponent_has_network(c) ? alive : fresh_episode ? per_team : static_cast<double>(st.alive[0]);
+    const auto t0 = Clock::now();
+    trainer.train_step();
+    const double ms = std::chrono::duration<double, std::milli>(Clock::now() - t0).count();
+    if (profiling && played + 1 == s.profile_to) {
+      cuda_profiler(false);
+      profiling = false;
+    }
+    smp.step_ms.push_back(ms);
+    smp.agent_steps += alive;
+    alive_sum += alive;
+    learner_sum += learners;
+    for (int k = 0; k < kBenchPhaseCount; ++k) smp.phase_ms[k].push_back(trainer.last_step_times().ms[k]);
+    if (progress) {
+      char buf[160];
+      std::snprintf(buf, sizeof buf, "training %lld agents: step %d/%d (timed), %.3g ms/step",
+                    static_cast<long long>(2 * c.agents_per_team), i + 1, steps, ms);
+      progress(buf);
+    }
+  }
+  if (profiling) cuda_profiler(false);
+  const double m = std::max<double>(1.0, static_cast<double>(steps));
+  const WorldConfig& wc = trainer.world().config();
+  ModelInput model;
+  model.alive = alive_sum / m;
+  model.net_alive = learner_sum / m;
+  model.cells = static_cast<double>(wc.width) * static_cast<double>(wc.height);
+  model.view = static_cast<int>(trainer.world().obs_layout().obs_stride());
+  model.features = trainer.world().obs_layout().n_features;
+  model.actions = trainer.world().groups().type[0].n_actions();
+  model.obs_bytes = wc.obs_dtype == ObsDtype::kBf16 ? 2 : 4;
+  model.hidden1 = static_cast<int>(c.hidden.at(0));
+  model.hidden2 = static_cast<int>(c.hidden.at(1));
+  model.networks = opponent_has_network(c) ? 2 : 1;
+  model.stored = model.net_alive / model.networks * c.store_fraction;  // the learner's transitions
+  model.batch = static_cast<double>(c.batch);
+  model.updates = static_cast<double>(c.updates_per_step) / static_cast<double>(c.update_every);
+  model.double_q = c.algorithm == "iql" || c.target == "greedy_double";
+  json p = summarize_point(smp, model, s.backend);
+  p["warmup"] = warm;
+  p["episode"] = trainer.episode();
+  p["updates"] = trainer.updates();
+  p["replay_size"] = trainer.replay().size();
+  return p;
 }
 
 }  // namespace
-
-bool training_step_available() { return HasTrainStep<Trainer>::value; }
 
 json training_config_json(const BenchSettings& s, int64_t agents) {
   const TrainConfig c = training_config(s, agents);
@@ -169,10 +138,6 @@ json run_training_point(const BenchSettings& s, int64_t agents, int steps, const
   p["agents"] = 2 * (agents / 2);
   p["agents_per_team"] = agents / 2;
   p["configuration"] = training_config_json(s, agents);
-  if (!training_step_available()) {
-    p["error"] = "training step: not available in this build yet";
-    return p;
-  }
   const TrainConfig c = training_config(s, agents);
   const auto t0 = Clock::now();
   Trainer trainer(c, s.backend);
@@ -183,7 +148,7 @@ json run_training_point(const BenchSettings& s, int64_t agents, int steps, const
   p["backend"] = trainer.world().backend_name();
   p["obs_dtype"] = trainer.world().config().obs_dtype == ObsDtype::kBf16 ? "bf16" : "f32";
   p["setup_s"] = setup_s;
-  const double total_bytes = trainer_memory(trainer);
+  const double total_bytes = static_cast<double>(trainer.memory().total());
   p["memory"] = {{"world_state_bytes", static_cast<double>(trainer.world().state_bytes())},
                  {"trainer_bytes", total_bytes},
                  {"bytes_per_agent", total_bytes > 0 ? total_bytes / static_cast<double>(2 * (agents / 2)) : 0.0},
