@@ -153,6 +153,8 @@ std::vector<float> Trainer::assemble_inputs_host() {
   return h;
 }
 
+void Trainer::lap(TrainPhase p) { times_.ms[static_cast<int>(p)] += tick(); }
+
 double Trainer::tick() {
   if (!timing_) return 0.0;
   ops_->synchronize();
@@ -198,19 +200,26 @@ bool Trainer::step_once() {
   if (ctl_[0].world_policy != PolicyKind::kNoop || ctl_[1].world_policy != PolicyKind::kNoop) {
     std::vector<PolicySpec> pol(2);
     for (int g = 0; g < 2; ++g) pol[static_cast<size_t>(g)].kind = ctl_[g].world_policy;
+    NvtxRange r("policy");
     world_->act(pol);
   }
-  times_.ms[static_cast<int>(TrainPhase::kSelect)] += tick();
+  lap(TrainPhase::kSelect);
   for (int g = 0; g < 2; ++g) {
     const Controller& c = ctl_[g];
     if (c.learner < 0 && !c.opponent_net) continue;
     QNetwork& net = c.learner >= 0 ? *learners_[static_cast<size_t>(c.learner)].online : *opponent_net_;
-    policy_[g]->forward(net);
-    times_.ms[static_cast<int>(TrainPhase::kForward)] += tick();
-    const bool greedy = c.opponent_net && cfg_.opponent == "frozen";
-    policy_[g]->select(greedy ? greedy_select(0, 0) : explore_params(static_cast<uint64_t>(g)));
-    if (g == lg && env_steps_ % cfg_.update_every == 0) q_sum_ += policy_[g]->mean_max_q(), ++q_count_;
-    times_.ms[static_cast<int>(TrainPhase::kSelect)] += tick();
+    {
+      NvtxRange r("forward");
+      policy_[g]->forward(net);
+    }
+    lap(TrainPhase::kForward);
+    {
+      NvtxRange r("select");
+      const bool greedy = c.opponent_net && cfg_.opponent == "frozen";
+      policy_[g]->select(greedy ? greedy_select(0, 0) : explore_params(static_cast<uint64_t>(g)));
+      if (g == lg && env_steps_ % cfg_.update_every == 0) q_sum_ += policy_[g]->mean_max_q(), ++q_count_;
+    }
+    lap(TrainPhase::kSelect);
   }
   const StepStats& st = world_->step();
   world_->synchronize();
@@ -230,19 +239,27 @@ bool Trainer::step_once() {
   }
   for (int g = 0; g < 2; ++g) {
     if (ctl_[g].learner >= 0) {
-      policy_[g]->observe_next();
-      times_.ms[static_cast<int>(TrainPhase::kObserve)] += tick();
-      store(ctl_[g].learner, *policy_[g], st.done);
-      policy_[g]->swap();
-      times_.ms[static_cast<int>(TrainPhase::kReplay)] += tick();
+      {
+        NvtxRange r("net_input");
+        policy_[g]->observe_next();
+      }
+      lap(TrainPhase::kObserve);
+      {
+        NvtxRange r("replay");
+        store(ctl_[g].learner, *policy_[g], st.done);
+        policy_[g]->swap();
+      }
+      lap(TrainPhase::kReplay);
     } else if (ctl_[g].opponent_net) {
+      NvtxRange r("net_input");
       policy_[g]->observe();
-      times_.ms[static_cast<int>(TrainPhase::kObserve)] += tick();
+      lap(TrainPhase::kObserve);
     }
   }
   ++env_steps_;
   ++cur_.steps;
   if (env_steps_ % cfg_.update_every == 0) {
+    NvtxRange r("update");
     for (Learner& l : learners_) {
       if (l.replay->size() < cfg_.warmup) continue;
       for (int64_t u = 0; u < cfg_.updates_per_step; ++u) {
@@ -253,7 +270,7 @@ bool Trainer::step_once() {
         ++n_updates_;
       }
     }
-    times_.ms[static_cast<int>(TrainPhase::kUpdate)] += tick();
+    lap(TrainPhase::kUpdate);
   }
   seconds_ += (now_ms() - t_start) / 1000.0;
   return world_->done();

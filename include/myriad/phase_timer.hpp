@@ -45,9 +45,11 @@ class NvtxRange {
  public:
 #if defined(MYRIAD_NVTX)
   explicit NvtxRange(Phase p) { nvtxRangePushA(phase_name(p)); }
+  explicit NvtxRange(const char* name) { nvtxRangePushA(name); }
   ~NvtxRange() { nvtxRangePop(); }
 #else
   explicit NvtxRange(Phase) {}
+  explicit NvtxRange(const char*) {}
 #endif
   NvtxRange(const NvtxRange&) = delete;
   NvtxRange& operator=(const NvtxRange&) = delete;

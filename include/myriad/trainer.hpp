@@ -115,6 +115,7 @@ class Trainer {
   void check_memory(bool cuda);
   void load_opponent(const std::string& path);
   double tick();  // ms since the last tick (after a backend sync) while timing, else 0
+  void lap(TrainPhase p);  // adds tick() to phase p
 
   TrainConfig cfg_;
   std::unique_ptr<TrainerOps> ops_;
