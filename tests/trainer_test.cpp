@@ -153,6 +153,26 @@ TEST(TrainConfigParse, BadValuesAndUnknownKeysThrow) {
   EXPECT_THROW(validate_train_config(c), ConfigError);
 }
 
+TEST(TrainConfigParse, DefaultsSuitTheBackend) {
+  TrainConfig cpu, gpu;
+  resolve_defaults(cpu, false);
+  resolve_defaults(gpu, true);
+  EXPECT_EQ(cpu.agents_per_team, 64);
+  EXPECT_EQ(cpu.map_size, 40);
+  EXPECT_EQ(cpu.store_fraction, 0.5);
+  EXPECT_EQ(cpu.anneal_episodes, cpu.episodes / 2);
+  EXPECT_GE(2 * gpu.agents_per_team, 200000) << "the GPU main job trains hundreds of thousands of agents";
+  EXPECT_EQ(gpu.map_size, static_cast<int64_t>(std::ceil(5 * std::sqrt(static_cast<double>(gpu.agents_per_team)))));
+  // Replay ratio 1 on the GPU: samples trained per step = transitions stored per step.
+  EXPECT_DOUBLE_EQ(static_cast<double>(gpu.batch * gpu.updates_per_step) / static_cast<double>(gpu.update_every),
+                   static_cast<double>(gpu.agents_per_team) * gpu.store_fraction);
+  TrainConfig set;
+  apply_override(set, "store_fraction=0.25");
+  resolve_defaults(set, true);
+  EXPECT_EQ(set.store_fraction, 0.25) << "an explicit value survives";
+  validate_train_config(gpu);
+}
+
 TEST(TrainConfigParse, ResolvedTomlReadsBack) {
   TrainConfig c;
   apply_override(c, "hidden=[32, 16]");

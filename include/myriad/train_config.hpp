@@ -19,8 +19,8 @@ inline constexpr int64_t kAuto = -(int64_t{1} << 62);
 struct TrainConfig {
   std::string algorithm = "mfq";      // mfq | iql
   int64_t episodes = kAuto;           // kAuto: the backend's default (see resolve_defaults)
-  int64_t agents_per_team = kAuto;    // 64 on the CPU
-  int64_t map_size = kAuto;           // 40 on the CPU
+  int64_t agents_per_team = kAuto;    // 64 on the CPU, 131072 on the GPU
+  int64_t map_size = kAuto;           // 40 on the CPU, 1811 on the GPU (MAgent's density)
   int64_t max_steps = 400;
   bool minimap = false;               // the two minimap channels per group and x/W, y/H features
   // random | scripted | frozen (opponent_checkpoint, greedy) | both_learn (a second learner with its
@@ -38,9 +38,9 @@ struct TrainConfig {
   // replay ratio 2, 1e-4 had not learned to fight after 300 CPU episodes; 1e-3 wins from ~130.
   double lr = 1e-3, gamma = 0.95, tau = 0.005, clip_norm = 10.0;
   int64_t target_copy_every = 0;      // > 0: hard copy θ⁻ ← θ every C gradient steps instead of soft τ
-  int64_t batch = kAuto;              // 256 CPU, 8192 CUDA
+  int64_t batch = kAuto;              // 256 CPU, 32768 CUDA
   int64_t replay_capacity = kAuto;
-  double store_fraction = 0.5;   // replay ratio 2 on the CPU default, 1 on the GPU default
+  double store_fraction = -1;    // < 0: auto, 0.5 on the CPU (replay ratio 2), 1/16 on the GPU (ratio 1)
   int64_t update_every = 4, updates_per_step = 1;
   int64_t warmup = kAuto;             // transitions stored before the first update (one batch)
   std::vector<int64_t> hidden{128, 64};
