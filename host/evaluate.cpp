@@ -39,6 +39,8 @@ std::pair<double, double> wilson_interval(double successes, int64_t n, double z)
 EvalConfig resolve_eval_config(EvalConfig c) {
   if (c.a.empty() || c.b.empty()) throw std::invalid_argument("eval: both players are needed (A and B)");
   if (c.episodes < 1) throw std::invalid_argument("eval: episodes must be >= 1");
+  if (c.placement != "blocks" && c.placement != "random")
+    throw std::invalid_argument("eval: placement '" + c.placement + "'; valid: blocks, random");
   for (const std::string& s : {c.a, c.b}) {
     if (is_world_policy(s)) continue;
     const Checkpoint ck = read_checkpoint(s);  // throws naming the file
@@ -63,6 +65,7 @@ EvalResult evaluate(const EvalConfig& config, const std::function<void(const Eva
   WorldConfig wc = battle_config(c.agents_per_team, static_cast<int>(c.map_size));
   wc.max_steps = c.max_steps;
   wc.minimap = c.minimap != 0;
+  wc.placement = c.placement == "random" ? Placement::kRandom : Placement::kBlocks;
   const std::string err = validate(wc);
   if (!err.empty()) throw std::invalid_argument("eval: world: " + err);
   std::unique_ptr<World> world = make_world(c.backend, wc);
@@ -103,6 +106,7 @@ EvalResult evaluate(const EvalConfig& config, const std::function<void(const Eva
     }
     const int o = ep.outcome();
     (o > 0 ? r.wins : o < 0 ? r.losses : r.draws) += 1;
+    if (o > 0) ++r.wins_by_side[ep.a_group];
     successes += o > 0 ? 1.0 : o == 0 ? 0.5 : 0.0;
     r.episodes.push_back(ep);
     if (on_episode) on_episode(ep);

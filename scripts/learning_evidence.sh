@@ -45,9 +45,9 @@ for v in "${variants[@]}"; do
   cp "$run/config.toml" "$out/${name}_config.toml"
 done
 train_s=$(($(date +%s) - start))
-evaluate() {  # name A B
+evaluate() {  # name A B [more eval options]
   echo "== eval $1: $eval_episodes episodes"
-  "$myriad" eval "$2" "$3" --episodes "$eval_episodes" --backend "$backend" -q --json "$out/eval_$1.json"
+  "$myriad" eval "$2" "$3" --episodes "$eval_episodes" --backend "$backend" -q --json "$out/eval_$1.json" "${@:4}"
 }
 evaluate mfq_v_random "$out/runs/mfq" random
 evaluate mfq_gd_v_random "$out/runs/mfq_gd" random
@@ -55,6 +55,11 @@ evaluate iql_v_random "$out/runs/iql" random
 evaluate mfq_v_iql "$out/runs/mfq" "$out/runs/iql"
 evaluate mfq_gd_v_iql "$out/runs/mfq_gd" "$out/runs/iql"
 evaluate mfq_gd_v_mfq "$out/runs/mfq_gd" "$out/runs/mfq"
+# Two greedy networks on the blocks layout replay nearly the same episode for each side (only the
+# attack and move priorities are random): the head-to-heads again with random placement.
+evaluate mfq_v_iql_rp "$out/runs/mfq" "$out/runs/iql" --placement random
+evaluate mfq_gd_v_iql_rp "$out/runs/mfq_gd" "$out/runs/iql" --placement random
+evaluate mfq_gd_v_mfq_rp "$out/runs/mfq_gd" "$out/runs/mfq" --placement random
 bash scripts/plot.sh "$out/runs/mfq" "$out/runs/mfq_gd" "$out/runs/iql" --out "$out/learning_curves.png" \
   --title "MF-Q, MF-Q (greedy_double target) and IQL v random, 64 v 64, seed $seed" ||
   echo "(no plot: see the message above)"
@@ -65,9 +70,13 @@ out, seed, episodes, train_s, commit = sys.argv[1:]
 rows = []
 for name, label in [("mfq_v_random", "MF-Q v random"), ("mfq_gd_v_random", "MF-Q (greedy_double) v random"),
                     ("iql_v_random", "IQL v random"), ("mfq_v_iql", "MF-Q v IQL"),
-                    ("mfq_gd_v_iql", "MF-Q (greedy_double) v IQL"), ("mfq_gd_v_mfq", "MF-Q (greedy_double) v MF-Q")]:
+                    ("mfq_gd_v_iql", "MF-Q (greedy_double) v IQL"), ("mfq_gd_v_mfq", "MF-Q (greedy_double) v MF-Q"),
+                    ("mfq_v_iql_rp", "MF-Q v IQL, random placement"),
+                    ("mfq_gd_v_iql_rp", "MF-Q (greedy_double) v IQL, random placement"),
+                    ("mfq_gd_v_mfq_rp", "MF-Q (greedy_double) v MF-Q, random placement")]:
     j = json.load(open(f"{out}/eval_{name}.json"))
-    rows.append(f"| {label} | {j['episodes']} | {j['wins']} / {j['draws']} / {j['losses']} | {j['win_rate']:.3f} "
+    rows.append(f"| {label} | {j['episodes']} | {j['wins']} / {j['draws']} / {j['losses']} "
+                f"| {j['wins_as']['red']} / {j['wins_as']['blue']} | {j['win_rate']:.3f} "
                 f"| {j['wilson95'][0]:.3f} – {j['wilson95'][1]:.3f} | {j['a']['mean_kills']:.1f} v {j['b']['mean_kills']:.1f} "
                 f"| {j['a']['mean_survivors']:.1f} v {j['b']['mean_survivors']:.1f} "
                 f"| {j['a']['mean_per_agent_return']:.3f} v {j['b']['mean_per_agent_return']:.3f} |")
@@ -80,10 +89,12 @@ target (the authors' code) and IQL (greedy double-Q) each trained {episodes} epi
 `*_config.toml`, metrics: `*_metrics.csv`; this invocation spent {int(train_s)//60} min {int(train_s)%60} s training
 the runs it did not reuse). Evaluation: greedy, sides swapped every other episode,
 seeds 1000000 + e (never a training seed). A wins an episode when it killed more than it lost;
-win rate = (W + D/2) / E with a Wilson 95% interval.
+win rate = (W + D/2) / E with a Wilson 95% interval. Blocks placement (the training layout) unless
+the row says random placement: there two greedy networks replay nearly the same episode for each
+side, so a blocks head-to-head is about two games and its interval overstates the evidence.
 
-| match (A v B) | episodes | W / D / L of A | win rate of A | Wilson 95% | mean kills A v B | survivors A v B | return per agent A v B |
-| --- | --- | --- | --- | --- | --- | --- | --- |
+| match (A v B) | episodes | W / D / L of A | A's wins as red / blue | win rate of A | Wilson 95% | mean kills A v B | survivors A v B | return per agent A v B |
+| --- | --- | --- | --- | --- | --- | --- | --- | --- |
 {chr(10).join(rows)}
 
 ![learning curves](learning_curves.png)

@@ -52,6 +52,13 @@ TEST(Evaluate, ScriptedBeatsNoopOnBothSidesAndCountsAddUp) {
   EXPECT_DOUBLE_EQ(r.win_rate, 1.0);
   EXPECT_GT(r.mean_kills[0], r.mean_kills[1]);
   EXPECT_LT(r.mean_survivors[1], 16.0);
+  EXPECT_EQ(r.wins_by_side[0] + r.wins_by_side[1], r.wins);
+  EXPECT_EQ(r.wins_by_side[0], 2);
+  EvalConfig rp = small_eval("scripted", "noop", 2);
+  rp.placement = "random";
+  EXPECT_EQ(evaluate(rp).wins, 2) << "random placement plays too";
+  rp.placement = "ring";
+  EXPECT_THROW(evaluate(rp), std::invalid_argument);
   const EvalResult mirror = evaluate(small_eval("noop", "scripted", 2));
   EXPECT_EQ(mirror.losses, 2);
   EXPECT_DOUBLE_EQ(mirror.win_rate, 0.0);

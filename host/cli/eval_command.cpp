@@ -70,6 +70,9 @@ CLI::App* add_eval_command(CLI::App& app, EvalOptions& o) {
   e->add_option("--seed", o.seed, "Episode e plays on seed + e (default: seeds no training episode used)")
       ->type_name("S")->capture_default_str();
   e->add_option("--backend", o.backend, "auto, cpu or cuda")->capture_default_str();
+  e->add_option("--placement", o.placement,
+                "blocks (the training layout; greedy players then repeat nearly the same episode per side) or random")
+      ->capture_default_str();
   e->add_option("--json", o.json, "Write the result (and every episode) as JSON")->type_name("FILE");
   e->add_flag("--no-swap", o.no_swap, "A always plays red");
   e->add_flag("--quiet,-q", o.quiet, "Only the summary");
@@ -87,6 +90,7 @@ int eval_command(const EvalOptions& o) {
     c.max_steps = int_option("--max-steps", o.max_steps, 1);
     c.seed = static_cast<uint64_t>(int_option("--seed", o.seed, 0));
     c.swap_sides = !o.no_swap;
+    c.placement = o.placement;
     c.backend = parse_backend_option(o.backend);
     require_backend_available(c.backend);
     c = resolve_eval_config(c);  // reads the checkpoints: a bad file fails here, before any episode
@@ -117,14 +121,15 @@ int eval_command(const EvalOptions& o) {
     std::cerr << "myriad: eval failed: " << e.what() << "\n";
     return 1;
   }
-  std::printf("A = %s\nB = %s\n%lld episodes of %lld v %lld on %lldx%lld, up to %lld steps, %s, backend %s\n",
+  std::printf("A = %s\nB = %s\n%lld episodes of %lld v %lld on %lldx%lld (%s placement), up to %lld steps, %s, backend %s\n",
               c.a.c_str(), c.b.c_str(), static_cast<long long>(c.episodes), static_cast<long long>(c.agents_per_team),
               static_cast<long long>(c.agents_per_team), static_cast<long long>(c.map_size),
-              static_cast<long long>(c.map_size), static_cast<long long>(c.max_steps),
+              static_cast<long long>(c.map_size), c.placement.c_str(), static_cast<long long>(c.max_steps),
               c.swap_sides ? "sides swapped every other episode" : "A plays red", r.backend.c_str());
-  std::printf("A: wins %lld, draws %lld, losses %lld; win rate %.3f (Wilson 95%% %.3f..%.3f)\n",
-              static_cast<long long>(r.wins), static_cast<long long>(r.draws), static_cast<long long>(r.losses),
-              r.win_rate, r.ci_low, r.ci_high);
+  std::printf("A: wins %lld (%lld as red, %lld as blue), draws %lld, losses %lld; win rate %.3f (Wilson 95%% %.3f..%.3f)\n",
+              static_cast<long long>(r.wins), static_cast<long long>(r.wins_by_side[0]),
+              static_cast<long long>(r.wins_by_side[1]), static_cast<long long>(r.draws),
+              static_cast<long long>(r.losses), r.win_rate, r.ci_low, r.ci_high);
   std::printf("mean kills A %.2f B %.2f; survivors A %.2f B %.2f; return per agent A %.3f B %.3f\n", r.mean_kills[0],
               r.mean_kills[1], r.mean_survivors[0], r.mean_survivors[1], r.mean_per_agent_return[0],
               r.mean_per_agent_return[1]);
@@ -137,6 +142,8 @@ int eval_command(const EvalOptions& o) {
                   {"minimap", c.minimap != 0}};
     j["seed"] = c.seed;
     j["swap_sides"] = c.swap_sides;
+    j["placement"] = c.placement;
+    j["wins_as"] = {{"red", r.wins_by_side[0]}, {"blue", r.wins_by_side[1]}};
     j["backend"] = r.backend;
     j["wins"] = r.wins;
     j["draws"] = r.draws;

@@ -13,6 +13,7 @@ struct EvalOptions {
   std::string agents_per_team, map_size, max_steps;  // empty: from the checkpoints
   std::string seed = "1000000";
   std::string backend = "auto";
+  std::string placement = "blocks";
   std::string json;
   bool no_swap = false;
   bool quiet = false;

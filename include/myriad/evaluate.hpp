@@ -21,6 +21,9 @@ struct EvalConfig {
   int64_t max_steps = 0;             // 0: likewise (else 400)
   int minimap = -1;                  // -1: likewise (else off)
   bool swap_sides = true;
+  // blocks (the training layout) or random (uniform): greedy networks on blocks placement play nearly
+  // the same episode every time per side, random placement makes the episodes differ.
+  std::string placement = "blocks";
   uint64_t seed = 0;                 // episode e is played on seed + e
   BackendKind backend = BackendKind::kAuto;
 };
@@ -37,6 +40,7 @@ struct EvalEpisode {
 struct EvalResult {
   EvalConfig config;                 // resolved (world sizes filled in)
   std::string backend;
+  int64_t wins_by_side[2] = {0, 0};  // A's wins when A played red / blue
   int64_t wins = 0, draws = 0, losses = 0;
   double win_rate = 0, ci_low = 0, ci_high = 0;  // of A, Wilson 95%
   double mean_kills[2] = {0, 0}, mean_survivors[2] = {0, 0}, mean_per_agent_return[2] = {0, 0};
