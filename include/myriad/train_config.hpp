@@ -35,7 +35,7 @@ struct TrainConfig {
   std::string target = "boltzmann";   // boltzmann | greedy_double (MF-Q; IQL is always greedy_double)
   double target_temperature = 0.1;
   // lr 1e-3, not the paper's 1e-4 (algorithms.md: "lr re-tuned" with the batch): at batch 256 and
-  // replay ratio 2, 1e-4 had not learned to fight after 300 CPU episodes; 1e-3 wins from ~130.
+  // replay ratio 2, 1e-4 had not learned to fight after 100 CPU episodes; 1e-3 wins from ~130-180.
   double lr = 1e-3, gamma = 0.95, tau = 0.005, clip_norm = 10.0;
   int64_t target_copy_every = 0;      // > 0: hard copy θ⁻ ← θ every C gradient steps instead of soft τ
   int64_t batch = kAuto;              // 256 CPU, 32768 CUDA
