@@ -30,21 +30,7 @@ import tempfile
 import time
 
 FIG = "agent_steps_per_s_at_median"
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-
-
-def sh(cmd):
-    try:
-        return subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, check=True).stdout.strip()
-    except (OSError, subprocess.CalledProcessError):
-        return None
-
-
-def commit_id():
-    c = os.environ.get("MYRIAD_COMMIT") or sh(["git", "rev-parse", "HEAD"]) or "unknown"
-    if sh(["git", "status", "--porcelain", "--untracked-files=no"]):
-        c += "-dirty"
-    return c
+from provenance import ROOT, commit_id  # noqa: E402 (benchmarks/ is the script's folder)
 
 
 def loadavg():

@@ -29,7 +29,7 @@ import subprocess
 import sys
 import tempfile
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+from provenance import ROOT, commit_id  # noqa: E402 (benchmarks/ is the script's folder)
 MYRIAD_BINS = ["build/gpu/myriad", "build/release/myriad", "build/torchcmp/myriad", "build/cpu/myriad",
                "build/ci/myriad"]
 BENCH_CMD = ("{bin} bench --agents {agents} --steps {steps} --warmup {warmup} --backend {backend} "
@@ -78,20 +78,6 @@ def pick_myriad(args):
     if args.myriad_field:
         fields = dict(f.partition("=")[::2] for f in args.myriad_field)
     return bin_, cmd, fields
-
-
-def sh(cmd):
-    try:
-        return subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, check=True).stdout.strip()
-    except (OSError, subprocess.CalledProcessError):
-        return None
-
-
-def commit_id():
-    c = os.environ.get("MYRIAD_COMMIT") or sh(["git", "rev-parse", "HEAD"]) or "unknown"
-    if sh(["git", "status", "--porcelain", "--untracked-files=no"]):
-        c += "-dirty"
-    return c
 
 
 def run(cmd, env, timeout):

@@ -35,11 +35,11 @@ import time
 import torch
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from provenance import commit_id  # noqa: E402
 from torch_battle import learn  # noqa: E402
 from torch_battle.world import N_ACTIONS, STAY, Battle, map_side  # noqa: E402
 
 PHASES = ["index", "mean_action", "observe", "forward", "select", "rules", "replay", "update"]
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
 class Timer:
@@ -247,14 +247,6 @@ def device_info(device):
             pass
         info.update(name=name, cores=os.cpu_count())
     return info
-
-
-def commit_id():
-    try:
-        c = subprocess.run(["git", "rev-parse", "HEAD"], cwd=ROOT, capture_output=True, text=True).stdout.strip()
-    except OSError:
-        c = ""
-    return os.environ.get("MYRIAD_COMMIT") or c or "unknown"
 
 
 def parse_args(argv=None):

@@ -37,9 +37,12 @@ class BinaryTest : public ::testing::Test {
   void TearDown() override { std::filesystem::remove_all(dir_); }
 
   // Runs `myriad ARGS` (ARGS as a shell would split them); stdout and stderr come back separately.
-  CmdResult myriad(const std::string& args) const {
+  CmdResult myriad(const std::string& args) const { return run(MYRIAD_BINARY, args); }
+
+  // Runs `PROGRAM ARGS` through the shell; stdout and stderr come back separately.
+  CmdResult run(const std::string& program, const std::string& args) const {
     const std::filesystem::path err_path = dir_ / "stderr.txt";
-    const std::string cmd = std::string("'") + MYRIAD_BINARY + "' " + args + " 2>'" + err_path.string() + "'";
+    const std::string cmd = "'" + program + "' " + args + " 2>'" + err_path.string() + "'";
     CmdResult r;
     FILE* p = ::popen(cmd.c_str(), "r");
     if (!p) return r;

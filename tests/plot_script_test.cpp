@@ -45,19 +45,7 @@ Png read_png(const fs::path& p) {
 class PlotScriptTest : public myriad::test::BinaryTest {
  protected:
   // Runs scripts/plot.sh ARGS; stdout and stderr come back separately.
-  CmdResult plot(const std::string& args) const {
-    const fs::path err_path = dir_ / "plot_stderr.txt";
-    const std::string cmd = "'" + (kRepo / "scripts" / "plot.sh").string() + "' " + args + " 2>'" + err_path.string() + "'";
-    CmdResult r;
-    FILE* p = ::popen(cmd.c_str(), "r");
-    if (!p) return r;
-    char buf[4096];
-    for (size_t n; (n = std::fread(buf, 1, sizeof buf, p)) > 0;) r.out.append(buf, n);
-    const int status = ::pclose(p);
-    r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    r.err = read_text(err_path);
-    return r;
-  }
+  CmdResult plot(const std::string& args) const { return run((kRepo / "scripts" / "plot.sh").string(), args); }
 
   // True when plot.sh found no Python with matplotlib (then the caller skips).
   static bool no_matplotlib(const CmdResult& r) {
