@@ -14,6 +14,7 @@
 #include "myriad/device_buffer.hpp"
 #include "myriad/network.hpp"
 #include "myriad/world.hpp"
+#include "cuda_stream.cuh"
 #include "network_kernels.cuh"
 
 namespace myriad {
@@ -26,18 +27,6 @@ void cublas_check(cublasStatus_t st, const char* expr, const char* file, int lin
                            cublasGetStatusName(st) + " (" + cublasGetStatusString(st) + ")");
 }
 #define MYRIAD_CUBLAS_CHECK(expr) cublas_check((expr), #expr, __FILE__, __LINE__)
-
-class NetStream {
- public:
-  NetStream() { MYRIAD_CUDA_CHECK(cudaStreamCreateWithFlags(&s_, cudaStreamNonBlocking)); }
-  ~NetStream() { MYRIAD_CUDA_CHECK_NOTHROW(cudaStreamDestroy(s_)); }
-  NetStream(const NetStream&) = delete;
-  NetStream& operator=(const NetStream&) = delete;
-  cudaStream_t get() const { return s_; }
-
- private:
-  cudaStream_t s_ = nullptr;
-};
 
 // cuBLAS handle bound to one stream. Default math mode: true FP32. TF32 tensor cores
 // (CUBLAS_TF32_TENSOR_OP_MATH) are the obvious later option, at ~1e-3 relative error.
@@ -239,7 +228,7 @@ class CudaQNetwork final : public QNetwork {
     capacity_ = batch;
   }
 
-  NetStream stream_;  // first member: destroyed last, after every buffer used on it
+  gpu::CudaStream stream_;  // first member: destroyed last, after every buffer used on it
   CublasHandle blas_;
   DeviceBuffer<float> p_, g_, m_, v_;
   DeviceBuffer<double> scalars_;  // [0] Σ mask, [1] Σ loss terms, [2] ||g||² of the last adam_step

@@ -8,6 +8,7 @@
 #include <type_traits>
 #include <vector>
 
+#include "cuda_stream.cuh"
 #include "cuda_world.cuh"
 #include "phase_events.cuh"
 #include "myriad/cuda_check.hpp"
@@ -16,18 +17,7 @@
 namespace myriad {
 namespace {
 
-// The world's stream (declared first in CudaWorld, so destroyed after the buffers).
-class CudaStream {
- public:
-  CudaStream() { MYRIAD_CUDA_CHECK(cudaStreamCreateWithFlags(&s_, cudaStreamNonBlocking)); }
-  ~CudaStream() { MYRIAD_CUDA_CHECK_NOTHROW(cudaStreamDestroy(s_)); }
-  CudaStream(const CudaStream&) = delete;
-  CudaStream& operator=(const CudaStream&) = delete;
-  cudaStream_t get() const { return s_; }
-
- private:
-  cudaStream_t s_ = nullptr;
-};
+using gpu::CudaStream;  // the world's stream: declared first in CudaWorld, so destroyed after the buffers
 
 class CudaWorld final : public World {
  public:
