@@ -5,8 +5,6 @@
 #include <unistd.h>
 
 #include <cstdio>
-#include <filesystem>
-#include <fstream>
 #include <iostream>
 #include <nlohmann/json.hpp>
 
@@ -18,34 +16,19 @@ namespace myriad::cli {
 
 namespace {
 
-// "random" / "scripted" / a checkpoint file / a run directory (its checkpoints/latest.bin).
+// "random" / "scripted" / "noop", or a checkpoint (a file or a run directory's latest).
 std::string resolve_player(const std::string& s) {
   if (s == "random" || s == "scripted" || s == "noop") return s;
-  std::error_code ec;
-  if (std::filesystem::is_directory(s, ec)) {
-    const std::string p = latest_checkpoint_path(s);
-    if (!std::filesystem::exists(p, ec))
-      throw UsageError(s + " is a directory without checkpoints/latest.bin; give a run directory of `myriad train` "
-                           "or a checkpoint file");
-    return p;
-  }
-  if (!std::filesystem::exists(s, ec))
-    throw UsageError("no such file '" + s + "'; a player is random, scripted, a checkpoint file or a run directory");
-  return s;
+  const std::string ck = checkpoint_argument("player", s);
+  if (ck.empty())
+    throw UsageError("player: no such file '" + s + "'; a player is random, scripted, a checkpoint file or a run "
+                     "directory");
+  return ck;
 }
 
-int64_t int_option(const std::string& name, const std::string& text, int64_t lo) {
-  int64_t v = 0;
-  if (text.empty()) return 0;
-  try {
-    size_t used = 0;
-    v = std::stoll(text, &used);
-    if (used != text.size()) throw std::invalid_argument("");
-  } catch (const std::exception&) {
-    throw UsageError(name + ": '" + text + "' is not an integer");
-  }
-  if (v < lo) throw UsageError(name + " must be >= " + std::to_string(lo));
-  return v;
+// Optional integer options: empty text means "from the checkpoint" (0).
+int64_t optional_int(const std::string& option, const std::string& text, int64_t min_value) {
+  return text.empty() ? 0 : parse_int_option(option, text, min_value);
 }
 
 nlohmann::json side_json(const EvalResult& r, int side) {
@@ -84,11 +67,11 @@ int eval_command(const EvalOptions& o) {
   try {
     c.a = resolve_player(o.a);
     c.b = resolve_player(o.b);
-    c.episodes = int_option("--episodes", o.episodes, 1);
-    c.agents_per_team = int_option("--agents-per-team", o.agents_per_team, 1);
-    c.map_size = int_option("--map-size", o.map_size, 8);
-    c.max_steps = int_option("--max-steps", o.max_steps, 1);
-    c.seed = static_cast<uint64_t>(int_option("--seed", o.seed, 0));
+    c.episodes = parse_int_option("--episodes", o.episodes, 1);
+    c.agents_per_team = optional_int("--agents-per-team", o.agents_per_team, 1);
+    c.map_size = optional_int("--map-size", o.map_size, 8);
+    c.max_steps = optional_int("--max-steps", o.max_steps, 1);
+    c.seed = parse_seed_option("--seed", o.seed);
     c.swap_sides = !o.no_swap;
     c.placement = o.placement;
     c.backend = parse_backend_option(o.backend);
@@ -157,16 +140,12 @@ int eval_command(const EvalOptions& o) {
                      {"kills", {ep.kills[0], ep.kills[1]}}, {"survivors", {ep.survivors[0], ep.survivors[1]}},
                      {"per_agent_return", {ep.per_agent_return[0], ep.per_agent_return[1]}}});
     j["per_episode"] = eps;
-    const std::string tmp = o.json + ".tmp";
-    {
-      std::ofstream out(tmp);
-      out << j.dump(2) << "\n";
-      if (!out) {
-        std::cerr << "myriad: eval: cannot write " << o.json << "\n";
-        return 1;
-      }
+    try {
+      write_text(o.json, j.dump(2) + "\n");
+    } catch (const std::exception& e) {
+      std::cerr << "myriad: eval: " << e.what() << "\n";
+      return 1;
     }
-    std::filesystem::rename(tmp, o.json);
     std::printf("wrote %s\n", o.json.c_str());
   }
   return 0;

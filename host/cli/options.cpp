@@ -1,6 +1,7 @@
 // cli/options.cpp: turns the `run` options into a checked RunSettings (numbers, policies, backend,
 // map and mean-action choices), so that every bad input ends as one line that says what would work.
 #include "cli/options.hpp"
+#include "cli/train_output.hpp"
 
 #include <filesystem>
 
@@ -239,29 +240,28 @@ PolicySpec parse_policy(const std::string& text, const std::string& team, int n_
   throw UsageError("--policy: unknown policy " + quoted(text) + " for " + team + "; " + valid);
 }
 
-namespace {
-// A checkpoint file, or a run directory's checkpoints/latest.bin; "" when text names neither.
-std::string checkpoint_path(const std::string& text) {
+std::string checkpoint_argument(const std::string& option, const std::string& text) {
   std::error_code ec;
   if (std::filesystem::is_directory(text, ec)) {
-    const std::string p = (std::filesystem::path(text) / "checkpoints" / "latest.bin").string();
-    if (!std::filesystem::exists(p, ec)) throw UsageError("--policy: " + quoted(text) + " has no checkpoints/latest.bin");
+    const std::string p = latest_checkpoint_path(text);
+    if (!std::filesystem::exists(p, ec))
+      throw UsageError(option + ": " + quoted(text) + " is a directory without checkpoints/latest.bin; give a run "
+                       "directory of `myriad train` or a checkpoint file");
     return p;
   }
-  if (text.size() > 4 && text.compare(text.size() - 4, 4, ".bin") == 0) {
-    if (!std::filesystem::exists(text, ec)) throw UsageError("--policy: no such checkpoint " + quoted(text));
-    return text;
-  }
+  if (std::filesystem::is_regular_file(text, ec)) return text;
+  if (text.size() > 4 && text.compare(text.size() - 4, 4, ".bin") == 0)
+    throw UsageError(option + ": no such file " + quoted(text) + "; give a checkpoint file or a training run directory");
   return "";
 }
-}  // namespace
 
 std::vector<PolicySpec> parse_policies(const std::string& text, const WorldConfig& cfg,
                                        std::vector<std::string>* checkpoints) {
   if (checkpoints) checkpoints->assign(cfg.groups.size(), "");
   auto one = [&](const std::string& p, const std::string& team, int n_actions, size_t g) {
-    if (checkpoints) {
-      const std::string ck = checkpoint_path(p);
+    const bool keyword = p == "random" || p == "noop" || p == "scripted" || starts_with(p, "random:");
+    if (checkpoints && !keyword) {
+      const std::string ck = checkpoint_argument("--policy", p);
       if (!ck.empty()) {
         (*checkpoints)[g] = ck;
         PolicySpec noop;

@@ -82,6 +82,11 @@ std::vector<PolicySpec> parse_policies(const std::string& text, const WorldConfi
                                        std::vector<std::string>* checkpoints = nullptr);
 std::string describe_policy(const PolicySpec& p);
 
+// A checkpoint named on the command line: a training run directory (its checkpoints/latest.bin), an
+// existing file, or a *.bin path; "" when text is none of these. Throws UsageError naming `option`
+// for a run directory without checkpoints or a *.bin that does not exist.
+std::string checkpoint_argument(const std::string& option, const std::string& text);
+
 // auto, cpu or cuda; throws UsageError naming --backend otherwise.
 BackendKind parse_backend_option(const std::string& text);
 // Throws UsageError when cuda is asked for and no device answers (auto falls back to the CPU).

@@ -38,6 +38,8 @@ std::string num(double v) {  // JSON has no NaN: null
   return buf;
 }
 
+}  // namespace
+
 void write_text(const std::string& path, const std::string& text) {
   const std::string tmp = path + ".tmp";
   {
@@ -47,8 +49,6 @@ void write_text(const std::string& path, const std::string& text) {
   }
   fs::rename(tmp, path);
 }
-
-}  // namespace
 
 std::string latest_checkpoint_path(const std::string& dir) { return (fs::path(dir) / "checkpoints" / "latest.bin").string(); }
 

@@ -33,6 +33,9 @@ class TrainOutput {
 
 // The run directory's latest checkpoint path.
 std::string latest_checkpoint_path(const std::string& dir);
+// Writes path + ".tmp", then renames it over path (a reader never sees half a file); throws
+// std::runtime_error naming the file.
+void write_text(const std::string& path, const std::string& text);
 // `git rev-parse HEAD` of the working directory, or "unknown".
 std::string git_commit();
 
