@@ -79,9 +79,8 @@ void Players::act(uint32_t step) {
   }
   for (size_t g = 0; g < teams_.size(); ++g) {
     if (!teams_[g]) continue;
-    teams_[g]->act(*nets_[g], greedy_select(0, step));
+    teams_[g]->act(*nets_[g], greedy_select(0, step));  // returns with the actions written
   }
-  if (ops_) ops_->synchronize();
 }
 
 }  // namespace myriad

@@ -32,16 +32,10 @@ NetInputSource TeamPolicy::source() const {
   return s;
 }
 
-void TeamPolicy::observe() {
+void TeamPolicy::assemble(float* x) {
   const NetInputSource s = source();
-  ops_.net_input(s, begin_, nullptr, count_, row_dest(x_cur_, s));
+  ops_.net_input(s, begin_, nullptr, count_, row_dest(x, s));
   ops_.synchronize();  // the network reads the rows on its own stream
-}
-
-void TeamPolicy::observe_next() {
-  const NetInputSource s = source();
-  ops_.net_input(s, begin_, nullptr, count_, row_dest(x_next_, s));
-  ops_.synchronize();
 }
 
 void TeamPolicy::swap() { std::swap(x_cur_, x_next_); }

@@ -66,12 +66,11 @@ Trainer::Trainer(const TrainConfig& c, BackendKind backend) : cfg_(c) {
   ops_ = cuda ? make_cuda_trainer_ops() : make_cpu_trainer_ops();
   const bool mfq = cfg_.algorithm == "mfq";
   for (int g = 0; g < 2; ++g) policy_[g] = std::make_unique<TeamPolicy>(*world_, *ops_, g, mfq);
-  check_memory(cuda);
-
   MlpShape shape;
   shape.inputs = static_cast<int>(policy_[0]->width());
   shape.hidden.assign(cfg_.hidden.begin(), cfg_.hidden.end());
   shape.outputs = policy_[0]->n_actions();
+  check_memory(shape, cuda);
   const int n_learners = cfg_.opponent == "both_learn" ? 2 : 1;
   const ReplayShape rs{static_cast<int>(world_->obs_layout().obs_stride()), world_->obs_layout().n_features,
                        shape.outputs};
@@ -146,8 +145,7 @@ SelectParams Trainer::explore_params(uint64_t salt) const {
 
 std::vector<float> Trainer::assemble_inputs_host() {
   world_->synchronize();
-  policy_[0]->observe_next();
-  ops_->synchronize();
+  policy_[0]->observe_next();  // returns with the rows written
   std::vector<float> h(static_cast<size_t>(policy_[0]->count() * policy_[0]->width()));
   ops_->to_host(h.data(), policy_[0]->x_next(), h.size() * sizeof(float));
   return h;

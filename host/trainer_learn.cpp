@@ -53,16 +53,14 @@ float Trainer::update(Learner& l) {
 }
 
 // Everything but the world (already allocated) must fit what the backend has free.
-void Trainer::check_memory(bool cuda) {
+void Trainer::check_memory(const MlpShape& shape, bool cuda) {
   const int64_t n = policy_[0]->count();
-  const size_t X = static_cast<size_t>(policy_[0]->width()), K = static_cast<size_t>(policy_[0]->n_actions());
+  const size_t X = static_cast<size_t>(shape.inputs), K = static_cast<size_t>(shape.outputs);
   const size_t B = static_cast<size_t>(cfg_.batch);
   const size_t learners = cfg_.opponent == "both_learn" ? 2 : 1;
-  size_t params = X * static_cast<size_t>(cfg_.hidden.front());
-  for (size_t i = 0; i + 1 < cfg_.hidden.size(); ++i) params += static_cast<size_t>(cfg_.hidden[i] * cfg_.hidden[i + 1]);
-  params += static_cast<size_t>(cfg_.hidden.back()) * K;
+  const size_t params = MlpParams(shape).size();
   size_t width_sum = K;
-  for (int64_t h : cfg_.hidden) width_sum += static_cast<size_t>(h);
+  for (int h : shape.hidden) width_sum += static_cast<size_t>(h);
   const size_t nets = 2 * learners + (cfg_.opponent == "frozen" || cfg_.opponent == "selfplay_lagged" ? 1 : 0);
   const size_t bpt = bytes_per_transition(ReplayShape{static_cast<int>(world_->obs_layout().obs_stride()),
                                                       world_->obs_layout().n_features, static_cast<int>(K)});

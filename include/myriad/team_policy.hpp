@@ -27,8 +27,8 @@ class TeamPolicy {
   int n_actions() const { return n_actions_; }
 
   // Rows of the current world state into x() / x_next(); swap() makes x_next the current rows.
-  void observe();
-  void observe_next();
+  void observe() { assemble(x_cur_); }
+  void observe_next() { assemble(x_next_); }
   void swap();
   float* x() { return x_cur_; }
   float* x_next() { return x_next_; }
@@ -50,6 +50,8 @@ class TeamPolicy {
   NetInputSource source() const;
 
  private:
+  void assemble(float* x);
+
   World& world_;
   TrainerOps& ops_;
   int group_;

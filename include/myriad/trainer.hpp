@@ -112,7 +112,7 @@ class Trainer {
   SelectParams explore_params(uint64_t salt) const;
   void store(int learner, TeamPolicy& pol, bool terminal);
   float update(Learner& l);
-  void check_memory(bool cuda);
+  void check_memory(const MlpShape& shape, bool cuda);
   void load_opponent(const std::string& path);
   double tick();  // ms since the last tick (after a backend sync) while timing, else 0
   void lap(TrainPhase p);  // adds tick() to phase p
