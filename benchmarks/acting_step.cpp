@@ -37,7 +37,7 @@ ActingStep::ActingStep(World& world, const ActingOptions& o) : world_(world), op
   shape.outputs = n_actions_;
   for (int g = 0; g < gt.n_groups; ++g) {
     const uint64_t seed = opt_.seed * 1000003ull + static_cast<uint64_t>(g);
-    nets_.push_back(b.on_device ? make_cuda_qnetwork(shape, seed) : make_cpu_qnetwork(shape, seed));
+    nets_.push_back(b.on_device ? make_cuda_qnetwork(shape, seed, opt_.math) : make_cpu_qnetwork(shape, seed));
   }
   x_ = ops_->alloc<float>(static_cast<size_t>(chunk_ * width_));
   q_ = ops_->alloc<float>(static_cast<size_t>(max_team_ * n_actions_));

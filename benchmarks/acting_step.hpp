@@ -16,6 +16,7 @@ struct ActingOptions {
   uint64_t seed = 1;
   float temperature = 1.0f;     // Boltzmann T
   int64_t chunk_rows = 1 << 20;  // network rows assembled and forwarded at a time (bounds x's memory)
+  NetMath math = NetMath::kFp32;  // CUDA networks only
   std::vector<int> hidden{128, 64};
 };
 

@@ -44,6 +44,7 @@ json make_document(const BenchSettings& s, const std::string& workload, const st
       {"training_step", "Trainer::train_step(): act (learner network, scripted/random opponent), step, replay "
                         "write of a 1/16 sample, one Adam update on a minibatch, target update"},
       {"obs_dtype", s.obs_dtype == ObsDtype::kBf16 ? "bf16" : "f32"},
+      {"network_math", cuda ? net_math_name(s.math) : "fp32 (the CPU network)"},
       {"steps", s.steps},
       {"warmup", s.warmup},
       {"seed", s.seed},

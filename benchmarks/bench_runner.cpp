@@ -151,6 +151,7 @@ json run_acting_point(const BenchSettings& s, int64_t agents, int steps, const P
   world->reset(seed);
   ActingOptions ao;
   ao.seed = s.seed;
+  ao.math = s.math;
   ActingStep acting(*world, ao);
   world->synchronize();
   const double setup_s = seconds_since(t_build);
@@ -211,6 +212,7 @@ json run_acting_point(const BenchSettings& s, int64_t agents, int steps, const P
   p["map_side"] = cfg.width;
   p["backend"] = world->backend_name();
   p["obs_dtype"] = s.obs_dtype == ObsDtype::kBf16 ? "bf16" : "f32";
+  p["network_math"] = s.backend == BackendKind::kCuda ? net_math_name(s.math) : "fp32";
   p["warmup"] = s.warmup;
   p["setup_s"] = setup_s;
   p["run_s"] = seconds_since(t_run);

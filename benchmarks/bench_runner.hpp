@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "myriad/config.hpp"
+#include "myriad/network.hpp"
 #include "myriad/world.hpp"
 #include "phase_model.hpp"
 
@@ -18,7 +19,8 @@ struct BenchSettings {
   BackendKind backend = BackendKind::kCpu;  // resolved (kCpu or kCuda) before a run
   int steps = 50;                           // timed steps per point
   int warmup = 5;                           // untimed steps before them
-  ObsDtype obs_dtype = ObsDtype::kF32;
+  ObsDtype obs_dtype = ObsDtype::kF32;     // the acting and training workloads' observations
+  NetMath math = NetMath::kFp32;           // the CUDA networks' matrix math (the CPU's are FP32)
   uint64_t seed = 1;
   int profile_from = -1, profile_to = -1;   // --profile-steps A:B (CUDA only); -1: off
   double time_budget_s = 300;               // sweep: stop (or time fewer steps) past this

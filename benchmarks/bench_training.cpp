@@ -29,6 +29,8 @@ TrainConfig training_config(const BenchSettings& s, int64_t agents) {
   // The opponent plays a lagged copy of the learner's network, so the step runs both teams' forward
   // passes as the acting step does (performance.md); builds without that opponent use a random one.
   c.opponent = "selfplay_lagged";
+  c.obs_dtype = s.obs_dtype == ObsDtype::kBf16 ? "bf16" : "f32";  // the acting workload's settings
+  c.network_math = net_math_name(s.math);
   resolve_defaults(c, cuda);
   c.max_steps = std::max<int64_t>(c.max_steps, 400);
   try {
@@ -147,6 +149,7 @@ json run_training_point(const BenchSettings& s, int64_t agents, int steps, const
   p["map_side"] = c.map_size;
   p["backend"] = trainer.world().backend_name();
   p["obs_dtype"] = trainer.world().config().obs_dtype == ObsDtype::kBf16 ? "bf16" : "f32";
+  p["network_math"] = trainer.config().network_math;
   p["setup_s"] = setup_s;
   const double total_bytes = static_cast<double>(trainer.memory().total());
   p["memory"] = {{"world_state_bytes", static_cast<double>(trainer.world().state_bytes())},

@@ -231,8 +231,16 @@ std::unique_ptr<QNetwork> make_cpu_qnetwork(const MlpShape& shape, uint64_t seed
   return std::make_unique<CpuQNetwork>(shape, seed);
 }
 
+const char* net_math_name(NetMath m) { return m == NetMath::kTf32 ? "tf32" : "fp32"; }
+
+NetMath parse_net_math(const std::string& s) {
+  if (s == "fp32") return NetMath::kFp32;
+  if (s == "tf32") return NetMath::kTf32;
+  throw std::invalid_argument("network math '" + s + "': valid are fp32 and tf32");
+}
+
 #if !defined(MYRIAD_HAVE_CUDA)
-std::unique_ptr<QNetwork> make_cuda_qnetwork(const MlpShape&, uint64_t) {
+std::unique_ptr<QNetwork> make_cuda_qnetwork(const MlpShape&, uint64_t, NetMath) {
   throw std::runtime_error("this build has no CUDA backend (configured without nvcc); use the CPU network");
 }
 #endif

@@ -1,6 +1,8 @@
-// team_policy.cpp: TeamPolicy: row assembly through TrainerOps::net_input, one forward of the shared
-// network over the group's rows, and action selection on the world's backend.
+// team_policy.cpp: TeamPolicy: row assembly through TrainerOps::net_input, chunked forwards of the
+// shared network over the group's rows, and action selection on the world's backend.
 #include "myriad/team_policy.hpp"
+
+#include <algorithm>
 
 #include "myriad/select.hpp"
 
@@ -13,8 +15,7 @@ TeamPolicy::TeamPolicy(World& world, TrainerOps& ops, int group, bool use_mean_a
   count_ = gt.begin[group + 1] - gt.begin[group];
   n_actions_ = gt.type[group].n_actions();
   const size_t rows = static_cast<size_t>(count_), w = static_cast<size_t>(width());
-  x_cur_ = ops_.alloc<float>(rows * w);
-  x_next_ = ops_.alloc<float>(rows * w);
+  x_ = ops_.alloc<float>(rows * w);
   q_ = ops_.alloc<float>(rows * static_cast<size_t>(n_actions_));
 }
 
@@ -32,17 +33,19 @@ NetInputSource TeamPolicy::source() const {
   return s;
 }
 
-void TeamPolicy::assemble(float* x) {
+void TeamPolicy::observe() {
   const NetInputSource s = source();
-  ops_.net_input(s, begin_, nullptr, count_, row_dest(x, s));
+  ops_.net_input(s, begin_, nullptr, count_, row_dest(x_, s));
   ops_.synchronize();  // the network reads the rows on its own stream
 }
 
-void TeamPolicy::swap() { std::swap(x_cur_, x_next_); }
-
 void TeamPolicy::forward(QNetwork& net) {
   if (count_ == 0) return;
-  net.forward(x_cur_, static_cast<int>(count_), q_);
+  const int64_t w = width();
+  for (int64_t r0 = 0; r0 < count_; r0 += kForwardChunk) {
+    const int64_t rows = std::min(kForwardChunk, count_ - r0);
+    net.forward(x_ + r0 * w, static_cast<int>(rows), q_ + r0 * n_actions_);
+  }
   net.synchronize();
 }
 

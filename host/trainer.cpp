@@ -3,9 +3,11 @@
 // transitions and update every U steps; metrics by role (learner, opponent) and phase times.
 #include "myriad/trainer.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <limits>
+#include <stdexcept>
 
 #include "myriad/schedule.hpp"
 #include "myriad/select.hpp"
@@ -46,6 +48,7 @@ WorldConfig train_world_config(const TrainConfig& c) {
   WorldConfig w = battle_config(c.agents_per_team, static_cast<int>(c.map_size));
   w.max_steps = c.max_steps;
   w.minimap = c.minimap;
+  w.obs_dtype = c.obs_dtype == "bf16" ? ObsDtype::kBf16 : ObsDtype::kF32;
   const std::string err = validate(w);
   if (!err.empty()) {
     std::string m = "world: " + err;  // the world's message names run's options; name our keys
@@ -65,20 +68,24 @@ Trainer::Trainer(const TrainConfig& c, BackendKind backend) : cfg_(c) {
   world_ = make_world(backend, wc);
   ops_ = cuda ? make_cuda_trainer_ops() : make_cpu_trainer_ops();
   const bool mfq = cfg_.algorithm == "mfq";
-  for (int g = 0; g < 2; ++g) policy_[g] = std::make_unique<TeamPolicy>(*world_, *ops_, g, mfq);
+  const ObsLayout& obs = world_->obs_layout();
   MlpShape shape;
-  shape.inputs = static_cast<int>(policy_[0]->width());
+  shape.outputs = world_->groups().type[0].n_actions();
+  shape.inputs = static_cast<int>(obs.obs_stride()) + obs.n_features + shape.outputs;  // [view | features | ā]
   shape.hidden.assign(cfg_.hidden.begin(), cfg_.hidden.end());
-  shape.outputs = policy_[0]->n_actions();
-  check_memory(shape, cuda);
+  check_memory(shape, cuda);  // before the first of the trainer's own allocations
+  const NetMath math = cfg_.network_math == "tf32" ? NetMath::kTf32 : NetMath::kFp32;  // CUDA networks only
+  for (int g = 0; g < 2; ++g) policy_[g] = std::make_unique<TeamPolicy>(*world_, *ops_, g, mfq);
+  if (policy_[0]->width() != shape.inputs)
+    throw std::logic_error("Trainer: the team's row width differs from the network's inputs");
   const int n_learners = cfg_.opponent == "both_learn" ? 2 : 1;
   const ReplayShape rs{static_cast<int>(world_->obs_layout().obs_stride()), world_->obs_layout().n_features,
                        shape.outputs};
   for (int i = 0; i < n_learners; ++i) {
     Learner l;
     const uint64_t net_seed = mix(cfg_.seed, 1 + 10 * static_cast<uint64_t>(i));
-    l.online = cuda ? make_cuda_qnetwork(shape, net_seed) : make_cpu_qnetwork(shape, net_seed);
-    l.target = cuda ? make_cuda_qnetwork(shape, net_seed) : make_cpu_qnetwork(shape, net_seed);
+    l.online = cuda ? make_cuda_qnetwork(shape, net_seed, math) : make_cpu_qnetwork(shape, net_seed);
+    l.target = cuda ? make_cuda_qnetwork(shape, net_seed, math) : make_cpu_qnetwork(shape, net_seed);
     for (QNetwork* n : {l.online.get(), l.target.get()}) {
       n->adam().lr = static_cast<float>(cfg_.lr);
       n->adam().clip_norm = static_cast<float>(cfg_.clip_norm);
@@ -88,24 +95,25 @@ Trainer::Trainer(const TrainConfig& c, BackendKind backend) : cfg_(c) {
     learners_.push_back(std::move(l));
   }
   if (cfg_.opponent == "selfplay_lagged") {
-    opponent_net_ = cuda ? make_cuda_qnetwork(shape, 0) : make_cpu_qnetwork(shape, 0);
+    opponent_net_ = cuda ? make_cuda_qnetwork(shape, 0, math) : make_cpu_qnetwork(shape, 0);
     opponent_net_->copy_from(*learners_[0].online);
     opponent_uses_mean_ = mfq;
   } else if (cfg_.opponent == "frozen") {
-    opponent_net_ = cuda ? make_cuda_qnetwork(shape, 0) : make_cpu_qnetwork(shape, 0);
+    opponent_net_ = cuda ? make_cuda_qnetwork(shape, 0, math) : make_cpu_qnetwork(shape, 0);
     load_opponent(cfg_.opponent_checkpoint);
   }
 
   const size_t n = static_cast<size_t>(policy_[0]->count()), X = static_cast<size_t>(shape.inputs);
   const size_t K = static_cast<size_t>(shape.outputs), V = static_cast<size_t>(rs.view_size);
   const size_t F = static_cast<size_t>(rs.n_features), B = static_cast<size_t>(cfg_.batch);
+  const size_t S = static_cast<size_t>(staging_rows());
   idx_ = ops_->alloc<int64_t>(n);
-  st_view_ = ops_->alloc<float>(n * V);
-  st_nview_ = ops_->alloc<float>(n * V);
-  st_feat_ = ops_->alloc<float>(n * F);
-  st_nfeat_ = ops_->alloc<float>(n * F);
-  st_mean_ = ops_->alloc<float>(n * K);
-  st_nmean_ = ops_->alloc<float>(n * K);
+  st_view_ = ops_->alloc<float>(S * V);
+  st_nview_ = ops_->alloc<float>(S * V);
+  st_feat_ = ops_->alloc<float>(S * F);
+  st_nfeat_ = ops_->alloc<float>(S * F);
+  st_mean_ = ops_->alloc<float>(S * K);
+  st_nmean_ = ops_->alloc<float>(S * K);
   st_reward_ = ops_->alloc<float>(n);
   st_action_ = ops_->alloc<uint8_t>(n);
   st_done_ = ops_->alloc<uint8_t>(n);
@@ -145,11 +153,13 @@ SelectParams Trainer::explore_params(uint64_t salt) const {
 
 std::vector<float> Trainer::assemble_inputs_host() {
   world_->synchronize();
-  policy_[0]->observe_next();  // returns with the rows written
+  policy_[0]->observe();  // returns with the rows written (those of the state the world is in)
   std::vector<float> h(static_cast<size_t>(policy_[0]->count() * policy_[0]->width()));
-  ops_->to_host(h.data(), policy_[0]->x_next(), h.size() * sizeof(float));
+  ops_->to_host(h.data(), policy_[0]->x(), h.size() * sizeof(float));
   return h;
 }
+
+int64_t Trainer::staging_rows() const { return std::min<int64_t>(policy_[0]->count(), cfg_.store_chunk); }
 
 void Trainer::lap(TrainPhase p) { times_.ms[static_cast<int>(p)] += tick(); }
 
@@ -237,18 +247,11 @@ bool Trainer::step_once() {
   }
   for (int g = 0; g < 2; ++g) {
     if (ctl_[g].learner >= 0) {
-      {
-        NvtxRange r("net_input");
-        policy_[g]->observe_next();
-      }
-      lap(TrainPhase::kObserve);
-      {
-        NvtxRange r("replay");
-        store(ctl_[g].learner, *policy_[g], st.done);
-        policy_[g]->swap();
-      }
+      NvtxRange r("replay");
+      store(ctl_[g].learner, *policy_[g], st.done);  // reads o from x(), so before observe()
       lap(TrainPhase::kReplay);
-    } else if (ctl_[g].opponent_net) {
+    }
+    if (ctl_[g].learner >= 0 || ctl_[g].opponent_net) {
       NvtxRange r("net_input");
       policy_[g]->observe();
       lap(TrainPhase::kObserve);
@@ -274,7 +277,9 @@ bool Trainer::step_once() {
   return world_->done();
 }
 
-// After the step: pol.x_next holds (o′, features′, ā′); keeps a sampled fraction of the agents alive at t.
+// After the step, before pol.observe(): pol.x() still holds the rows (o, features, ā) the team acted
+// on; (o′, features′, ā′) come from the world. Keeps a sampled fraction of the agents alive at t and
+// appends them in chunks of staging_rows(), so staging does not grow with the team.
 void Trainer::store(int learner, TeamPolicy& pol, bool terminal) {
   WorldBuffers b = world_->buffers();
   const int64_t begin = pol.begin();
@@ -288,10 +293,16 @@ void Trainer::store(int learner, TeamPolicy& pol, bool terminal) {
   if (m == 0) return;
   const int64_t V = world_->obs_layout().obs_stride();
   const int F = world_->obs_layout().n_features, K = pol.n_actions();
-  ops_->gather_split(pol.x(), V, F, K, idx_, m, st_view_, st_feat_, st_mean_);
-  ops_->gather_split(pol.x_next(), V, F, K, idx_, m, st_nview_, st_nfeat_, st_nmean_);
-  TransitionBatch tb{m, st_view_, st_feat_, st_action_, st_mean_, st_reward_, st_done_, st_nview_, st_nfeat_, st_nmean_};
-  learners_[static_cast<size_t>(learner)].replay->append(tb);
+  const NetInputSource next = pol.source();
+  const NetInputDest next_dest{st_nview_, V, st_nfeat_, F, st_nmean_, K};
+  ReplayBuffer& replay = *learners_[static_cast<size_t>(learner)].replay;
+  for (int64_t j0 = 0; j0 < m; j0 += staging_rows()) {
+    const int64_t c = std::min(staging_rows(), m - j0);
+    ops_->gather_split(pol.x(), V, F, K, idx_ + j0, c, st_view_, st_feat_, st_mean_);
+    ops_->net_input(next, begin, idx_ + j0, c, next_dest);
+    replay.append(TransitionBatch{c, st_view_, st_feat_, st_action_ + j0, st_mean_, st_reward_ + j0, st_done_ + j0,
+                                  st_nview_, st_nfeat_, st_nmean_});
+  }
   ops_->synchronize();
 }
 

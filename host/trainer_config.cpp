@@ -27,6 +27,7 @@ const std::vector<Key>& keys() {
       {"map_size", Kind::kInt, [](TrainConfig& c) -> void* { return &c.map_size; }},
       {"max_steps", Kind::kInt, [](TrainConfig& c) -> void* { return &c.max_steps; }},
       {"minimap", Kind::kBool, [](TrainConfig& c) -> void* { return &c.minimap; }},
+      {"obs_dtype", Kind::kString, [](TrainConfig& c) -> void* { return &c.obs_dtype; }},
       {"opponent", Kind::kString, [](TrainConfig& c) -> void* { return &c.opponent; }},
       {"opponent_checkpoint", Kind::kString, [](TrainConfig& c) -> void* { return &c.opponent_checkpoint; }},
       {"swap_sides", Kind::kBool, [](TrainConfig& c) -> void* { return &c.swap_sides; }},
@@ -46,9 +47,11 @@ const std::vector<Key>& keys() {
       {"batch", Kind::kInt, [](TrainConfig& c) -> void* { return &c.batch; }},
       {"replay_capacity", Kind::kInt, [](TrainConfig& c) -> void* { return &c.replay_capacity; }},
       {"store_fraction", Kind::kFloat, [](TrainConfig& c) -> void* { return &c.store_fraction; }},
+      {"store_chunk", Kind::kInt, [](TrainConfig& c) -> void* { return &c.store_chunk; }},
       {"update_every", Kind::kInt, [](TrainConfig& c) -> void* { return &c.update_every; }},
       {"updates_per_step", Kind::kInt, [](TrainConfig& c) -> void* { return &c.updates_per_step; }},
       {"warmup", Kind::kInt, [](TrainConfig& c) -> void* { return &c.warmup; }},
+      {"network_math", Kind::kString, [](TrainConfig& c) -> void* { return &c.network_math; }},
       {"hidden", Kind::kIntList, [](TrainConfig& c) -> void* { return &c.hidden; }},
       {"seed", Kind::kSeed, [](TrainConfig& c) -> void* { return &c.seed; }},
       {"checkpoint_every", Kind::kInt, [](TrainConfig& c) -> void* { return &c.checkpoint_every; }},
@@ -129,6 +132,8 @@ void resolve_defaults(TrainConfig& c, bool cuda) {
   if (c.store_fraction < 0) c.store_fraction = cuda ? 1.0 / 16 : 0.5;
   if (c.anneal_episodes == kAuto) c.anneal_episodes = c.episodes / 2 > 0 ? c.episodes / 2 : 1;
   if (c.warmup == kAuto) c.warmup = c.batch;
+  if (c.obs_dtype == "auto") c.obs_dtype = cuda ? "bf16" : "f32";
+  if (c.network_math == "auto") c.network_math = cuda ? "tf32" : "fp32";
   if (c.algorithm == "iql") c.target = "greedy_double";
 }
 
@@ -169,6 +174,10 @@ void validate_train_config(const TrainConfig& c) {
     fail("opponent: '" + c.opponent + "'; valid: random, scripted, frozen, both_learn, selfplay_lagged");
   if (c.opponent == "frozen" && c.opponent_checkpoint.empty())
     fail("opponent = frozen needs opponent_checkpoint = \"RUN_DIR/checkpoints/latest.bin\" (a checkpoint file)");
+  if (c.obs_dtype != "auto" && c.obs_dtype != "f32" && c.obs_dtype != "bf16")
+    fail("obs_dtype: '" + c.obs_dtype + "'; valid: auto (bf16 with CUDA, f32 on the CPU), f32, bf16");
+  if (c.network_math != "auto" && c.network_math != "fp32" && c.network_math != "tf32")
+    fail("network_math: '" + c.network_math + "'; valid: auto (tf32 with CUDA, fp32 on the CPU), fp32, tf32");
   if (c.target_copy_every < 0) fail("target_copy_every must be >= 0 (0: soft updates with tau)");
   if (c.exploration != "boltzmann" && c.exploration != "epsilon")
     fail("exploration: '" + c.exploration + "'; valid: boltzmann, epsilon");
@@ -190,6 +199,7 @@ void validate_train_config(const TrainConfig& c) {
   if (c.batch < 1) fail("batch must be >= 1");
   if (c.replay_capacity < 1 || c.replay_capacity >= (int64_t{1} << 32)) fail("replay_capacity must be in [1, 2^32)");
   if (!in(c.store_fraction, 0, 1) || c.store_fraction == 0) fail("store_fraction must be in (0, 1]");
+  if (c.store_chunk < 1) fail("store_chunk must be >= 1 (transitions per replay append)");
   if (c.update_every < 1) fail("update_every must be >= 1");
   if (c.updates_per_step < 0) fail("updates_per_step must be >= 0");
   if (c.anneal_episodes < 0) fail("anneal_episodes must be >= 0");

@@ -52,27 +52,40 @@ float Trainer::update(Learner& l) {
   return loss;
 }
 
+TrainMemory plan_train_memory(const TrainConfig& c, const MlpShape& shape, const ObsLayout& obs, size_t world_bytes,
+                              bool cuda) {
+  const size_t n = static_cast<size_t>(c.agents_per_team);
+  const size_t X = static_cast<size_t>(shape.inputs), K = static_cast<size_t>(shape.outputs);
+  const size_t V = static_cast<size_t>(obs.obs_stride()), F = static_cast<size_t>(obs.n_features);
+  const size_t B = static_cast<size_t>(c.batch), S = std::min(n, static_cast<size_t>(c.store_chunk));
+  const size_t learners = c.opponent == "both_learn" ? 2 : 1;
+  const size_t params = MlpParams(shape).size();
+  size_t hidden_sum = 0;
+  for (int h : shape.hidden) hidden_sum += static_cast<size_t>(h);
+  const size_t nets = 2 * learners + (c.opponent == "frozen" || c.opponent == "selfplay_lagged" ? 1 : 0);
+  TrainMemory m;
+  m.world = world_bytes;
+  // Per network: parameters, gradient and Adam moments; activations (hidden layers, Q), backward
+  // scratch (dZ, dA) and the mask/loss vectors at its largest batch: a forward chunk or the update batch.
+  const size_t rows_max = std::max(std::min(n, static_cast<size_t>(TeamPolicy::kForwardChunk)), B);
+  const size_t per_row = hidden_sum + K + 2 * static_cast<size_t>(shape.max_width()) + 2;
+  m.networks = nets * (4 * params + rows_max * per_row) * sizeof(float);
+  // Each team's rows x and Q; the kept-transition index, reward, action and done per agent (plus the
+  // CUDA compaction's flag and position); the staging of one chunk of transitions (o and o′ split).
+  m.rows = 2 * n * (X + K) * sizeof(float) + n * (sizeof(int64_t) + sizeof(float) + 2) +
+           (cuda ? n * 2 * sizeof(int) : 0) + S * 2 * (V + F + K) * sizeof(float);
+  m.batch = B * (2 * X + 2 * K + 4) * sizeof(float);
+  m.replay = learners * static_cast<size_t>(c.replay_capacity) * bytes_per_transition(ReplayShape{
+                                                                       static_cast<int>(V), static_cast<int>(F),
+                                                                       static_cast<int>(K)});
+  return m;
+}
+
 // Everything but the world (already allocated) must fit what the backend has free.
 void Trainer::check_memory(const MlpShape& shape, bool cuda) {
-  const int64_t n = policy_[0]->count();
-  const size_t X = static_cast<size_t>(shape.inputs), K = static_cast<size_t>(shape.outputs);
-  const size_t B = static_cast<size_t>(cfg_.batch);
+  memory_ = plan_train_memory(cfg_, shape, world_->obs_layout(), world_->state_bytes(), cuda);
   const size_t learners = cfg_.opponent == "both_learn" ? 2 : 1;
-  const size_t params = MlpParams(shape).size();
-  size_t width_sum = K;
-  for (int h : shape.hidden) width_sum += static_cast<size_t>(h);
-  const size_t nets = 2 * learners + (cfg_.opponent == "frozen" || cfg_.opponent == "selfplay_lagged" ? 1 : 0);
-  const size_t bpt = bytes_per_transition(ReplayShape{static_cast<int>(world_->obs_layout().obs_stride()),
-                                                      world_->obs_layout().n_features, static_cast<int>(K)});
-  memory_.world = world_->state_bytes();
-  // Parameters, gradient and Adam moments (4 floats each), activations and backward scratch at the
-  // largest batch (the acting batch n or the update batch B).
-  const size_t rows_max = std::max(static_cast<size_t>(n), B);
-  memory_.networks = nets * (4 * params + 3 * rows_max * width_sum) * sizeof(float);
-  // Two teams' x / x_next / q, the staging rows of one step.
-  memory_.rows = static_cast<size_t>(n) * ((2 * (2 * X + K)) + 2 * X + 4) * sizeof(float);
-  memory_.batch = B * (2 * X + 2 * K + 4) * sizeof(float);
-  memory_.replay = learners * static_cast<size_t>(cfg_.replay_capacity) * bpt;
+  const size_t bpt = memory_.replay / (learners * static_cast<size_t>(cfg_.replay_capacity));
   const size_t need = memory_.total() - memory_.world;
   const size_t avail = ops_->available_bytes();
   if (avail == 0 || need <= avail / 100 * 95) return;

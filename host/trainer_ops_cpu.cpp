@@ -35,6 +35,7 @@ class CpuTrainerOps final : public TrainerOps {
     void* p = std::calloc(bytes > 0 ? bytes : 1, 1);
     if (p == nullptr) throw std::bad_alloc();
     blocks_.push_back(p);
+    allocated_ += bytes;
     return p;
   }
   void to_host(void* dst, const void* src, size_t bytes) override {

@@ -1,4 +1,4 @@
-// cuda_network.cu: the CUDA Q-network: cuBLAS SGEMM (FP32, default math) for the matrix products and
+// cuda_network.cu: the CUDA Q-network: cuBLAS SGEMM (FP32, or TF32 tensor cores) for the matrix products and
 // the thin kernels of network_kernels.cu for the rest, all ordered on the network's one stream.
 #include <cublas_v2.h>
 #include <cuda_runtime.h>
@@ -28,14 +28,15 @@ void cublas_check(cublasStatus_t st, const char* expr, const char* file, int lin
 }
 #define MYRIAD_CUBLAS_CHECK(expr) cublas_check((expr), #expr, __FILE__, __LINE__)
 
-// cuBLAS handle bound to one stream. Default math mode: true FP32. TF32 tensor cores
-// (CUBLAS_TF32_TENSOR_OP_MATH) are the obvious later option, at ~1e-3 relative error.
+// cuBLAS handle bound to one stream. NetMath::kFp32: CUBLAS_DEFAULT_MATH (true FP32);
+// NetMath::kTf32: CUBLAS_TF32_TENSOR_OP_MATH, which lets SGEMM run on TF32 tensor cores.
 class CublasHandle {
  public:
-  explicit CublasHandle(cudaStream_t s) {
+  CublasHandle(cudaStream_t s, NetMath math) {
     MYRIAD_CUBLAS_CHECK(cublasCreate(&h_));
     MYRIAD_CUBLAS_CHECK(cublasSetStream(h_, s));
-    MYRIAD_CUBLAS_CHECK(cublasSetMathMode(h_, CUBLAS_DEFAULT_MATH));
+    MYRIAD_CUBLAS_CHECK(
+        cublasSetMathMode(h_, math == NetMath::kTf32 ? CUBLAS_TF32_TENSOR_OP_MATH : CUBLAS_DEFAULT_MATH));
   }
   ~CublasHandle() {
     if (h_ != nullptr && cublasDestroy(h_) != CUBLAS_STATUS_SUCCESS) std::fprintf(stderr, "cublasDestroy failed\n");
@@ -57,8 +58,8 @@ void upload(DeviceBuffer<T>& dst, const T* src, size_t n, cudaStream_t s) {
 // Row-major throughout: a row-major [r][c] matrix is cuBLAS's column-major [c][r], ld = c.
 class CudaQNetwork final : public QNetwork {
  public:
-  CudaQNetwork(const MlpShape& shape, uint64_t seed)
-      : QNetwork(shape), blas_(stream_.get()), p_(layout_.size()), g_(layout_.size()), m_(layout_.size()),
+  CudaQNetwork(const MlpShape& shape, uint64_t seed, NetMath math)
+      : QNetwork(shape), blas_(stream_.get(), math), p_(layout_.size()), g_(layout_.size()), m_(layout_.size()),
         v_(layout_.size()), scalars_(3) {
     set_params(init_mlp_params(shape, seed));
     const cudaStream_t s = stream_.get();
@@ -241,9 +242,9 @@ class CudaQNetwork final : public QNetwork {
 
 }  // namespace
 
-std::unique_ptr<QNetwork> make_cuda_qnetwork(const MlpShape& shape, uint64_t seed) {
+std::unique_ptr<QNetwork> make_cuda_qnetwork(const MlpShape& shape, uint64_t seed, NetMath math) {
   if (!cuda_device_available()) throw std::runtime_error("make_cuda_qnetwork: no CUDA device answers");
-  return std::make_unique<CudaQNetwork>(shape, seed);
+  return std::make_unique<CudaQNetwork>(shape, seed, math);
 }
 
 }  // namespace myriad

@@ -107,6 +107,7 @@ class CudaTrainerOps final : public TrainerOps {
     void* p = nullptr;
     MYRIAD_CUDA_CHECK(cudaMalloc(&p, bytes > 0 ? bytes : 1));
     blocks_.push_back(p);
+    allocated_ += bytes;
     MYRIAD_CUDA_CHECK(cudaMemset(p, 0, bytes > 0 ? bytes : 1));
     return p;
   }

@@ -16,6 +16,9 @@
 # Every step runs under `timeout`, capped by an overall deadline (GPU_CHECK_BUDGET_S, default 540 s).
 # Results to keep: copy OUTDIR/bench_gpu_*.json and pytorch_compare.json (as pytorch_*.json) into
 # benchmarks/results/ and rerun benchmarks/make_report.py (BENCHMARKS.md).
+# GPU_CHECK_PACK=1 packs the logs, the training runs and BENCHMARKS.md (make_report.py remakes it from
+# the JSON) into OUTDIR/logs.tar.gz at the end, so that OUTDIR keeps at most 8 files: summary, the
+# results JSON (reference, acting_fp32, sweep, phases, pytorch), the sweep plot and the tarball.
 # Environment: CUDA_ARCH (default: from nvidia-smi's compute capability, else 90-real),
 # MYRIAD_COMMIT (when there is no .git), BUILD_DIR (dry run only; default build/dry), SWEEP (myriad
 # bench --sweep; default 1000:max), PYTHON_PLOT (an interpreter with matplotlib; default: python3 if
@@ -192,6 +195,9 @@ leave_tail() {
 ref_json=$out/bench_${kind}_reference.json
 sweep_json=$out/bench_${kind}_sweep.json
 step bench_reference "$(leave_tail 240)" "$myriad" bench --backend "$backend" "${bench_ref[@]}" --json "$ref_json"
+# The acting step again with true-FP32 networks: what the TF32 default (--math auto) buys.
+step bench_acting_fp32 "$(leave_tail 120)" "$myriad" bench --backend "$backend" --workload acting --math fp32 \
+  "${bench_ref[@]}" --json "$out/bench_${kind}_acting_fp32.json"
 sweep_limit=$(leave_tail 300)  # the sweep's own --time-budget ends it (with what it measured) before that
 step bench_sweep "$sweep_limit" "$myriad" bench --backend "$backend" "${bench_sweep[@]}" \
   --time-budget $((sweep_limit > 80 ? sweep_limit - 40 : 40)) --json "$sweep_json"
@@ -272,5 +278,9 @@ step make_report 60 "$py_plot" "$root/benchmarks/make_report.py" "${report_input
   sed -n '/^sweep (acting step/,$p' "$out/bench_sweep.log" 2>/dev/null || echo "(no bench_sweep output)"
 } >"$summary"
 cat "$summary"
+if [[ ${GPU_CHECK_PACK:-0} == 1 ]]; then
+  (cd "$out" && tar czf logs.tar.gz --remove-files -- *.log train_tiny train_short BENCHMARKS.md 2>/dev/null)
+  log "packed the logs, the training runs and BENCHMARKS.md into $out/logs.tar.gz"
+fi
 log "wrote $out"
 ((failures == 0))

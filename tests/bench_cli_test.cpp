@@ -36,6 +36,7 @@ TEST_F(BenchCliTest, BadInputIsOneLineAndExitTwo) {
   expect_usage_error(myriad("bench --backend cpu --profile-steps 5:2"), "--profile-steps");
   expect_usage_error(myriad("bench --backend cpu --steps 3 --warmup 1 --profile-steps 4:6"), "--profile-steps");
   expect_usage_error(myriad("bench --backend cpu --obs-dtype f16"), "--obs-dtype");
+  expect_usage_error(myriad("bench --backend cpu --math fp16"), "--math");
   expect_usage_error(myriad("bench --backend tpu"), "--backend");
 }
 
@@ -52,6 +53,8 @@ TEST_F(BenchCliTest, CpuActingPointWritesEveryPhaseWithTheModel) {
   EXPECT_EQ(p["workload"], "acting");
   EXPECT_EQ(p["agents"], 200);
   EXPECT_EQ(p["steps_timed"], 3);
+  EXPECT_EQ(p["obs_dtype"], "f32") << "auto is f32 on the CPU";
+  EXPECT_EQ(p["network_math"], "fp32") << "the CPU network is FP32 whatever --math says";
   for (const char* ph : {"index", "mean_action", "observe", "forward", "select", "rules", "replay", "update"}) {
     ASSERT_TRUE(p["phases"].contains(ph)) << ph;
     for (const char* f : {"ms_median", "ms_min", "ms_max", "bytes", "flop", "floor_ms"})

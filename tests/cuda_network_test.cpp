@@ -108,6 +108,27 @@ TEST_F(CudaNetworkTest, OneUpdateMatchesCpu) {
   EXPECT_EQ(gpu->backward_td_host(t.x, batch, t.actions, t.targets, std::vector<float>(batch, 0.0f)), 0.0f);
 }
 
+TEST(NetMath, NamesParseBack) {
+  for (NetMath m : {NetMath::kFp32, NetMath::kTf32}) EXPECT_EQ(parse_net_math(net_math_name(m)), m);
+  EXPECT_THROW(parse_net_math("fp16"), std::invalid_argument);
+}
+
+// TF32 rounds each product's inputs to 10 mantissa bits (relative 2^-11 per input): over the 898
+// terms of a row the error stays near 1e-3 of the row's scale. The tolerance is 1e-2 of it.
+TEST_F(CudaNetworkTest, Tf32ForwardAndUpdateStayCloseToCpu) {
+  auto cpu = make_cpu_qnetwork(kBattleShape, 42);
+  auto gpu = make_cuda_qnetwork(kBattleShape, 42, NetMath::kTf32);
+  const int batch = 512;
+  const Batch t = make_batch(kBattleShape, batch, 3);
+  const std::string d = compare("q", cpu->forward_host(t.x, batch), gpu->forward_host(t.x, batch), 1e-2);
+  EXPECT_TRUE(d.empty()) << d;
+  const float loss_c = cpu->backward_td_host(t.x, batch, t.actions, t.targets, t.mask);
+  const float loss_g = gpu->backward_td_host(t.x, batch, t.actions, t.targets, t.mask);
+  EXPECT_NEAR(loss_g, loss_c, 1e-2 * std::fabs(loss_c));
+  const std::string dg = compare("grad", cpu->grad(), gpu->grad(), 2e-2);
+  EXPECT_TRUE(dg.empty()) << dg;
+}
+
 TEST_F(CudaNetworkTest, RegressionLossFalls) {
   const MlpShape s{4, {32, 32}, 3};
   auto gpu = make_cuda_qnetwork(s, 21);

@@ -151,6 +151,18 @@ TEST(TrainConfigParse, BadValuesAndUnknownKeysThrow) {
   apply_override(c, "gamma=2");
   resolve_defaults(c, false);
   EXPECT_THROW(validate_train_config(c), ConfigError);
+  for (const char* bad : {"obs_dtype=f16", "network_math=fp16", "store_chunk=0"}) {
+    TrainConfig d;
+    apply_override(d, bad);
+    resolve_defaults(d, false);
+    EXPECT_THROW(validate_train_config(d), ConfigError) << bad;
+  }
+  TrainConfig e;
+  apply_override(e, "network_math=fp32");
+  apply_override(e, "obs_dtype=f32");
+  resolve_defaults(e, true);
+  EXPECT_EQ(e.network_math, "fp32") << "an explicit value survives the GPU defaults";
+  EXPECT_EQ(e.obs_dtype, "f32");
 }
 
 TEST(TrainConfigParse, DefaultsSuitTheBackend) {
@@ -161,6 +173,10 @@ TEST(TrainConfigParse, DefaultsSuitTheBackend) {
   EXPECT_EQ(cpu.map_size, 40);
   EXPECT_EQ(cpu.store_fraction, 0.5);
   EXPECT_EQ(cpu.anneal_episodes, cpu.episodes / 2);
+  EXPECT_EQ(cpu.obs_dtype, "f32");
+  EXPECT_EQ(gpu.obs_dtype, "bf16") << "half the world's bytes per agent on the device";
+  EXPECT_EQ(cpu.network_math, "fp32");
+  EXPECT_EQ(gpu.network_math, "tf32");
   EXPECT_GE(2 * gpu.agents_per_team, 200000) << "the GPU main job trains hundreds of thousands of agents";
   EXPECT_EQ(gpu.map_size, static_cast<int64_t>(std::ceil(5 * std::sqrt(static_cast<double>(gpu.agents_per_team)))));
   // Replay ratio 1 on the GPU: samples trained per step = transitions stored per step.

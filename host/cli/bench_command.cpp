@@ -85,8 +85,10 @@ CLI::App* add_bench_command(CLI::App& app, BenchOptions& o) {
   b->add_option("--backend", o.backend, "auto, cpu or cuda")->capture_default_str();
   b->add_option("--json", o.json_path, "Write the results (device, commit, configuration, points) here")
       ->type_name("FILE");
-  b->add_option("--obs-dtype", o.obs_dtype, "Observation dtype of the acting workloads: f32 or bf16")
-      ->capture_default_str()->check(CLI::IsMember({"f32", "bf16"}));
+  b->add_option("--obs-dtype", o.obs_dtype, "Observations: auto (bf16 with CUDA, f32 on the CPU), f32 or bf16")
+      ->capture_default_str()->check(CLI::IsMember({"auto", "f32", "bf16"}));
+  b->add_option("--math", o.math, "CUDA network math: auto (tf32), fp32 or tf32 (TF32 tensor cores)")
+      ->capture_default_str()->check(CLI::IsMember({"auto", "fp32", "tf32"}));
   b->add_option("--profile-steps", o.profile_steps,
                 "cudaProfilerStart before step A, Stop after step B-1 of each point (warm-up steps count from 0; "
                 "CUDA only; docs/profiling.md)")
@@ -122,7 +124,9 @@ int bench_command(const BenchOptions& o) {
     }
     s.steps = o.steps;
     s.warmup = o.warmup;
-    s.obs_dtype = o.obs_dtype == "bf16" ? ObsDtype::kBf16 : ObsDtype::kF32;
+    const bool cuda = kind == BackendKind::kCuda;
+    s.obs_dtype = o.obs_dtype == "bf16" || (o.obs_dtype == "auto" && cuda) ? ObsDtype::kBf16 : ObsDtype::kF32;
+    s.math = o.math == "tf32" || (o.math == "auto" && cuda) ? NetMath::kTf32 : NetMath::kFp32;
     s.seed = o.seed;
     if (o.time_budget_s >= 0) s.time_budget_s = o.time_budget_s;
     try {

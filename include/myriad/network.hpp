@@ -148,8 +148,16 @@ class QNetwork {
   int64_t step_ = 0;
 };
 
+// Matrix math of the CUDA network: true FP32 (CUDA cores; matches the CPU network to ~1e-5), or
+// TF32 tensor cores (inputs of each product rounded to 10 mantissa bits: ~1e-3 relative error, ~7×
+// the FP32 peak on an H100). The CPU network is always FP32.
+enum class NetMath { kFp32, kTf32 };
+const char* net_math_name(NetMath m);                     // "fp32" | "tf32"
+NetMath parse_net_math(const std::string& s);             // throws std::invalid_argument
+
 std::unique_ptr<QNetwork> make_cpu_qnetwork(const MlpShape& shape, uint64_t seed);
 // Throws std::runtime_error when the build has no CUDA backend or no device answers.
-std::unique_ptr<QNetwork> make_cuda_qnetwork(const MlpShape& shape, uint64_t seed);  // kernels/
+std::unique_ptr<QNetwork> make_cuda_qnetwork(const MlpShape& shape, uint64_t seed,
+                                             NetMath math = NetMath::kFp32);  // kernels/
 
 }  // namespace myriad

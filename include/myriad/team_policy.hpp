@@ -26,15 +26,15 @@ class TeamPolicy {
   int64_t width() const { return source().width(); }
   int n_actions() const { return n_actions_; }
 
-  // Rows of the current world state into x() / x_next(); swap() makes x_next the current rows.
-  void observe() { assemble(x_cur_); }
-  void observe_next() { assemble(x_next_); }
-  void swap();
-  float* x() { return x_cur_; }
-  float* x_next() { return x_next_; }
+  // Rows of the current world state into x(). One row buffer per group: a learner stores its
+  // transitions (reading o from x() and o′ from the world) before observing the next state.
+  void observe();
+  float* x() { return x_; }
 
-  // Q of every row of x() (one batched forward), then the group's actions from p (n_actions and
-  // stride are filled in here) into the world's action buffer for this group. act = forward + select.
+  // Q of every row of x() (batched forwards of at most kForwardChunk rows, so the network's
+  // activations do not grow with the team), then the group's actions from p (n_actions and stride
+  // are filled in here) into the world's action buffer for this group. act = forward + select.
+  static constexpr int64_t kForwardChunk = int64_t{1} << 17;
   void forward(QNetwork& net);
   void select(SelectParams p);
   void act(QNetwork& net, const SelectParams& p) {
@@ -50,15 +50,13 @@ class TeamPolicy {
   NetInputSource source() const;
 
  private:
-  void assemble(float* x);
-
   World& world_;
   TrainerOps& ops_;
   int group_;
   bool use_mean_;
   int64_t begin_ = 0, count_ = 0;
   int n_actions_ = 0;
-  float *x_cur_ = nullptr, *x_next_ = nullptr, *q_ = nullptr;
+  float *x_ = nullptr, *q_ = nullptr;
 };
 
 // Selection parameters of a team: greedy (evaluation), or the exploration value of an episode.

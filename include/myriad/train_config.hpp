@@ -23,6 +23,9 @@ struct TrainConfig {
   int64_t map_size = kAuto;           // 40 on the CPU, 1811 on the GPU (MAgent's density)
   int64_t max_steps = 400;
   bool minimap = false;               // the two minimap channels per group and x/W, y/H features
+  // The world's observation buffers: auto is bf16 with CUDA (half the bytes per agent; the replay
+  // keeps views as bf16 anyway) and f32 on the CPU.
+  std::string obs_dtype = "auto";     // auto | f32 | bf16
   // random | scripted | frozen (opponent_checkpoint, greedy) | both_learn (a second learner with its
   // own network) | selfplay_lagged (a copy that takes 0.99·learner + 0.01·itself after each round won)
   std::string opponent = "random";
@@ -42,8 +45,14 @@ struct TrainConfig {
   int64_t replay_capacity = kAuto;
   double store_fraction = -1;    // < 0: auto, 0.5 on the CPU (replay ratio 2), 1/16 on the GPU (ratio 1)
   int64_t update_every = 4, updates_per_step = 1;
+  // Transitions appended to the replay per staging chunk: the staging buffers hold this many
+  // (o, o′ split; ~7 KB each with a 13×13×5 view), not a whole team.
+  int64_t store_chunk = 32768;
   int64_t warmup = kAuto;             // transitions stored before the first update (one batch)
   std::vector<int64_t> hidden{128, 64};
+  // CUDA networks' matrix math: auto is tf32 with CUDA (tensor cores; ~1e-3 relative error), fp32
+  // on the CPU, whose network is always FP32.
+  std::string network_math = "auto";  // auto | fp32 | tf32
   uint64_t seed = 0;
   int64_t checkpoint_every = 0;       // episodes; 0: only the final checkpoint
 };

@@ -52,6 +52,12 @@ struct TrainMemory {
   size_t total() const { return world + networks + rows + replay + batch; }
 };
 
+// The plan of what a Trainer of c (resolved) allocates besides the world (world_bytes, taken as
+// given), from the sizes alone: the memory check at start, and the answer to "does N fit" without
+// building anything. rows + batch are what the trainer asks of its TrainerOps (tested to the byte).
+TrainMemory plan_train_memory(const TrainConfig& c, const MlpShape& shape, const ObsLayout& obs, size_t world_bytes,
+                              bool cuda);
+
 class Trainer {
  public:
   // c must be resolved (resolve_defaults) and valid. backend kAuto picks CUDA when a device answers.
@@ -83,6 +89,7 @@ class Trainer {
   const std::vector<float>& update_losses() const { return losses_; }
   float exploration_value(int64_t episode) const;  // T or ε of that episode
   const TrainMemory& memory() const { return memory_; }
+  size_t ops_allocated_bytes() const { return ops_->allocated_bytes(); }  // the trainer's ops buffers
   int learner_group(int64_t episode) const;  // the side learner 0 plays in that episode
 
   // Host copy of red's network rows [count][width] for the world's current state.
@@ -113,6 +120,8 @@ class Trainer {
   void store(int learner, TeamPolicy& pol, bool terminal);
   float update(Learner& l);
   void check_memory(const MlpShape& shape, bool cuda);
+  // Rows of the replay staging buffers (min(team, store_chunk)): appends go in chunks of this many.
+  int64_t staging_rows() const;
   void load_opponent(const std::string& path);
   double tick();  // ms since the last tick (after a backend sync) while timing, else 0
   void lap(TrainPhase p);  // adds tick() to phase p

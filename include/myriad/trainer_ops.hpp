@@ -33,6 +33,8 @@ class TrainerOps {
   virtual bool on_device() const = 0;
   // Zeroed memory owned by the ops object, freed with it.
   virtual void* alloc_bytes(size_t bytes) = 0;
+  // Bytes handed out by alloc_bytes so far (the trainer's memory plan is checked against it).
+  size_t allocated_bytes() const { return allocated_; }
   template <typename T>
   T* alloc(size_t count) {
     return static_cast<T*>(alloc_bytes(count * sizeof(T)));
@@ -45,7 +47,7 @@ class TrainerOps {
   // (MemAvailable); 0 when unknown.
   virtual size_t available_bytes() const = 0;
 
-  // rows × s.width() elements: row r is agent first_id + r (or ids[r]), written to d.
+  // rows × s.width() elements: row r is agent first_id + r (or first_id + ids[r]), written to d.
   virtual void net_input(const NetInputSource& s, int64_t first_id, const int64_t* ids, int64_t rows,
                          const NetInputDest& d) = 0;
   // Splits rows idx[0..count) of x [..][V+F+K] into view [count][V], features [count][F], mean [count][K].
@@ -63,6 +65,9 @@ class TrainerOps {
   // Mean over rows with alive[r] of max_a q[r][a] (q [count][k]); 0 when none is alive. A metric:
   // the device sums in an unspecified order.
   virtual double mean_max_q(const float* q, int k, const uint8_t* alive, int64_t count) = 0;
+
+ protected:
+  size_t allocated_ = 0;
 };
 
 std::unique_ptr<TrainerOps> make_cpu_trainer_ops();

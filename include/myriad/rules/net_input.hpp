@@ -40,10 +40,11 @@ inline NetInputDest row_dest(float* x, const NetInputSource& s) {
   return NetInputDest{x, w, x + s.view_size, w, x + s.view_size + s.n_features, w};
 }
 
-// Element c of row r (agent id = first_id + r; ids, when set, give the agent of row r instead).
+// Element c of row r: agent first_id + r, or first_id + ids[r] when ids is set (ids are offsets
+// into the group, as compact_transitions writes them).
 MYRIAD_HD void net_input_element(const NetInputSource& s, int64_t first_id, const int64_t* ids, int64_t r, int64_t c,
                                  const NetInputDest& d) {
-  const int64_t id = ids != nullptr ? ids[r] : first_id + r;
+  const int64_t id = first_id + (ids != nullptr ? ids[r] : r);
   if (c < s.view_size) {
     const int64_t k = id * s.view_size + c;
     d.view[r * d.view_stride + c] = s.obs_f32 != nullptr ? s.obs_f32[k] : from_bf16(s.obs_bf16[k]);
