@@ -76,6 +76,7 @@ void Players::act(uint32_t step) {
       pol.push_back(p);
     }
     world_.act(pol);
+    world_.synchronize();  // its kernel writes stay for the network groups: select must come after it
   }
   for (size_t g = 0; g < teams_.size(); ++g) {
     if (!teams_[g]) continue;

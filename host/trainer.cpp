@@ -107,6 +107,7 @@ Trainer::Trainer(const TrainConfig& c, BackendKind backend) : cfg_(c) {
   const size_t K = static_cast<size_t>(shape.outputs), V = static_cast<size_t>(rs.view_size);
   const size_t F = static_cast<size_t>(rs.n_features), B = static_cast<size_t>(cfg_.batch);
   const size_t S = static_cast<size_t>(staging_rows());
+  ops_->reserve_compaction(static_cast<int64_t>(n));
   idx_ = ops_->alloc<int64_t>(n);
   st_view_ = ops_->alloc<float>(S * V);
   st_nview_ = ops_->alloc<float>(S * V);
@@ -210,6 +211,9 @@ bool Trainer::step_once() {
     for (int g = 0; g < 2; ++g) pol[static_cast<size_t>(g)].kind = ctl_[g].world_policy;
     NvtxRange r("policy");
     world_->act(pol);
+    // The policy kernel writes every agent's action (stay for the network teams) on the world's
+    // stream; the teams' selection below writes on another, so it must start after the kernel ends.
+    world_->synchronize();
   }
   lap(TrainPhase::kSelect);
   for (int g = 0; g < 2; ++g) {

@@ -31,6 +31,15 @@ void linear_kernel(Kernel kernel, size_t shmem, cudaStream_t stream, int64_t n, 
   MYRIAD_LAUNCH_CHECK();
 }
 
+// Launches kernel(rows, args...) with one block of kBlockThreads per row (a grid-stride loop over
+// rows inside the kernel, its threads striding over the row's columns) on `stream`.
+template <typename Kernel, typename... Args>
+void row_kernel(Kernel kernel, cudaStream_t stream, int64_t rows, Args... args) {
+  if (rows <= 0) return;
+  kernel<<<static_cast<unsigned int>(rows < kMaxBlocks ? rows : kMaxBlocks), kBlockThreads, 0, stream>>>(rows, args...);
+  MYRIAD_LAUNCH_CHECK();
+}
+
 // The device side of the rules' AddFn: an integer atomicAdd (order-free).
 struct AtomicAdd {
   template <typename T, typename U>

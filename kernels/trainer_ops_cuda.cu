@@ -22,22 +22,25 @@ namespace myriad {
 
 namespace {
 
-__global__ void net_input_kernel(int64_t n, NetInputSource s, int64_t first_id, const int64_t* ids,
+// Row kernels (gpu::row_kernel): a block per row, its threads over the row's columns, so no element
+// pays a 64-bit division (rows × 898 columns passes 2^32 at ~4.8M rows).
+__global__ void net_input_kernel(int64_t rows, NetInputSource s, int64_t first_id, const int64_t* ids,
                                  NetInputDest d) {
   const int64_t w = s.width();
-  for (int64_t k = gpu::thread_index(); k < n; k += gpu::thread_stride()) net_input_element(s, first_id, ids, k / w, k % w, d);
+  for (int64_t r = blockIdx.x; r < rows; r += gridDim.x)
+    for (int64_t c = threadIdx.x; c < w; c += blockDim.x) net_input_element(s, first_id, ids, r, c, d);
 }
 
-__global__ void gather_split_kernel(int64_t n, const float* x, int64_t view_size, int n_features, int n_mean,
+__global__ void gather_split_kernel(int64_t rows, const float* x, int64_t view_size, int n_features, int n_mean,
                                     const int64_t* idx, float* view, float* features, float* mean) {
   const int64_t w = view_size + n_features + n_mean;
-  for (int64_t k = gpu::thread_index(); k < n; k += gpu::thread_stride()) {
-    const int64_t j = k / w, c = k % w;
-    const float v = x[idx[j] * w + c];
-    if (c < view_size) view[j * view_size + c] = v;
-    else if (c < view_size + n_features) features[j * n_features + (c - view_size)] = v;
-    else mean[j * n_mean + (c - view_size - n_features)] = v;
-  }
+  for (int64_t j = blockIdx.x; j < rows; j += gridDim.x)
+    for (int64_t c = threadIdx.x; c < w; c += blockDim.x) {
+      const float v = x[idx[j] * w + c];
+      if (c < view_size) view[j * view_size + c] = v;
+      else if (c < view_size + n_features) features[j * n_features + (c - view_size)] = v;
+      else mean[j * n_mean + (c - view_size - n_features)] = v;
+    }
 }
 
 __global__ void td_targets_kernel(int64_t n, TdParams p, const float* reward, const float* done, const float* q_tgt,
@@ -121,15 +124,18 @@ class CudaTrainerOps final : public TrainerOps {
     if (bytes > 0) MYRIAD_CUDA_CHECK(cudaMemcpyAsync(dst, src, bytes, cudaMemcpyDeviceToDevice, nullptr));
   }
   void synchronize() override { MYRIAD_CUDA_CHECK(cudaDeviceSynchronize()); }
+  void reserve_compaction(int64_t count) override {
+    if (sums_ == nullptr) sums_ = static_cast<double*>(alloc_bytes(2 * sizeof(double)));
+    if (count > 0) reserve_scan(count);
+  }
 
   void net_input(const NetInputSource& s, int64_t first_id, const int64_t* ids, int64_t rows,
                  const NetInputDest& d) override {
-    gpu::linear_kernel(net_input_kernel, 0, nullptr, rows * s.width(), s, first_id, ids, d);
+    gpu::row_kernel(net_input_kernel, nullptr, rows, s, first_id, ids, d);
   }
   void gather_split(const float* x, int64_t view_size, int n_features, int n_mean, const int64_t* idx, int64_t count,
                     float* view, float* features, float* mean) override {
-    gpu::linear_kernel(gather_split_kernel, 0, nullptr, count * (view_size + n_features + n_mean), x, view_size,
-                       n_features, n_mean, idx, view, features, mean);
+    gpu::row_kernel(gather_split_kernel, nullptr, count, x, view_size, n_features, n_mean, idx, view, features, mean);
   }
   void td_targets(const TdParams& p, int64_t batch, const float* reward, const float* done, const float* q_tgt,
                   const float* q_on, float* y) override {
@@ -154,7 +160,7 @@ class CudaTrainerOps final : public TrainerOps {
 
   double mean_max_q(const float* q, int k, const uint8_t* alive, int64_t count) override {
     if (count <= 0) return 0.0;
-    if (sums_ == nullptr) sums_ = static_cast<double*>(alloc_bytes(2 * sizeof(double)));
+    reserve_compaction(0);  // sums_
     MYRIAD_CUDA_CHECK(cudaMemsetAsync(sums_, 0, 2 * sizeof(double), nullptr));
     auto* n = reinterpret_cast<unsigned long long*>(sums_ + 1);
     const unsigned int blocks = std::min<unsigned int>(gpu::blocks_for(count), 1024u);

@@ -43,6 +43,9 @@ class TrainerOps {
   virtual void from_host(void* dst, const void* host_src, size_t bytes) = 0;
   virtual void copy(void* dst, const void* src, size_t bytes) = 0;
   virtual void synchronize() {}
+  // Allocates now the scratch that compact_transitions (up to count rows) and mean_max_q need, so
+  // that no allocation (a cudaMalloc: a device-wide sync) happens mid-step. The CPU needs none.
+  virtual void reserve_compaction(int64_t count) { (void)count; }
   // Bytes free for new allocations: the device's free memory, or the host's available memory
   // (MemAvailable); 0 when unknown.
   virtual size_t available_bytes() const = 0;
