@@ -1,5 +1,6 @@
-// acting_step.cpp: network input assembly (TrainerOps::net_input, as host/trainer.cpp does), the
-// forward pass of each team's network chunk by chunk, Boltzmann selection into the world's actions.
+// acting_step.cpp: the forward pass of each team's network chunk by chunk on inputs read where the
+// world keeps them (QNetwork::forward_inputs, as run/render/eval play), Boltzmann selection into the
+// world's actions.
 #include "acting_step.hpp"
 
 #include <algorithm>
@@ -39,7 +40,6 @@ ActingStep::ActingStep(World& world, const ActingOptions& o) : world_(world), op
     const uint64_t seed = opt_.seed * 1000003ull + static_cast<uint64_t>(g);
     nets_.push_back(b.on_device ? make_cuda_qnetwork(shape, seed, opt_.math) : make_cpu_qnetwork(shape, seed));
   }
-  x_ = ops_->alloc<float>(static_cast<size_t>(chunk_ * width_));
   q_ = ops_->alloc<float>(static_cast<size_t>(max_team_ * n_actions_));
   world_.set_phase_timing(true);
 }
@@ -52,7 +52,7 @@ size_t ActingStep::bytes() const {
   for (int h : s.hidden) act += static_cast<size_t>(h);
   act += static_cast<size_t>(s.outputs);
   const size_t params = nets_.front()->layout().size();
-  return sizeof(float) * (static_cast<size_t>(chunk_ * width_) + static_cast<size_t>(max_team_ * n_actions_) +
+  return sizeof(float) * (static_cast<size_t>(max_team_ * n_actions_) +
                           nets_.size() * (4 * params + static_cast<size_t>(chunk_) * act));
 }
 
@@ -73,13 +73,9 @@ void ActingStep::act_team(int team, double* forward_ms, double* select_ms) {
   QNetwork& net = *nets_[static_cast<size_t>(team)];
 
   auto t0 = Clock::now();
-  for (int64_t r0 = 0; r0 < count; r0 += chunk_) {
-    const int64_t rows = std::min(chunk_, count - r0);
-    ops_->net_input(s, begin + r0, nullptr, rows, row_dest(x_, s));
-    ops_->synchronize();  // the network runs on its own stream
-    net.forward(x_, static_cast<int>(rows), q_ + r0 * n_actions_);
-    net.synchronize();
-  }
+  for (int64_t r0 = 0; r0 < count; r0 += chunk_)  // inputs read where the world keeps them (no rows)
+    net.forward_inputs(s, begin + r0, static_cast<int>(std::min(chunk_, count - r0)), q_ + r0 * n_actions_);
+  net.synchronize();
   *forward_ms += ms_since(t0);
 
   SelectParams sp;

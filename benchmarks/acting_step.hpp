@@ -15,7 +15,7 @@ namespace myriad::bench {
 struct ActingOptions {
   uint64_t seed = 1;
   float temperature = 1.0f;     // Boltzmann T
-  int64_t chunk_rows = 1 << 20;  // network rows assembled and forwarded at a time (bounds x's memory)
+  int64_t chunk_rows = 1 << 20;  // network rows forwarded at a time (bounds the activations' memory)
   NetMath math = NetMath::kFp32;  // CUDA networks only
   std::vector<int> hidden{128, 64};
 };
@@ -36,8 +36,8 @@ class ActingStep {
 
   bool on_device() const { return ops_->on_device(); }
   int64_t input_width() const { return width_; }
-  // Bytes this object holds beside the world: network inputs (one chunk), Q values, the networks
-  // (parameters, gradient, Adam moments) and their activations for one chunk.
+  // Bytes this object holds beside the world: Q values, the networks (parameters, gradient, Adam
+  // moments) and their activations for one chunk (the inputs are the world's own buffers).
   size_t bytes() const;
   QNetwork& network(int team) { return *nets_[static_cast<size_t>(team)]; }
 
@@ -50,7 +50,6 @@ class ActingStep {
   std::vector<std::unique_ptr<QNetwork>> nets_;
   int64_t width_ = 0, chunk_ = 0, max_team_ = 0;
   int n_actions_ = 0;
-  float* x_ = nullptr;  // [chunk][width]
   float* q_ = nullptr;  // [largest team][n_actions]
   uint32_t step_ = 0;
 };

@@ -186,6 +186,22 @@ class CpuQNetwork final : public QNetwork {
   }
   float last_grad_norm() const override { return last_grad_norm_; }
 
+  // The twin of the CUDA split product: the rows assembled by the shared rule, then forward (the
+  // same bits as net_input + forward).
+  void forward_inputs(const NetInputSource& s, int64_t first_id, int rows, float* q) override {
+    if (rows <= 0) return;
+    if (s.width() != shape().inputs)
+      throw std::invalid_argument("QNetwork::forward_inputs: rows of " + std::to_string(s.width()) + " inputs, the network takes " +
+                                  std::to_string(shape().inputs));
+    const int64_t w = s.width();
+    rows_.resize(static_cast<size_t>(rows) * static_cast<size_t>(w));
+    const NetInputDest d = row_dest(rows_.data(), s);
+#pragma omp parallel for schedule(static)
+    for (int64_t r = 0; r < rows; ++r)
+      for (int64_t c = 0; c < w; ++c) net_input_element(s, first_id, nullptr, r, c, d);
+    forward(rows_.data(), rows, q);
+  }
+
   std::vector<float> forward_host(const std::vector<float>& x, int batch) override {
     check_batch(x.size(), batch);
     std::vector<float> q(static_cast<size_t>(batch) * static_cast<size_t>(shape().outputs));
@@ -221,6 +237,7 @@ class CpuQNetwork final : public QNetwork {
   std::vector<std::vector<float>> act_;  // act_[l]: input of layer l >= 1 (a ReLU output)
   std::vector<float> q_, dz_, da_;       // backward scratch
   std::vector<float> wt_;                // forward scratch: one layer's weights transposed
+  std::vector<float> rows_;              // forward_inputs scratch: the assembled rows
   int capacity_ = 0;
   float last_grad_norm_ = 0.0f;
 };

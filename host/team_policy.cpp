@@ -8,14 +8,14 @@
 
 namespace myriad {
 
-TeamPolicy::TeamPolicy(World& world, TrainerOps& ops, int group, bool use_mean_action)
+TeamPolicy::TeamPolicy(World& world, TrainerOps& ops, int group, bool use_mean_action, bool keep_rows)
     : world_(world), ops_(ops), group_(group), use_mean_(use_mean_action) {
   const GroupTable& gt = world.groups();
   begin_ = gt.begin[group];
   count_ = gt.begin[group + 1] - gt.begin[group];
   n_actions_ = gt.type[group].n_actions();
   const size_t rows = static_cast<size_t>(count_), w = static_cast<size_t>(width());
-  x_ = ops_.alloc<float>(rows * w);
+  if (keep_rows) x_ = ops_.alloc<float>(rows * w);
   q_ = ops_.alloc<float>(rows * static_cast<size_t>(n_actions_));
 }
 
@@ -34,6 +34,7 @@ NetInputSource TeamPolicy::source() const {
 }
 
 void TeamPolicy::observe() {
+  if (x_ == nullptr) return;  // forward() reads the world's buffers
   const NetInputSource s = source();
   ops_.net_input(s, begin_, nullptr, count_, row_dest(x_, s));
   ops_.synchronize();  // the network reads the rows on its own stream
@@ -42,9 +43,11 @@ void TeamPolicy::observe() {
 void TeamPolicy::forward(QNetwork& net) {
   if (count_ == 0) return;
   const int64_t w = width();
+  const NetInputSource s = source();
   for (int64_t r0 = 0; r0 < count_; r0 += kForwardChunk) {
     const int64_t rows = std::min(kForwardChunk, count_ - r0);
-    net.forward(x_ + r0 * w, static_cast<int>(rows), q_ + r0 * n_actions_);
+    if (x_ != nullptr) net.forward(x_ + r0 * w, static_cast<int>(rows), q_ + r0 * n_actions_);
+    else net.forward_inputs(s, begin_ + r0, static_cast<int>(rows), q_ + r0 * n_actions_);
   }
   net.synchronize();
 }

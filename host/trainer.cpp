@@ -75,10 +75,14 @@ Trainer::Trainer(const TrainConfig& c, BackendKind backend) : cfg_(c) {
   shape.hidden.assign(cfg_.hidden.begin(), cfg_.hidden.end());
   check_memory(shape, cuda);  // before the first of the trainer's own allocations
   const NetMath math = cfg_.network_math == "tf32" ? NetMath::kTf32 : NetMath::kFp32;  // CUDA networks only
-  for (int g = 0; g < 2; ++g) policy_[g] = std::make_unique<TeamPolicy>(*world_, *ops_, g, mfq);
-  if (policy_[0]->width() != shape.inputs)
-    throw std::logic_error("Trainer: the team's row width differs from the network's inputs");
+  for (int g = 0; g < 2; ++g) policy_[g] = std::make_unique<TeamPolicy>(*world_, *ops_, g, mfq, /*keep_rows=*/false);
+  if (policy_[0]->width() != shape.inputs || policy_[0]->count() != policy_[1]->count())
+    throw std::logic_error("Trainer: the teams' row widths or sizes differ from the network's");
   const int n_learners = cfg_.opponent == "both_learn" ? 2 : 1;
+  // A row buffer per learner, lent to the group it plays (opponents read the world's buffers).
+  for (int i = 0; i < n_learners; ++i)
+    learner_rows_[i] = ops_->alloc<float>(static_cast<size_t>(policy_[0]->count()) * static_cast<size_t>(shape.inputs));
+  lend_rows(learner_group(episode_));
   const ReplayShape rs{static_cast<int>(world_->obs_layout().obs_stride()), world_->obs_layout().n_features,
                        shape.outputs};
   for (int i = 0; i < n_learners; ++i) {
@@ -152,7 +156,14 @@ SelectParams Trainer::explore_params(uint64_t salt) const {
   return sp;
 }
 
+void Trainer::lend_rows(int lg) {
+  policy_[lg]->set_rows(learner_rows_[0]);
+  policy_[1 - lg]->set_rows(learner_rows_[1]);  // null unless both_learn
+}
+
 std::vector<float> Trainer::assemble_inputs_host() {
+  if (policy_[0]->x() == nullptr)
+    throw std::logic_error("assemble_inputs_host: red is not a learner this episode, so it keeps no rows");
   world_->synchronize();
   policy_[0]->observe();  // returns with the rows written (those of the state the world is in)
   std::vector<float> h(static_cast<size_t>(policy_[0]->count() * policy_[0]->width()));
@@ -184,6 +195,7 @@ void Trainer::begin_episode() {
   else o.world_policy = cfg_.opponent == "scripted" ? PolicyKind::kScripted : PolicyKind::kRandom;
   const bool mfq = cfg_.algorithm == "mfq";
   for (int g = 0; g < 2; ++g) policy_[g]->set_use_mean_action(ctl_[g].opponent_net ? opponent_uses_mean_ : mfq);
+  lend_rows(lg);
 
   cur_ = EpisodeMetrics{};
   cur_.episode = episode_;

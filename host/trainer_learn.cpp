@@ -70,10 +70,11 @@ TrainMemory plan_train_memory(const TrainConfig& c, const MlpShape& shape, const
   const size_t rows_max = std::max(std::min(n, static_cast<size_t>(TeamPolicy::kForwardChunk)), B);
   const size_t per_row = hidden_sum + K + 2 * static_cast<size_t>(shape.max_width()) + 2;
   m.networks = nets * (4 * params + rows_max * per_row) * sizeof(float);
-  // Each team's rows x and Q; the kept-transition index, reward, action and done per agent (plus the
-  // CUDA compaction's flag and position; CUB's scan scratch, tile descriptors well under a MB, is
-  // not counted); the staging of one chunk of transitions (o and o′ split).
-  m.rows = 2 * n * (X + K) * sizeof(float) + n * (sizeof(int64_t) + sizeof(float) + 2) +
+  // Each learner's rows x (opponents read the world's buffers), each team's Q; the kept-transition
+  // index, reward, action and done per agent (plus the CUDA compaction's flag and position; CUB's
+  // scan scratch, tile descriptors well under a MB, is not counted); the staging of one chunk of
+  // transitions (o and o′ split).
+  m.rows = (learners * n * X + 2 * n * K) * sizeof(float) + n * (sizeof(int64_t) + sizeof(float) + 2) +
            (cuda ? n * 2 * sizeof(int) : 0) + S * 2 * (V + F + K) * sizeof(float);
   m.batch = B * (2 * X + 2 * K + 4) * sizeof(float);
   m.replay = learners * static_cast<size_t>(c.replay_capacity) * bytes_per_transition(ReplayShape{

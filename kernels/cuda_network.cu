@@ -15,6 +15,7 @@
 #include "myriad/network.hpp"
 #include "myriad/world.hpp"
 #include "cuda_stream.cuh"
+#include "net_input_kernels.cuh"
 #include "network_kernels.cuh"
 
 namespace myriad {
@@ -59,7 +60,7 @@ void upload(DeviceBuffer<T>& dst, const T* src, size_t n, cudaStream_t s) {
 class CudaQNetwork final : public QNetwork {
  public:
   CudaQNetwork(const MlpShape& shape, uint64_t seed, NetMath math)
-      : QNetwork(shape), blas_(stream_.get(), math), p_(layout_.size()), g_(layout_.size()), m_(layout_.size()),
+      : QNetwork(shape), math_(math), blas_(stream_.get(), math), p_(layout_.size()), g_(layout_.size()), m_(layout_.size()),
         v_(layout_.size()), scalars_(3) {
     set_params(init_mlp_params(shape, seed));
     const cudaStream_t s = stream_.get();
@@ -77,20 +78,63 @@ class CudaQNetwork final : public QNetwork {
 
   void forward(const float* d_x, int batch, float* d_q) override {
     if (batch <= 0) return;
-    reserve(batch);
-    const MlpShape& s = shape();
-    const float one = 1.0f, zero = 0.0f;
-    const float* in = d_x;
-    for (int l = 0; l < s.layers(); ++l) {
-      const bool last = l == s.layers() - 1;
-      const int ni = s.in_dim(l), no = s.out_dim(l);
-      float* out = last ? d_q : act_[static_cast<size_t>(l + 1)].data();
-      // Z^T [no][B] = W [no][ni] · X^T [ni][B]   (W stored as column-major [ni][no]).
-      MYRIAD_CUBLAS_CHECK(cublasSgemm(blas_.get(), CUBLAS_OP_T, CUBLAS_OP_N, no, batch, ni, &one,
-                                      p_.data() + layout_.weight_offset(l), ni, in, ni, &zero, out, no));
-      gpu::launch_bias_activation(stream_.get(), out, p_.data() + layout_.bias_offset(l), batch, no, !last);
-      in = out;
+    reserve_forward(batch);
+    forward_layers(0, d_x, batch, d_q);
+  }
+
+  // Layer 0's product split by input segment, read where the world keeps them:
+  //   Z^T = W_view · O^T + W_feat · F^T + W_mean · Ā^T,
+  // the view as SGEMM on f32 observations, or, with tensor math on bf16 observations, as a bf16
+  // tensor-core GEMM (FP32 accumulation) against a bf16 copy of W_view; exact FP32 math on bf16
+  // observations assembles the rows instead (the bf16 weights would not be FP32).
+  void forward_inputs(const NetInputSource& s, int64_t first_id, int rows, float* d_q) override {
+    if (rows <= 0) return;
+    const MlpShape& sh = shape();
+    if (s.width() != sh.inputs)
+      throw std::invalid_argument("QNetwork::forward_inputs: rows of " + std::to_string(s.width()) +
+                                  " inputs, the network takes " + std::to_string(sh.inputs));
+    const cudaStream_t st = stream_.get();
+    const bool bf16_view = s.obs_bf16 != nullptr;
+    if (bf16_view && math_ != NetMath::kTf32) {
+      const size_t n = static_cast<size_t>(rows) * static_cast<size_t>(sh.inputs);
+      if (rows_.size() < n) {
+        MYRIAD_CUDA_CHECK(cudaStreamSynchronize(st));  // the old buffer may still be read
+        rows_ = DeviceBuffer<float>(n);
+      }
+      gpu::launch_net_input(st, s, first_id, nullptr, rows, row_dest(rows_.data(), s));
+      forward(rows_.data(), rows, d_q);
+      return;
     }
+    reserve_forward(rows);
+    const int ni = sh.in_dim(0), no = sh.out_dim(0), V = static_cast<int>(s.view_size), F = s.n_features;
+    const bool last = sh.layers() == 1;
+    float* out = last ? d_q : act_[1].data();
+    const float* w = p_.data() + layout_.weight_offset(0);
+    const float one = 1.0f, zero = 0.0f;
+    if (bf16_view) {
+      if (view_bf16_stale_ || view_bf16_.size() != static_cast<size_t>(no) * static_cast<size_t>(V)) {
+        if (view_bf16_.size() != static_cast<size_t>(no) * static_cast<size_t>(V)) {
+          MYRIAD_CUDA_CHECK(cudaStreamSynchronize(st));
+          view_bf16_ = DeviceBuffer<Bf16>(static_cast<size_t>(no) * static_cast<size_t>(V));
+        }
+        gpu::launch_weights_bf16(st, w, ni, no, V, view_bf16_.data());
+        view_bf16_stale_ = false;
+      }
+      MYRIAD_CUBLAS_CHECK(cublasGemmEx(blas_.get(), CUBLAS_OP_T, CUBLAS_OP_N, no, rows, V, &one, view_bf16_.data(),
+                                       CUDA_R_16BF, V, s.obs_bf16 + first_id * s.view_size, CUDA_R_16BF, V, &zero,
+                                       out, CUDA_R_32F, no, CUBLAS_COMPUTE_32F, CUBLAS_GEMM_DEFAULT));
+    } else {
+      MYRIAD_CUBLAS_CHECK(cublasSgemm(blas_.get(), CUBLAS_OP_T, CUBLAS_OP_N, no, rows, V, &one, w, ni,
+                                      s.obs_f32 + first_id * s.view_size, V, &zero, out, no));
+    }
+    if (F > 0)
+      MYRIAD_CUBLAS_CHECK(cublasSgemm(blas_.get(), CUBLAS_OP_T, CUBLAS_OP_N, no, rows, F, &one, w + V, ni,
+                                      s.features + first_id * F, F, &one, out, no));
+    if (s.n_mean > 0 && s.mean_action != nullptr)  // IQL: the ā columns are zeros
+      MYRIAD_CUBLAS_CHECK(cublasSgemm(blas_.get(), CUBLAS_OP_T, CUBLAS_OP_N, no, rows, s.n_mean, &one, w + V + F, ni,
+                                      s.mean_action + first_id * s.k_stride, s.k_stride, &one, out, no));
+    gpu::launch_bias_activation(st, out, p_.data() + layout_.bias_offset(0), rows, no, !last);
+    if (!last) forward_layers(1, out, rows, d_q);
   }
 
   float backward_td(const float* d_x, int batch, const int* d_actions, const float* d_targets,
@@ -137,6 +181,7 @@ class CudaQNetwork final : public QNetwork {
     gpu::launch_sum(st, g_.data(), n, true, scalars_.data() + 2);
     gpu::launch_adam(st, p_.data(), m_.data(), v_.data(), g_.data(), n, scalars_.data() + 2, adam_.clip_norm,
                      next_adam_scalars());
+    view_bf16_stale_ = true;
   }
   void zero_grad() override { g_.zero(stream_.get()); }
 
@@ -145,18 +190,21 @@ class CudaQNetwork final : public QNetwork {
     const auto& o = static_cast<const CudaQNetwork&>(online);
     MYRIAD_CUDA_CHECK(cudaStreamSynchronize(o.stream_.get()));  // the online parameters are final
     gpu::launch_soft_update(stream_.get(), p_.data(), o.p_.data(), static_cast<int64_t>(p_.size()), tau);
+    view_bf16_stale_ = true;
   }
   void copy_from(const QNetwork& online) override {
     check_same_shape(online);
     const auto& o = static_cast<const CudaQNetwork&>(online);
     MYRIAD_CUDA_CHECK(cudaStreamSynchronize(o.stream_.get()));
     MYRIAD_CUDA_CHECK(cudaMemcpyAsync(p_.data(), o.p_.data(), p_.bytes(), cudaMemcpyDeviceToDevice, stream_.get()));
+    view_bf16_stale_ = true;
   }
 
   std::vector<float> params() const override { return download(p_); }
   void set_params(const std::vector<float>& p) override {
     check_params_size(p.size());
     upload(p_, p.data(), p.size(), stream_.get());
+    view_bf16_stale_ = true;
     MYRIAD_CUDA_CHECK(cudaStreamSynchronize(stream_.get()));  // p may go away after we return
   }
   std::vector<float> grad() const override { return download(g_); }
@@ -201,6 +249,22 @@ class CudaQNetwork final : public QNetwork {
   }
 
  private:
+  // Layers first..L-1 on `in` (the input of layer `first`), activations kept, Q into d_q.
+  void forward_layers(int first, const float* in, int batch, float* d_q) {
+    const MlpShape& s = shape();
+    const float one = 1.0f, zero = 0.0f;
+    for (int l = first; l < s.layers(); ++l) {
+      const bool last = l == s.layers() - 1;
+      const int ni = s.in_dim(l), no = s.out_dim(l);
+      float* out = last ? d_q : act_[static_cast<size_t>(l + 1)].data();
+      // Z^T [no][B] = W [no][ni] · X^T [ni][B]   (W stored as column-major [ni][no]).
+      MYRIAD_CUBLAS_CHECK(cublasSgemm(blas_.get(), CUBLAS_OP_T, CUBLAS_OP_N, no, batch, ni, &one,
+                                      p_.data() + layout_.weight_offset(l), ni, in, ni, &zero, out, no));
+      gpu::launch_bias_activation(stream_.get(), out, p_.data() + layout_.bias_offset(l), batch, no, !last);
+      in = out;
+    }
+  }
+
   void stage_input(const std::vector<float>& x, int batch) {
     const size_t nx = static_cast<size_t>(batch < 0 ? 0 : batch) * static_cast<size_t>(shape().inputs);
     if (batch < 0 || x.size() < nx) throw std::invalid_argument("QNetwork: x holds fewer than batch × inputs values");
@@ -213,13 +277,22 @@ class CudaQNetwork final : public QNetwork {
     MYRIAD_CUDA_CHECK(cudaStreamSynchronize(stream_.get()));
     return h;
   }
+  // Activations for a forward of `batch` rows.
+  void reserve_forward(int batch) {
+    if (batch <= fwd_capacity_) return;
+    MYRIAD_CUDA_CHECK(cudaStreamSynchronize(stream_.get()));  // old buffers may still be in use
+    const MlpShape& s = shape();
+    for (int l = 1; l < s.layers(); ++l)
+      act_[static_cast<size_t>(l)] = DeviceBuffer<float>(static_cast<size_t>(batch) * static_cast<size_t>(s.in_dim(l)));
+    fwd_capacity_ = batch;
+  }
+  // Activations and the backward scratch for backward_td on `batch` rows.
   void reserve(int batch) {
+    reserve_forward(batch);
     if (batch <= capacity_) return;
     MYRIAD_CUDA_CHECK(cudaStreamSynchronize(stream_.get()));  // old buffers may still be in use
     const MlpShape& s = shape();
     const size_t nb = static_cast<size_t>(batch);
-    for (int l = 1; l < s.layers(); ++l)
-      act_[static_cast<size_t>(l)] = DeviceBuffer<float>(nb * static_cast<size_t>(s.in_dim(l)));
     q_ = DeviceBuffer<float>(nb * static_cast<size_t>(s.outputs));
     dz_ = DeviceBuffer<float>(nb * static_cast<size_t>(s.max_width()));
     da_ = DeviceBuffer<float>(nb * static_cast<size_t>(s.max_width()));
@@ -230,6 +303,7 @@ class CudaQNetwork final : public QNetwork {
   }
 
   gpu::CudaStream stream_;  // first member: destroyed last, after every buffer used on it
+  NetMath math_;
   CublasHandle blas_;
   DeviceBuffer<float> p_, g_, m_, v_;
   DeviceBuffer<double> scalars_;  // [0] Σ mask, [1] Σ loss terms, [2] ||g||² of the last adam_step
@@ -237,7 +311,10 @@ class CudaQNetwork final : public QNetwork {
   DeviceBuffer<float> q_, dz_, da_, loss_terms_, ones_;
   DeviceBuffer<float> stage_x_, stage_q_, stage_t_, stage_m_;  // staging of the *_host calls
   DeviceBuffer<int> stage_a_;
-  int capacity_ = 0;
+  DeviceBuffer<float> rows_;       // forward_inputs: assembled rows (FP32 math on bf16 views)
+  DeviceBuffer<Bf16> view_bf16_;   // forward_inputs: bf16 copy of layer 0's view weights
+  bool view_bf16_stale_ = true;    // set whenever the parameters change
+  int capacity_ = 0, fwd_capacity_ = 0;
 };
 
 }  // namespace

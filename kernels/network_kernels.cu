@@ -7,10 +7,21 @@ namespace myriad::gpu {
 
 namespace {
 
-__global__ void bias_activation_kernel(int64_t n, float* z,  // in/out: z [batch][out]
-                                       const float* bias,    // in: [out]
+// A block per row (row_kernel): no per-element 64-bit modulo.
+__global__ void bias_activation_kernel(int64_t batch, float* z,  // in/out: z [batch][out]
+                                       const float* bias,        // in: [out]
                                        int out, bool relu) {
-  for (int64_t j = thread_index(); j < n; j += thread_stride()) z[j] = bias_activation(z[j], bias[j % out], relu);
+  for (int64_t b = blockIdx.x; b < batch; b += gridDim.x)
+    for (int o = threadIdx.x; o < out; o += blockDim.x) z[b * out + o] = bias_activation(z[b * out + o], bias[o], relu);
+}
+
+// out[o·rows_used + i] = bf16(w[o·ni + i]) for i < rows_used: the first rows_used inputs' weights of
+// a column-major [ni][no] layer as a column-major [rows_used][no] bf16 matrix.
+__global__ void weights_bf16_kernel(int64_t n, const float* w, int ni, int rows_used, Bf16* out) {
+  for (int64_t j = thread_index(); j < n; j += thread_stride()) {
+    const int64_t o = j / rows_used, i = j % rows_used;
+    out[j] = to_bf16(w[o * ni + i]);
+  }
 }
 
 __global__ void relu_backward_kernel(int64_t n, const float* a,  // in: the layer input (ReLU output)
@@ -81,7 +92,11 @@ __global__ void fill_kernel(int64_t n, float* x, float value) {  // out: x
 }  // namespace
 
 void launch_bias_activation(cudaStream_t s, float* z, const float* bias, int batch, int out, bool relu) {
-  linear_kernel(bias_activation_kernel, 0, s, static_cast<int64_t>(batch) * out, z, bias, out, relu);
+  row_kernel(bias_activation_kernel, s, static_cast<int64_t>(batch), z, bias, out, relu);
+}
+
+void launch_weights_bf16(cudaStream_t s, const float* w, int ni, int no, int rows_used, Bf16* out) {
+  linear_kernel(weights_bf16_kernel, 0, s, static_cast<int64_t>(no) * rows_used, w, ni, rows_used, out);
 }
 void launch_relu_backward(cudaStream_t s, const float* a, float* da, int64_t n) {
   linear_kernel(relu_backward_kernel, 0, s, n, a, da);

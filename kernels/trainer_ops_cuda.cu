@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "launch.cuh"
+#include "net_input_kernels.cuh"
 #include "myriad/cuda_check.hpp"
 #include "myriad/trainer_ops.hpp"
 #include "myriad/world.hpp"
@@ -22,15 +23,7 @@ namespace myriad {
 
 namespace {
 
-// Row kernels (gpu::row_kernel): a block per row, its threads over the row's columns, so no element
-// pays a 64-bit division (rows × 898 columns passes 2^32 at ~4.8M rows).
-__global__ void net_input_kernel(int64_t rows, NetInputSource s, int64_t first_id, const int64_t* ids,
-                                 NetInputDest d) {
-  const int64_t w = s.width();
-  for (int64_t r = blockIdx.x; r < rows; r += gridDim.x)
-    for (int64_t c = threadIdx.x; c < w; c += blockDim.x) net_input_element(s, first_id, ids, r, c, d);
-}
-
+// A block per row (gpu::row_kernel), its threads over the row's columns: no per-element division.
 __global__ void gather_split_kernel(int64_t rows, const float* x, int64_t view_size, int n_features, int n_mean,
                                     const int64_t* idx, float* view, float* features, float* mean) {
   const int64_t w = view_size + n_features + n_mean;
@@ -131,7 +124,7 @@ class CudaTrainerOps final : public TrainerOps {
 
   void net_input(const NetInputSource& s, int64_t first_id, const int64_t* ids, int64_t rows,
                  const NetInputDest& d) override {
-    gpu::row_kernel(net_input_kernel, nullptr, rows, s, first_id, ids, d);
+    gpu::launch_net_input(nullptr, s, first_id, ids, rows, d);
   }
   void gather_split(const float* x, int64_t view_size, int n_features, int n_mean, const int64_t* idx, int64_t count,
                     float* view, float* features, float* mean) override {

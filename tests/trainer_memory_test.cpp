@@ -95,12 +95,26 @@ TEST(TrainerMemory, TenMillionAgentsTrainInEightyGigabytes) {
   shape.outputs = 21;
   shape.inputs = static_cast<int>(obs.obs_stride()) + obs.n_features + shape.outputs;
   shape.hidden = {128, 64};
-  const double world = fixed + per_agent * 1e7;
-  const TrainMemory m = plan_train_memory(c, shape, obs, static_cast<size_t>(world), true);
+  auto plan = [&](int64_t per_team) {
+    TrainConfig p = c;
+    p.agents_per_team = per_team;
+    const double world = fixed + per_agent * 2.0 * static_cast<double>(per_team);
+    return plan_train_memory(p, shape, obs, static_cast<size_t>(world), true);
+  };
+  const TrainMemory m = plan(5000000);
   std::printf("10M agents, GPU defaults: world %.1f GB (%.0f B/agent), rows %.1f GB, networks %.2f GB, replay %.1f GB, "
               "batch %.2f GB: %.1f GB\n",
               m.world / 1e9, per_agent, m.rows / 1e9, m.networks / 1e9, m.replay / 1e9, m.batch / 1e9, m.total() / 1e9);
   EXPECT_LT(static_cast<double>(m.total()), 80e9);
+  for (double gb : {80.0, 141.0}) {  // the largest battle the plan fits (to 1k agents per team)
+    int64_t lo = 1000, hi = int64_t{1} << 32;
+    while (hi - lo > 1000) {
+      const int64_t mid = lo + (hi - lo) / 2;
+      (static_cast<double>(plan(mid).total()) <= gb * 1e9 ? lo : hi) = mid;
+    }
+    std::printf("largest battle that trains in %.0f GB by the plan: %.1fM agents\n", gb, 2.0 * lo / 1e6);
+    EXPECT_GE(2 * lo, 10000000);
+  }
 }
 
 }  // namespace

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "myriad/rules/net_input.hpp"
 #include "myriad/rules/network.hpp"
 
 namespace myriad {
@@ -94,6 +95,12 @@ class QNetwork {
 
   // in: x [batch][inputs]; out: q [batch][outputs]. Keeps the activations for backward_td.
   virtual void forward(const float* x, int batch, float* q) = 0;
+  // Q of `rows` agents first_id, first_id + 1, … whose inputs [view | features | ā] are read where
+  // the world keeps them (s: the backend's pointers, as net_input reads them; s.width() must be the
+  // input width), without materialising the rows: the CUDA network splits the first layer's product
+  // by segment (the view straight from the world's f32 or, with tensor math, bf16 observations).
+  // The world's buffers must be final (world synchronised). Not for backward_td.
+  virtual void forward_inputs(const NetInputSource& s, int64_t first_id, int rows, float* q) = 0;
   // Forward on x, then accumulates d/dθ of loss = Σ_b m_b (y_b - Q(x_b, a_b))² / Σ_b m_b into the
   // gradient (mask nullptr: all ones; Σm = 0: loss 0, no gradient). Returns the loss.
   virtual float backward_td(const float* x, int batch, const int* actions, const float* targets,

@@ -18,7 +18,9 @@ class TeamPolicy {
  public:
   // use_mean_action: MF-Q feeds ā; IQL leaves the ā columns zero (the network keeps its width).
   // ops must be of the world's backend and outlive this object (it owns the buffers).
-  TeamPolicy(World& world, TrainerOps& ops, int group, bool use_mean_action);
+  // keep_rows: assemble the rows into x() (a learner stores them); without, forward() reads the
+  // inputs straight from the world (QNetwork::forward_inputs) and no row buffer exists.
+  TeamPolicy(World& world, TrainerOps& ops, int group, bool use_mean_action, bool keep_rows = true);
 
   int group() const { return group_; }
   int64_t begin() const { return begin_; }  // first agent id of the group
@@ -26,10 +28,14 @@ class TeamPolicy {
   int64_t width() const { return source().width(); }
   int n_actions() const { return n_actions_; }
 
-  // Rows of the current world state into x(). One row buffer per group: a learner stores its
-  // transitions (reading o from x() and o′ from the world) before observing the next state.
+  // Rows of the current world state into x() (nothing without keep_rows). One row buffer per group:
+  // a learner stores its transitions (o from x(), o′ from the world) before observing the next state.
   void observe();
-  float* x() { return x_; }
+  float* x() { return x_; }  // null without keep_rows
+  // Lends the policy a row buffer ([count][width], on the backend; its owner keeps it) or takes it
+  // away (null: forward reads the world's buffers). The trainer lends its learners' buffers to
+  // whichever group a learner plays this episode.
+  void set_rows(float* x) { x_ = x; }
 
   // Q of every row of x() (batched forwards of at most kForwardChunk rows, so the network's
   // activations do not grow with the team), then the group's actions from p (n_actions and stride

@@ -122,6 +122,8 @@ class Trainer {
   void check_memory(const MlpShape& shape, bool cuda);
   // Rows of the replay staging buffers (min(team, store_chunk)): appends go in chunks of this many.
   int64_t staging_rows() const;
+  // Learner i's row buffer to the group it plays in an episode whose learner 0 plays group lg.
+  void lend_rows(int lg);
   void load_opponent(const std::string& path);
   double tick();  // ms since the last tick (after a backend sync) while timing, else 0
   void lap(TrainPhase p);  // adds tick() to phase p
@@ -147,6 +149,7 @@ class Trainer {
   TrainStepTimes times_{};
   double tick_t0_ = 0;
 
+  float* learner_rows_[2] = {nullptr, nullptr};  // [team][inputs] per learner (ops-owned)
   // Replay staging and batch buffers (ops-owned, shared by the learners).
   int64_t* idx_ = nullptr;
   float *st_view_ = nullptr, *st_feat_ = nullptr, *st_mean_ = nullptr;

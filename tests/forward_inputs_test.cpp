@@ -1,0 +1,131 @@
+// forward_inputs_test.cpp: QNetwork::forward_inputs (the inputs read where the world keeps them, no
+// rows) against forward on the rows TrainerOps::net_input assembles: bit for bit on the CPU (f32 and
+// bf16 observations, with and without ā, a group that does not start at agent 0); on CUDA every
+// path (FP32 split products, the assembled fallback, the bf16 tensor-core view product) against
+// the CPU within a stated tolerance (skips without a device).
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "cuda_test_fixture.hpp"
+#include "myriad/network.hpp"
+#include "myriad/trainer_ops.hpp"
+#include "myriad/world.hpp"
+
+namespace myriad {
+namespace {
+
+// A battle a few steps in (random play), so features, ā and hp carry values.
+std::unique_ptr<World> played_world(BackendKind backend, ObsDtype dtype) {
+  WorldConfig c = battle_config(200, 72);
+  c.obs_dtype = dtype;
+  auto w = make_world(backend, c);
+  w->reset(17);
+  for (int s = 0; s < 4; ++s) {
+    w->act({PolicySpec{}, PolicySpec{}});
+    w->step();
+  }
+  w->synchronize();
+  return w;
+}
+
+NetInputSource blue_inputs(World& w, bool mean) {
+  const WorldBuffers b = w.buffers();
+  NetInputSource s;
+  s.obs_f32 = b.obs_f32;
+  s.obs_bf16 = b.obs_bf16;
+  s.features = b.features;
+  s.mean_action = mean ? b.mean_action : nullptr;
+  s.view_size = w.obs_layout().obs_stride();
+  s.n_features = w.obs_layout().n_features;
+  s.k_stride = w.mean_params().k_stride;
+  s.n_mean = w.groups().type[1].n_actions();
+  return s;
+}
+
+MlpShape shape_for(const NetInputSource& s) { return MlpShape{static_cast<int>(s.width()), {64, 32}, s.n_mean}; }
+
+TEST(ForwardInputs, CpuMatchesForwardOnAssembledRowsBitForBit) {
+  for (ObsDtype dtype : {ObsDtype::kF32, ObsDtype::kBf16})
+    for (bool mean : {true, false}) {
+      auto w = played_world(BackendKind::kCpu, dtype);
+      const NetInputSource s = blue_inputs(*w, mean);
+      const int64_t first = w->groups().begin[1];
+      const int rows = static_cast<int>(w->groups().begin[2] - first);
+      ASSERT_GT(first, 0);
+      auto ops = make_cpu_trainer_ops();
+      float* x = ops->alloc<float>(static_cast<size_t>(rows) * static_cast<size_t>(s.width()));
+      ops->net_input(s, first, nullptr, rows, row_dest(x, s));
+      auto net = make_cpu_qnetwork(shape_for(s), 3);
+      const std::vector<float> want =
+          net->forward_host(std::vector<float>(x, x + static_cast<size_t>(rows) * static_cast<size_t>(s.width())), rows);
+      std::vector<float> got(want.size(), -1.0f);
+      net->forward_inputs(s, first, rows, got.data());
+      EXPECT_EQ(got, want) << (dtype == ObsDtype::kBf16 ? "bf16" : "f32") << (mean ? ", with ā" : ", IQL");
+    }
+}
+
+TEST(ForwardInputs, RejectsInputsOfAnotherWidth) {
+  auto w = played_world(BackendKind::kCpu, ObsDtype::kF32);
+  const NetInputSource s = blue_inputs(*w, true);
+  MlpShape wrong = shape_for(s);
+  wrong.inputs += 1;
+  auto net = make_cpu_qnetwork(wrong, 3);
+  std::vector<float> q(21);
+  try {
+    net->forward_inputs(s, 0, 1, q.data());
+    ADD_FAILURE() << "a source of another width was accepted";
+  } catch (const std::invalid_argument& e) {
+    EXPECT_NE(std::string(e.what()).find("inputs"), std::string::npos) << e.what();
+  }
+}
+
+class ForwardInputsCudaTest : public CudaTest {};
+
+// |cpu - cuda| <= rel · (|cpu| + mean |cpu|): FP32 paths 1e-4 (cuBLAS sums in another order);
+// TF32 / bf16 weights 2e-2 (10 and 8 mantissa bits of the products' inputs).
+TEST_F(ForwardInputsCudaTest, EveryPathMatchesTheCpu) {
+  struct Case {
+    ObsDtype dtype;
+    NetMath math;
+    double rel;
+  };
+  for (const Case& c : {Case{ObsDtype::kF32, NetMath::kFp32, 1e-4}, Case{ObsDtype::kBf16, NetMath::kFp32, 1e-4},
+                        Case{ObsDtype::kF32, NetMath::kTf32, 2e-2}, Case{ObsDtype::kBf16, NetMath::kTf32, 2e-2}})
+    for (bool mean : {true, false}) {
+      auto wc = played_world(BackendKind::kCpu, c.dtype), wg = played_world(BackendKind::kCuda, c.dtype);
+      const NetInputSource sc = blue_inputs(*wc, mean), sg = blue_inputs(*wg, mean);
+      const int64_t first = wc->groups().begin[1];
+      const int rows = static_cast<int>(wc->groups().begin[2] - first);
+      auto cpu = make_cpu_qnetwork(shape_for(sc), 5);
+      auto gpu = make_cuda_qnetwork(shape_for(sg), 5, c.math);
+      std::vector<float> qc(static_cast<size_t>(rows) * static_cast<size_t>(sc.n_mean));
+      cpu->forward_inputs(sc, first, rows, qc.data());
+      auto ops = make_cuda_trainer_ops();
+      float* dq = ops->alloc<float>(qc.size());
+      for (int pass = 0; pass < 2; ++pass) {  // the second after an update: the bf16 weights follow
+        gpu->forward_inputs(sg, first, rows, dq);
+        gpu->synchronize();
+        std::vector<float> qg(qc.size());
+        ops->to_host(qg.data(), dq, qg.size() * sizeof(float));
+        double scale = 0;
+        for (float v : qc) scale += std::fabs(v);
+        scale /= static_cast<double>(qc.size());
+        int bad = 0;
+        for (size_t k = 0; k < qc.size(); ++k) bad += std::fabs(qc[k] - qg[k]) > c.rel * (std::fabs(qc[k]) + scale);
+        EXPECT_EQ(bad, 0) << "dtype " << (c.dtype == ObsDtype::kBf16 ? "bf16" : "f32") << ", math "
+                          << net_math_name(c.math) << (mean ? ", with ā" : ", IQL") << ", pass " << pass;
+        std::vector<float> p = cpu->params();
+        for (float& v : p) v *= 0.9f;
+        cpu->set_params(p);
+        gpu->set_params(p);
+        cpu->forward_inputs(sc, first, rows, qc.data());
+      }
+    }
+}
+
+}  // namespace
+}  // namespace myriad
