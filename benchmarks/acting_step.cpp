@@ -1,6 +1,6 @@
 // acting_step.cpp: the forward pass of each team's network chunk by chunk on inputs read where the
-// world keeps them (QNetwork::forward_inputs, as run/render/eval play), Boltzmann selection into the
-// world's actions.
+// world keeps them (QNetwork::forward_inputs, the call run/render/eval use, there with FP32 math),
+// Boltzmann selection into the world's actions.
 #include "acting_step.hpp"
 
 #include <algorithm>
@@ -52,6 +52,9 @@ size_t ActingStep::bytes() const {
   for (int h : s.hidden) act += static_cast<size_t>(h);
   act += static_cast<size_t>(s.outputs);
   const size_t params = nets_.front()->layout().size();
+  // CUDA FP32 math on bf16 views: forward_inputs assembles each network's rows of a chunk.
+  const bool assembles = on_device() && opt_.math == NetMath::kFp32 && world_.config().obs_dtype == ObsDtype::kBf16;
+  if (assembles) act += static_cast<size_t>(width_);
   return sizeof(float) * (static_cast<size_t>(max_team_ * n_actions_) +
                           nets_.size() * (4 * params + static_cast<size_t>(chunk_) * act));
 }

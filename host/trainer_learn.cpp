@@ -70,6 +70,9 @@ TrainMemory plan_train_memory(const TrainConfig& c, const MlpShape& shape, const
   const size_t rows_max = std::max(std::min(n, static_cast<size_t>(TeamPolicy::kForwardChunk)), B);
   const size_t per_row = hidden_sum + K + 2 * static_cast<size_t>(shape.max_width()) + 2;
   m.networks = nets * (4 * params + rows_max * per_row) * sizeof(float);
+  // A network opponent on CUDA with FP32 math on bf16 views assembles its rows (forward_inputs).
+  if (cuda && c.network_math == "fp32" && c.obs_dtype == "bf16" && (c.opponent == "frozen" || c.opponent == "selfplay_lagged"))
+    m.networks += std::min(n, static_cast<size_t>(TeamPolicy::kForwardChunk)) * X * sizeof(float);
   // Each learner's rows x (opponents read the world's buffers), each team's Q; the kept-transition
   // index, reward, action and done per agent (plus the CUDA compaction's flag and position; CUB's
   // scan scratch, tile descriptors well under a MB, is not counted); the staging of one chunk of

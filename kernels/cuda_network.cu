@@ -112,16 +112,20 @@ class CudaQNetwork final : public QNetwork {
     const float* w = p_.data() + layout_.weight_offset(0);
     const float one = 1.0f, zero = 0.0f;
     if (bf16_view) {
-      if (view_bf16_stale_ || view_bf16_.size() != static_cast<size_t>(no) * static_cast<size_t>(V)) {
-        if (view_bf16_.size() != static_cast<size_t>(no) * static_cast<size_t>(V)) {
+      // The weights' leading dimension padded to 8 values (16 bytes) for the aligned kernels; the
+      // observations' (845) is the world's layout and is not.
+      const int ld = (V + 7) / 8 * 8;
+      const size_t need = static_cast<size_t>(no) * static_cast<size_t>(ld);
+      if (view_bf16_stale_ || view_bf16_.size() != need) {
+        if (view_bf16_.size() != need) {
           MYRIAD_CUDA_CHECK(cudaStreamSynchronize(st));
-          view_bf16_ = DeviceBuffer<Bf16>(static_cast<size_t>(no) * static_cast<size_t>(V));
+          view_bf16_ = DeviceBuffer<Bf16>(need);
         }
-        gpu::launch_weights_bf16(st, w, ni, no, V, view_bf16_.data());
+        gpu::launch_weights_bf16(st, w, ni, no, V, ld, view_bf16_.data());
         view_bf16_stale_ = false;
       }
       MYRIAD_CUBLAS_CHECK(cublasGemmEx(blas_.get(), CUBLAS_OP_T, CUBLAS_OP_N, no, rows, V, &one, view_bf16_.data(),
-                                       CUDA_R_16BF, V, s.obs_bf16 + first_id * s.view_size, CUDA_R_16BF, V, &zero,
+                                       CUDA_R_16BF, ld, s.obs_bf16 + first_id * s.view_size, CUDA_R_16BF, V, &zero,
                                        out, CUDA_R_32F, no, CUBLAS_COMPUTE_32F, CUBLAS_GEMM_DEFAULT));
     } else {
       MYRIAD_CUBLAS_CHECK(cublasSgemm(blas_.get(), CUBLAS_OP_T, CUBLAS_OP_N, no, rows, V, &one, w, ni,

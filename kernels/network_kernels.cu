@@ -7,20 +7,25 @@ namespace myriad::gpu {
 
 namespace {
 
-// A block per row (row_kernel): no per-element 64-bit modulo.
-__global__ void bias_activation_kernel(int64_t batch, float* z,  // in/out: z [batch][out]
-                                       const float* bias,        // in: [out]
+// Linear over batch·out values; the column by a 32-bit modulo while the count fits (every batch the
+// trainer and the players use), 64-bit beyond.
+__global__ void bias_activation_kernel(int64_t n, float* z,  // in/out: z [batch][out]
+                                       const float* bias,    // in: [out]
                                        int out, bool relu) {
-  for (int64_t b = blockIdx.x; b < batch; b += gridDim.x)
-    for (int o = threadIdx.x; o < out; o += blockDim.x) z[b * out + o] = bias_activation(z[b * out + o], bias[o], relu);
+  const bool narrow = n <= 0xFFFFFFFFll;
+  for (int64_t j = thread_index(); j < n; j += thread_stride()) {
+    const int o = narrow ? static_cast<int>(static_cast<uint32_t>(j) % static_cast<uint32_t>(out))
+                         : static_cast<int>(j % out);
+    z[j] = bias_activation(z[j], bias[o], relu);
+  }
 }
 
-// out[o·rows_used + i] = bf16(w[o·ni + i]) for i < rows_used: the first rows_used inputs' weights of
-// a column-major [ni][no] layer as a column-major [rows_used][no] bf16 matrix.
-__global__ void weights_bf16_kernel(int64_t n, const float* w, int ni, int rows_used, Bf16* out) {
+// out[o·ld + i] = bf16(w[o·ni + i]) for i < rows_used (zeros in the padding up to ld): the first
+// rows_used inputs' weights of a column-major [ni][no] layer as a column-major bf16 matrix, ld ≥ rows_used.
+__global__ void weights_bf16_kernel(int64_t n, const float* w, int ni, int rows_used, int ld, Bf16* out) {
   for (int64_t j = thread_index(); j < n; j += thread_stride()) {
-    const int64_t o = j / rows_used, i = j % rows_used;
-    out[j] = to_bf16(w[o * ni + i]);
+    const int64_t o = j / ld, i = j % ld;
+    out[j] = i < rows_used ? to_bf16(w[o * ni + i]) : Bf16{0};
   }
 }
 
@@ -92,11 +97,11 @@ __global__ void fill_kernel(int64_t n, float* x, float value) {  // out: x
 }  // namespace
 
 void launch_bias_activation(cudaStream_t s, float* z, const float* bias, int batch, int out, bool relu) {
-  row_kernel(bias_activation_kernel, s, static_cast<int64_t>(batch), z, bias, out, relu);
+  linear_kernel(bias_activation_kernel, 0, s, static_cast<int64_t>(batch) * out, z, bias, out, relu);
 }
 
-void launch_weights_bf16(cudaStream_t s, const float* w, int ni, int no, int rows_used, Bf16* out) {
-  linear_kernel(weights_bf16_kernel, 0, s, static_cast<int64_t>(no) * rows_used, w, ni, rows_used, out);
+void launch_weights_bf16(cudaStream_t s, const float* w, int ni, int no, int rows_used, int ld, Bf16* out) {
+  linear_kernel(weights_bf16_kernel, 0, s, static_cast<int64_t>(no) * ld, w, ni, rows_used, ld, out);
 }
 void launch_relu_backward(cudaStream_t s, const float* a, float* da, int64_t n) {
   linear_kernel(relu_backward_kernel, 0, s, n, a, da);

@@ -26,8 +26,8 @@ void launch_adam(cudaStream_t s, float* p, float* m, float* v, float* g, int64_t
 // target[j] = soft_update(target[j], online[j], tau).
 void launch_soft_update(cudaStream_t s, float* target, const float* online, int64_t n, float tau);
 // The weights of a column-major [ni][no] layer's first rows_used inputs as bf16, column-major
-// [rows_used][no] (ld rows_used): the A operand of the bf16 view product of forward_inputs.
-void launch_weights_bf16(cudaStream_t s, const float* w, int ni, int no, int rows_used, Bf16* out);
+// [ld][no] (ld ≥ rows_used, zero padded): the A operand of the bf16 view product of forward_inputs.
+void launch_weights_bf16(cudaStream_t s, const float* w, int ni, int no, int rows_used, int ld, Bf16* out);
 // x[j] = value.
 void launch_fill(cudaStream_t s, float* x, int64_t n, float value);
 
