@@ -7,6 +7,7 @@
 #include <chrono>
 
 #include "myriad/select.hpp"
+#include "myriad/team_policy.hpp"
 
 namespace myriad::bench {
 
@@ -64,15 +65,7 @@ void ActingStep::act_team(int team, double* forward_ms, double* select_ms) {
   const int64_t begin = gt.begin[team], count = gt.begin[team + 1] - begin;
   if (count <= 0) return;
   const WorldBuffers b = world_.buffers();
-  NetInputSource s;
-  s.obs_f32 = b.obs_f32;
-  s.obs_bf16 = b.obs_bf16;
-  s.features = b.features;
-  s.mean_action = b.mean_action;
-  s.view_size = world_.obs_layout().obs_stride();
-  s.n_features = world_.obs_layout().n_features;
-  s.k_stride = world_.mean_params().k_stride;
-  s.n_mean = n_actions_;
+  const NetInputSource s = net_input_source(world_, n_actions_, true);
   QNetwork& net = *nets_[static_cast<size_t>(team)];
 
   auto t0 = Clock::now();

@@ -10,6 +10,7 @@
 #include "myriad/config.hpp"
 #include "myriad/network.hpp"
 #include "myriad/select.hpp"
+#include "myriad/team_policy.hpp"
 #include "myriad/trainer_ops.hpp"
 #include "myriad/world.hpp"
 #include "phase_model.hpp"
@@ -42,16 +43,7 @@ NetFixture& fixture(bool cuda, int rows) {
   f.ops = cuda ? myriad::make_cuda_trainer_ops() : myriad::make_cpu_trainer_ops();
   f.rows = rows;
   f.k = f.world->groups().type[0].n_actions();
-  const myriad::WorldBuffers b = f.world->buffers();
-  myriad::NetInputSource s;
-  s.obs_f32 = b.obs_f32;
-  s.obs_bf16 = b.obs_bf16;
-  s.features = b.features;
-  s.mean_action = b.mean_action;
-  s.view_size = f.world->obs_layout().obs_stride();
-  s.n_features = f.world->obs_layout().n_features;
-  s.k_stride = f.world->mean_params().k_stride;
-  s.n_mean = f.k;
+  const myriad::NetInputSource s = myriad::net_input_source(*f.world, f.k, true);
   f.width = static_cast<int>(s.width());
   f.x = f.ops->alloc<float>(static_cast<size_t>(rows) * f.width);
   f.q = f.ops->alloc<float>(static_cast<size_t>(rows) * f.k);

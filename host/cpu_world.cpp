@@ -58,8 +58,8 @@ CpuWorld::CpuWorld(const WorldConfig& cfg) : World(cfg) {
   team_counts_.assign(static_cast<size_t>(kMaxGroups) * kMaxActions, 0);
   minimap_counts_.assign(static_cast<size_t>(gt_.n_groups) * layout_.view_side * layout_.view_side, 0);
   minimap_div_.assign(static_cast<size_t>(gt_.n_groups), 0);
-  if (cfg_.obs_dtype == ObsDtype::kF32) obs_f32_.assign(n * layout_.obs_stride(), 0.0f);
-  else obs_bf16_.assign(n * layout_.obs_stride(), Bf16{0});
+  if (cfg_.obs_dtype == ObsDtype::kF32) obs_f32_.assign(n * layout_.row_stride(), 0.0f);
+  else obs_bf16_.assign(n * layout_.row_stride(), Bf16{0});
 }
 
 AgentView CpuWorld::agents() {
@@ -256,10 +256,10 @@ HostState CpuWorld::snapshot() const {
 }
 
 std::vector<float> CpuWorld::observation(int64_t i) const {
-  const int64_t stride = layout_.obs_stride();
-  std::vector<float> v(static_cast<size_t>(stride));
-  for (int64_t k = 0; k < stride; ++k)
-    v[k] = cfg_.obs_dtype == ObsDtype::kF32 ? obs_f32_[i * stride + k] : from_bf16(obs_bf16_[i * stride + k]);
+  const int64_t count = layout_.obs_stride(), pitch = layout_.row_stride();
+  std::vector<float> v(static_cast<size_t>(count));
+  for (int64_t k = 0; k < count; ++k)
+    v[k] = cfg_.obs_dtype == ObsDtype::kF32 ? obs_f32_[i * pitch + k] : from_bf16(obs_bf16_[i * pitch + k]);
   return v;
 }
 

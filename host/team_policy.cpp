@@ -19,19 +19,22 @@ TeamPolicy::TeamPolicy(World& world, TrainerOps& ops, int group, bool use_mean_a
   q_ = ops_.alloc<float>(rows * static_cast<size_t>(n_actions_));
 }
 
-NetInputSource TeamPolicy::source() const {
-  WorldBuffers b = world_.buffers();
+NetInputSource net_input_source(World& world, int n_mean, bool use_mean_action) {
+  const WorldBuffers b = world.buffers();
   NetInputSource s;
   s.obs_f32 = b.obs_f32;
   s.obs_bf16 = b.obs_bf16;
   s.features = b.features;
-  s.mean_action = use_mean_ ? b.mean_action : nullptr;
-  s.view_size = world_.obs_layout().obs_stride();
-  s.n_features = world_.obs_layout().n_features;
-  s.k_stride = world_.mean_params().k_stride;
-  s.n_mean = n_actions_;
+  s.mean_action = use_mean_action ? b.mean_action : nullptr;
+  s.view_size = world.obs_layout().obs_stride();
+  s.view_stride = world.obs_layout().row_stride();
+  s.n_features = world.obs_layout().n_features;
+  s.k_stride = world.mean_params().k_stride;
+  s.n_mean = n_mean;
   return s;
 }
+
+NetInputSource TeamPolicy::source() const { return net_input_source(world_, n_actions_, use_mean_); }
 
 void TeamPolicy::observe() {
   if (x_ == nullptr) return;  // forward() reads the world's buffers

@@ -112,8 +112,8 @@ class CudaQNetwork final : public QNetwork {
     const float* w = p_.data() + layout_.weight_offset(0);
     const float one = 1.0f, zero = 0.0f;
     if (bf16_view) {
-      // The weights' leading dimension padded to 8 values (16 bytes) for the aligned kernels; the
-      // observations' (845) is the world's layout and is not.
+      // Both leading dimensions are multiples of 8 values (16 bytes): the weights' padded here, the
+      // observations' by the world (ObsLayout::row_stride), so cuBLAS can take its aligned kernels.
       const int ld = (V + 7) / 8 * 8;
       const size_t need = static_cast<size_t>(no) * static_cast<size_t>(ld);
       if (view_bf16_stale_ || view_bf16_.size() != need) {
@@ -125,11 +125,13 @@ class CudaQNetwork final : public QNetwork {
         view_bf16_stale_ = false;
       }
       MYRIAD_CUBLAS_CHECK(cublasGemmEx(blas_.get(), CUBLAS_OP_T, CUBLAS_OP_N, no, rows, V, &one, view_bf16_.data(),
-                                       CUDA_R_16BF, ld, s.obs_bf16 + first_id * s.view_size, CUDA_R_16BF, V, &zero,
+                                       CUDA_R_16BF, ld, s.obs_bf16 + first_id * s.view_stride, CUDA_R_16BF,
+                                       static_cast<int>(s.view_stride), &zero,
                                        out, CUDA_R_32F, no, CUBLAS_COMPUTE_32F, CUBLAS_GEMM_DEFAULT));
     } else {
       MYRIAD_CUBLAS_CHECK(cublasSgemm(blas_.get(), CUBLAS_OP_T, CUBLAS_OP_N, no, rows, V, &one, w, ni,
-                                      s.obs_f32 + first_id * s.view_size, V, &zero, out, no));
+                                      s.obs_f32 + first_id * s.view_stride, static_cast<int>(s.view_stride), &zero,
+                                      out, no));
     }
     if (F > 0)
       MYRIAD_CUBLAS_CHECK(cublasSgemm(blas_.get(), CUBLAS_OP_T, CUBLAS_OP_N, no, rows, F, &one, w + V, ni,

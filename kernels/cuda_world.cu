@@ -90,7 +90,7 @@ void CudaWorld::for_each_buffer(Self& w, F&& f) {
   const auto G = static_cast<size_t>(w.gt_.n_groups);
   const auto V = static_cast<size_t>(w.layout_.view_side);
   const auto k_stride = static_cast<size_t>(w.ma_.k_stride);
-  const size_t obs = n * static_cast<size_t>(w.layout_.obs_stride());
+  const size_t obs = n * static_cast<size_t>(w.layout_.row_stride());
   const bool bf16 = w.cfg_.obs_dtype == ObsDtype::kBf16;
   const bool sliding = w.cfg_.mean_mode == MeanActionMode::kRadius && !w.ma_.gather;
   f(w.d_x_, n); f(w.d_y_, n); f(w.d_killer_, n);
@@ -306,9 +306,9 @@ HostState CudaWorld::snapshot() const {
 
 std::vector<float> CudaWorld::observation(int64_t i) const {
   check_agent(i);
-  const int64_t stride = layout_.obs_stride();
-  if (cfg_.obs_dtype == ObsDtype::kF32) return download(d_obs_f32_, i * stride, stride);
-  const std::vector<Bf16> raw = download(d_obs_bf16_, i * stride, stride);
+  const int64_t count = layout_.obs_stride(), pitch = layout_.row_stride();
+  if (cfg_.obs_dtype == ObsDtype::kF32) return download(d_obs_f32_, i * pitch, count);
+  const std::vector<Bf16> raw = download(d_obs_bf16_, i * pitch, count);
   std::vector<float> v(raw.size());
   for (size_t k = 0; k < raw.size(); ++k) v[k] = from_bf16(raw[k]);
   return v;

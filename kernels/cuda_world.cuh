@@ -58,8 +58,8 @@ void launch_mean_action(MeanActionMode mode, const AgentView& a, const GridView&
 
 // ---- observe_kernels.cu ----
 struct ObsBuffers {
-  float* obs_f32;          // n·obs_stride, or null when the dtype is bf16
-  Bf16* obs_bf16;          // n·obs_stride, or null when the dtype is f32
+  float* obs_f32;          // n·row_stride, or null when the dtype is bf16
+  Bf16* obs_bf16;          // n·row_stride, or null when the dtype is f32
   float* feat;             // n·n_features
   int32_t* minimap_counts; // G·V·V
   int32_t* minimap_div;    // G

@@ -12,6 +12,7 @@
 
 #include "cuda_test_fixture.hpp"
 #include "myriad/network.hpp"
+#include "myriad/team_policy.hpp"
 #include "myriad/trainer_ops.hpp"
 #include "myriad/world.hpp"
 
@@ -32,19 +33,7 @@ std::unique_ptr<World> played_world(BackendKind backend, ObsDtype dtype) {
   return w;
 }
 
-NetInputSource blue_inputs(World& w, bool mean) {
-  const WorldBuffers b = w.buffers();
-  NetInputSource s;
-  s.obs_f32 = b.obs_f32;
-  s.obs_bf16 = b.obs_bf16;
-  s.features = b.features;
-  s.mean_action = mean ? b.mean_action : nullptr;
-  s.view_size = w.obs_layout().obs_stride();
-  s.n_features = w.obs_layout().n_features;
-  s.k_stride = w.mean_params().k_stride;
-  s.n_mean = w.groups().type[1].n_actions();
-  return s;
-}
+NetInputSource blue_inputs(World& w, bool mean) { return net_input_source(w, w.groups().type[1].n_actions(), mean); }
 
 MlpShape shape_for(const NetInputSource& s) { return MlpShape{static_cast<int>(s.width()), {64, 32}, s.n_mean}; }
 

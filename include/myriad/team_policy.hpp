@@ -65,6 +65,10 @@ class TeamPolicy {
   float *x_ = nullptr, *q_ = nullptr;
 };
 
+// Where a network reads a group's inputs in `world`: its observation, feature and mean-action
+// buffers with their strides; n_mean ā columns, zeros (IQL) unless use_mean_action.
+NetInputSource net_input_source(World& world, int n_mean, bool use_mean_action);
+
 // Selection parameters of a team: greedy (evaluation), or the exploration value of an episode.
 SelectParams greedy_select(uint64_t seed, uint32_t step);
 

@@ -36,8 +36,8 @@ struct StepStats {
 // CPU backend, device pointers on the CUDA backend (on_device). Valid until the world is destroyed.
 struct WorldBuffers {
   bool on_device = false;
-  const float* obs_f32 = nullptr;   // [n][obs_stride] when the config's dtype is f32, else null
-  const Bf16* obs_bf16 = nullptr;   // [n][obs_stride] when it is bf16, else null
+  const float* obs_f32 = nullptr;   // [n][row_stride] (obs_stride values, zero padding) when f32, else null
+  const Bf16* obs_bf16 = nullptr;   // [n][row_stride] when the config's dtype is bf16, else null
   const float* features = nullptr;  // [n][n_features]
   const float* mean_action = nullptr;  // [n][k_stride]
   const float* reward = nullptr;    // [n] reward of the step just played

@@ -16,7 +16,8 @@ struct NetInputSource {
   const Bf16* obs_bf16 = nullptr;
   const float* features = nullptr;
   const float* mean_action = nullptr;
-  int64_t view_size = 0;    // obs_stride
+  int64_t view_size = 0;    // view values per agent (ObsLayout::obs_stride)
+  int64_t view_stride = 0;  // pitch of an agent's view in the buffer (ObsLayout::row_stride, >= view_size)
   int n_features = 0;
   int k_stride = 0;         // floats per agent in mean_action
   int n_mean = 0;           // K of the team, or 0 (no ā)
@@ -46,7 +47,7 @@ MYRIAD_HD void net_input_element(const NetInputSource& s, int64_t first_id, cons
                                  const NetInputDest& d) {
   const int64_t id = first_id + (ids != nullptr ? ids[r] : r);
   if (c < s.view_size) {
-    const int64_t k = id * s.view_size + c;
+    const int64_t k = id * s.view_stride + c;
     d.view[r * d.view_stride + c] = s.obs_f32 != nullptr ? s.obs_f32[k] : from_bf16(s.obs_bf16[k]);
   } else if (c < s.view_size + s.n_features) {
     const int64_t f = c - s.view_size;

@@ -16,6 +16,9 @@ struct ObsLayout {
   int minimap;         // 0/1
   int bin_w, bin_h;    // minimap bin size in cells
   MYRIAD_HD int64_t obs_stride() const { return static_cast<int64_t>(view_side) * view_side * channels; }
+  // Pitch of an agent's row in the observation buffers: obs_stride() values, zero-padded to a
+  // multiple of 8 (16 bytes of bf16), so the network's view product reads aligned rows.
+  MYRIAD_HD int64_t row_stride() const { return (obs_stride() + 7) / 8 * 8; }
 };
 
 // Minimap counts: per group, agents alive at the start of the step (died ones at their death
@@ -39,7 +42,7 @@ MYRIAD_HD void observe_row(int64_t i, int row, const AgentView& a, const GridVie
                            const GroupTable& gt, const ObsLayout& L, const MinimapView& mm,
                            T* obs) {
   const int C = L.channels, V = L.view_side;
-  T* out = obs + i * L.obs_stride() + static_cast<int64_t>(row) * V * C;
+  T* out = obs + i * L.row_stride() + static_cast<int64_t>(row) * V * C;
   for (int k = 0; k < V * C; ++k) store_value(out + k, 0.0f);
   if (!a.alive[i]) return;
   const int gi = a.group[i];
