@@ -52,12 +52,12 @@ json make_document(const BenchSettings& s, const std::string& workload, const st
       {"time_budget_s", s.time_budget_s},
       {"timing",
        cuda ? "step: host clock around the synchronised step; world phases (index, mean_action, observe, rules): "
-              "CUDA events on the world's stream; forward (with the network-input assembly) and select: host clock "
-              "around synchronised work (launch latency included)"
+              "CUDA events on the world's stream; forward (networks reading the world's buffers) and select: host "
+              "clock around synchronised work (launch latency included)"
             : "step and every phase: steady_clock (host)"},
-      {"phases", "rules = attack + recovery + move + reward + stats; acting step: forward includes the "
-                 "network-input assembly; training step: the trainer's own attribution (Trainer::last_step_times, "
-                 "where the network-input assembly counts under observe)"},
+      {"phases", "rules = attack + recovery + move + reward + stats; forward: the networks on inputs read where the "
+                 "world keeps them (no rows); training step: the trainer's own attribution (Trainer::last_step_times: "
+                 "replay = gathering the stored transitions' inputs before the step, o' after it, and the append)"},
       {"statistics", "median, min, max (and mean) over the timed steps"},
       {"model", "benchmarks/phase_model.cpp: fewest bytes read/written and FLOP per phase; floor = max(bytes / "
                 "bandwidth, FLOP / peak) at performance.md's limits (H100: 3.0 TB/s, 67 TFLOP/s FP32, 495 TF32)"},

@@ -50,8 +50,7 @@ Players::Players(World& world, const std::vector<PlayerSpec>& specs) : world_(wo
       continue;
     }
     if (!ops_) ops_ = world.buffers().on_device ? make_cuda_trainer_ops() : make_cpu_trainer_ops();
-    // No row buffer: nothing is stored, so the network reads its inputs from the world's buffers.
-    auto team = std::make_unique<TeamPolicy>(world, *ops_, g, true, /*keep_rows=*/false);
+    auto team = std::make_unique<TeamPolicy>(world, *ops_, g, true);
     CheckpointNetwork cn = load_checkpoint_network(read_checkpoint(sp.checkpoint), sp.checkpoint, world, g, team->width());
     team->set_use_mean_action(cn.uses_mean_action);
     teams_[static_cast<size_t>(g)] = std::move(team);
@@ -62,11 +61,7 @@ Players::Players(World& world, const std::vector<PlayerSpec>& specs) : world_(wo
 
 Players::~Players() = default;
 
-void Players::observe() {
-  world_.synchronize();
-  for (auto& t : teams_)
-    if (t) t->observe();
-}
+void Players::observe() { world_.synchronize(); }
 
 void Players::act(uint32_t step) {
   if (any_world_) {

@@ -1,5 +1,5 @@
-// team_policy.cpp: TeamPolicy: row assembly through TrainerOps::net_input, chunked forwards of the
-// shared network over the group's rows, and action selection on the world's backend.
+// team_policy.cpp: TeamPolicy: chunked forwards of the shared network on the group's inputs where the
+// world keeps them, and action selection on the world's backend.
 #include "myriad/team_policy.hpp"
 
 #include <algorithm>
@@ -8,15 +8,13 @@
 
 namespace myriad {
 
-TeamPolicy::TeamPolicy(World& world, TrainerOps& ops, int group, bool use_mean_action, bool keep_rows)
+TeamPolicy::TeamPolicy(World& world, TrainerOps& ops, int group, bool use_mean_action)
     : world_(world), ops_(ops), group_(group), use_mean_(use_mean_action) {
   const GroupTable& gt = world.groups();
   begin_ = gt.begin[group];
   count_ = gt.begin[group + 1] - gt.begin[group];
   n_actions_ = gt.type[group].n_actions();
-  const size_t rows = static_cast<size_t>(count_), w = static_cast<size_t>(width());
-  if (keep_rows) x_ = ops_.alloc<float>(rows * w);
-  q_ = ops_.alloc<float>(rows * static_cast<size_t>(n_actions_));
+  q_ = ops_.alloc<float>(static_cast<size_t>(count_) * static_cast<size_t>(n_actions_));
 }
 
 NetInputSource net_input_source(World& world, int n_mean, bool use_mean_action) {
@@ -36,22 +34,11 @@ NetInputSource net_input_source(World& world, int n_mean, bool use_mean_action) 
 
 NetInputSource TeamPolicy::source() const { return net_input_source(world_, n_actions_, use_mean_); }
 
-void TeamPolicy::observe() {
-  if (x_ == nullptr) return;  // forward() reads the world's buffers
-  const NetInputSource s = source();
-  ops_.net_input(s, begin_, nullptr, count_, row_dest(x_, s));
-  ops_.synchronize();  // the network reads the rows on its own stream
-}
-
 void TeamPolicy::forward(QNetwork& net) {
   if (count_ == 0) return;
-  const int64_t w = width();
   const NetInputSource s = source();
-  for (int64_t r0 = 0; r0 < count_; r0 += kForwardChunk) {
-    const int64_t rows = std::min(kForwardChunk, count_ - r0);
-    if (x_ != nullptr) net.forward(x_ + r0 * w, static_cast<int>(rows), q_ + r0 * n_actions_);
-    else net.forward_inputs(s, begin_ + r0, static_cast<int>(rows), q_ + r0 * n_actions_);
-  }
+  for (int64_t r0 = 0; r0 < count_; r0 += kForwardChunk)
+    net.forward_inputs(s, begin_ + r0, static_cast<int>(std::min(kForwardChunk, count_ - r0)), q_ + r0 * n_actions_);
   net.synchronize();
 }
 

@@ -75,14 +75,10 @@ Trainer::Trainer(const TrainConfig& c, BackendKind backend) : cfg_(c) {
   shape.hidden.assign(cfg_.hidden.begin(), cfg_.hidden.end());
   check_memory(shape, cuda);  // before the first of the trainer's own allocations
   const NetMath math = cfg_.network_math == "tf32" ? NetMath::kTf32 : NetMath::kFp32;  // CUDA networks only
-  for (int g = 0; g < 2; ++g) policy_[g] = std::make_unique<TeamPolicy>(*world_, *ops_, g, mfq, /*keep_rows=*/false);
+  for (int g = 0; g < 2; ++g) policy_[g] = std::make_unique<TeamPolicy>(*world_, *ops_, g, mfq);
   if (policy_[0]->width() != shape.inputs || policy_[0]->count() != policy_[1]->count())
-    throw std::logic_error("Trainer: the teams' row widths or sizes differ from the network's");
+    throw std::logic_error("Trainer: the teams' input widths or sizes differ from the network's");
   const int n_learners = cfg_.opponent == "both_learn" ? 2 : 1;
-  // A row buffer per learner, lent to the group it plays (opponents read the world's buffers).
-  for (int i = 0; i < n_learners; ++i)
-    learner_rows_[i] = ops_->alloc<float>(static_cast<size_t>(policy_[0]->count()) * static_cast<size_t>(shape.inputs));
-  lend_rows(learner_group(episode_));
   const ReplayShape rs{static_cast<int>(world_->obs_layout().obs_stride()), world_->obs_layout().n_features,
                        shape.outputs};
   for (int i = 0; i < n_learners; ++i) {
@@ -96,6 +92,10 @@ Trainer::Trainer(const TrainConfig& c, BackendKind backend) : cfg_(c) {
     }
     l.target->copy_from(*l.online);
     l.replay = cuda ? make_cuda_replay(rs, cfg_.replay_capacity) : make_cpu_replay(rs, cfg_.replay_capacity);
+    const size_t cap = static_cast<size_t>(kept_capacity(policy_[0]->count(), cfg_.store_fraction));
+    l.o_view = ops_->alloc<float>(cap * static_cast<size_t>(rs.view_size));
+    l.o_feat = ops_->alloc<float>(cap * static_cast<size_t>(rs.n_features));
+    l.o_mean = ops_->alloc<float>(cap * static_cast<size_t>(rs.n_actions));
     learners_.push_back(std::move(l));
   }
   if (cfg_.opponent == "selfplay_lagged") {
@@ -113,11 +113,8 @@ Trainer::Trainer(const TrainConfig& c, BackendKind backend) : cfg_(c) {
   const size_t S = static_cast<size_t>(staging_rows());
   ops_->reserve_compaction(static_cast<int64_t>(n));
   idx_ = ops_->alloc<int64_t>(n);
-  st_view_ = ops_->alloc<float>(S * V);
   st_nview_ = ops_->alloc<float>(S * V);
-  st_feat_ = ops_->alloc<float>(S * F);
   st_nfeat_ = ops_->alloc<float>(S * F);
-  st_mean_ = ops_->alloc<float>(S * K);
   st_nmean_ = ops_->alloc<float>(S * K);
   st_reward_ = ops_->alloc<float>(n);
   st_action_ = ops_->alloc<uint8_t>(n);
@@ -156,18 +153,36 @@ SelectParams Trainer::explore_params(uint64_t salt) const {
   return sp;
 }
 
-void Trainer::lend_rows(int lg) {
-  policy_[lg]->set_rows(learner_rows_[0]);
-  policy_[1 - lg]->set_rows(learner_rows_[1]);  // null unless both_learn
+int64_t kept_capacity(int64_t team, double f) {
+  const double n = static_cast<double>(team);
+  const double cap = std::ceil(f * n + 8.0 * std::sqrt(n * f * (1.0 - f)) + 1024.0);
+  return cap >= n ? team : static_cast<int64_t>(cap);
 }
 
+// Red's rows, assembled chunk by chunk in the replay staging (split view / features / ā) and
+// interleaved on the host.
 std::vector<float> Trainer::assemble_inputs_host() {
-  if (policy_[0]->x() == nullptr)
-    throw std::logic_error("assemble_inputs_host: red is not a learner this episode, so it keeps no rows");
   world_->synchronize();
-  policy_[0]->observe();  // returns with the rows written (those of the state the world is in)
-  std::vector<float> h(static_cast<size_t>(policy_[0]->count() * policy_[0]->width()));
-  ops_->to_host(h.data(), policy_[0]->x(), h.size() * sizeof(float));
+  const TeamPolicy& pol = *policy_[0];
+  const NetInputSource s = pol.source();
+  const int64_t V = s.view_size, F = s.n_features, K = s.n_mean, W = s.width(), S = staging_rows();
+  std::vector<float> h(static_cast<size_t>(pol.count() * W)), v, f, m;
+  for (int64_t r0 = 0; r0 < pol.count(); r0 += S) {
+    const int64_t c = std::min(S, pol.count() - r0);
+    ops_->net_input(s, pol.begin() + r0, nullptr, c, NetInputDest{st_nview_, V, st_nfeat_, F, st_nmean_, K});
+    v.resize(static_cast<size_t>(c * V));
+    f.resize(static_cast<size_t>(c * F));
+    m.resize(static_cast<size_t>(c * K));
+    ops_->to_host(v.data(), st_nview_, v.size() * sizeof(float));
+    ops_->to_host(f.data(), st_nfeat_, f.size() * sizeof(float));
+    ops_->to_host(m.data(), st_nmean_, m.size() * sizeof(float));
+    for (int64_t r = 0; r < c; ++r) {
+      float* row = h.data() + (r0 + r) * W;
+      std::copy_n(v.data() + r * V, V, row);
+      std::copy_n(f.data() + r * F, F, row + V);
+      std::copy_n(m.data() + r * K, K, row + V + F);
+    }
+  }
   return h;
 }
 
@@ -195,7 +210,6 @@ void Trainer::begin_episode() {
   else o.world_policy = cfg_.opponent == "scripted" ? PolicyKind::kScripted : PolicyKind::kRandom;
   const bool mfq = cfg_.algorithm == "mfq";
   for (int g = 0; g < 2; ++g) policy_[g]->set_use_mean_action(ctl_[g].opponent_net ? opponent_uses_mean_ : mfq);
-  lend_rows(lg);
 
   cur_ = EpisodeMetrics{};
   cur_.episode = episode_;
@@ -207,8 +221,6 @@ void Trainer::begin_episode() {
   world_->set_phase_timing(timing_);
   world_->reset(mix(cfg_.seed, 100 + static_cast<uint64_t>(episode_)));
   world_->synchronize();
-  for (int g = 0; g < 2; ++g)
-    if (ctl_[g].learner >= 0 || ctl_[g].opponent_net) policy_[g]->observe();
   in_episode_ = true;
 }
 
@@ -245,6 +257,12 @@ bool Trainer::step_once() {
     }
     lap(TrainPhase::kSelect);
   }
+  for (int g = 0; g < 2; ++g) {
+    if (ctl_[g].learner < 0) continue;
+    NvtxRange r("replay");
+    gather_kept(learners_[static_cast<size_t>(ctl_[g].learner)], *policy_[g]);
+    lap(TrainPhase::kReplay);
+  }
   const StepStats& st = world_->step();
   world_->synchronize();
   tick();
@@ -262,16 +280,10 @@ bool Trainer::step_once() {
     cur_.kills[role] += st.kills[g];
   }
   for (int g = 0; g < 2; ++g) {
-    if (ctl_[g].learner >= 0) {
-      NvtxRange r("replay");
-      store(ctl_[g].learner, *policy_[g], st.done);  // reads o from x(), so before observe()
-      lap(TrainPhase::kReplay);
-    }
-    if (ctl_[g].learner >= 0 || ctl_[g].opponent_net) {
-      NvtxRange r("net_input");
-      policy_[g]->observe();
-      lap(TrainPhase::kObserve);
-    }
+    if (ctl_[g].learner < 0) continue;
+    NvtxRange r("replay");
+    store(ctl_[g].learner, *policy_[g], st.done);
+    lap(TrainPhase::kReplay);
   }
   ++env_steps_;
   ++cur_.steps;
@@ -293,31 +305,55 @@ bool Trainer::step_once() {
   return world_->done();
 }
 
-// After the step, before pol.observe(): pol.x() still holds the rows (o, features, ā) the team acted
-// on; (o′, features′, ā′) come from the world. Keeps a sampled fraction of the agents alive at t and
-// appends them in chunks of staging_rows(), so staging does not grow with the team.
-void Trainer::store(int learner, TeamPolicy& pol, bool terminal) {
-  WorldBuffers b = world_->buffers();
-  const int64_t begin = pol.begin();
+// The transitions a step stores are those of the agents alive at its start that keep_transition
+// draws for (seed, step, id) (transition_kept: alive after the step or died in it). That set is
+// known before the step: gather_kept compacts it then and gathers (o, features, ā) of those agents
+// from the world's buffers; store, after the step, compacts again (the same agents, in the same
+// order) for reward, action and done, assembles o′ chunk by chunk and appends. No rows of the
+// whole team are ever assembled.
+KeepParams Trainer::keep_params(bool terminal) const {
   KeepParams kp;
   kp.seed = mix(cfg_.seed, 3);
   kp.step = static_cast<uint32_t>(env_steps_);
   kp.fraction = static_cast<float>(cfg_.store_fraction);
   kp.terminal = terminal;
-  const int64_t m = ops_->compact_transitions(kp, b.alive + begin, b.died + begin, b.reward + begin, b.action + begin,
-                                              pol.count(), begin, idx_, st_reward_, st_action_, st_done_);
+  return kp;
+}
+
+void Trainer::gather_kept(Learner& l, TeamPolicy& pol) {
+  WorldBuffers b = world_->buffers();
+  const int64_t begin = pol.begin();
+  // alive as both alive and died: kept iff alive now (reward, action and done outputs are unused).
+  const int64_t m = ops_->compact_transitions(keep_params(false), b.alive + begin, b.alive + begin, b.reward + begin,
+                                              b.action + begin, pol.count(), begin, idx_, st_reward_, st_action_,
+                                              st_done_);
+  l.kept = std::min(m, kept_capacity(pol.count(), cfg_.store_fraction));
+  const NetInputSource s = pol.source();
+  ops_->net_input(s, begin, idx_, l.kept, NetInputDest{l.o_view, s.view_size, l.o_feat, s.n_features, l.o_mean, s.n_mean});
+  ops_->synchronize();
+}
+
+void Trainer::store(int learner, TeamPolicy& pol, bool terminal) {
+  Learner& l = learners_[static_cast<size_t>(learner)];
+  WorldBuffers b = world_->buffers();
+  const int64_t begin = pol.begin();
+  const int64_t m = std::min(ops_->compact_transitions(keep_params(terminal), b.alive + begin, b.died + begin,
+                                                       b.reward + begin, b.action + begin, pol.count(), begin, idx_,
+                                                       st_reward_, st_action_, st_done_),
+                             kept_capacity(pol.count(), cfg_.store_fraction));
+  if (m != l.kept)
+    throw std::logic_error("Trainer::store: " + std::to_string(m) + " transitions kept after the step, " +
+                           std::to_string(l.kept) + " gathered before it");
   if (m == 0) return;
-  const int64_t V = world_->obs_layout().obs_stride();
-  const int F = world_->obs_layout().n_features, K = pol.n_actions();
   const NetInputSource next = pol.source();
+  const int64_t V = next.view_size, F = next.n_features, K = next.n_mean;
   const NetInputDest next_dest{st_nview_, V, st_nfeat_, F, st_nmean_, K};
-  ReplayBuffer& replay = *learners_[static_cast<size_t>(learner)].replay;
+  ReplayBuffer& replay = *l.replay;
   for (int64_t j0 = 0; j0 < m; j0 += staging_rows()) {
     const int64_t c = std::min(staging_rows(), m - j0);
-    ops_->gather_split(pol.x(), V, F, K, idx_ + j0, c, st_view_, st_feat_, st_mean_);
     ops_->net_input(next, begin, idx_ + j0, c, next_dest);
-    replay.append(TransitionBatch{c, st_view_, st_feat_, st_action_ + j0, st_mean_, st_reward_ + j0, st_done_ + j0,
-                                  st_nview_, st_nfeat_, st_nmean_});
+    replay.append(TransitionBatch{c, l.o_view + j0 * V, l.o_feat + j0 * F, st_action_ + j0, l.o_mean + j0 * K,
+                                  st_reward_ + j0, st_done_ + j0, st_nview_, st_nfeat_, st_nmean_});
   }
   ops_->synchronize();
 }

@@ -56,18 +56,6 @@ class CpuTrainerOps final : public TrainerOps {
       for (int64_t c = 0; c < w; ++c) net_input_element(s, first_id, ids, r, c, d);
   }
 
-  void gather_split(const float* x, int64_t view_size, int n_features, int n_mean, const int64_t* idx, int64_t count,
-                    float* view, float* features, float* mean) override {
-    const int64_t w = view_size + n_features + n_mean;
-#pragma omp parallel for schedule(static)
-    for (int64_t j = 0; j < count; ++j) {
-      const float* row = x + idx[j] * w;
-      std::memcpy(view + j * view_size, row, sizeof(float) * static_cast<size_t>(view_size));
-      std::memcpy(features + j * n_features, row + view_size, sizeof(float) * static_cast<size_t>(n_features));
-      std::memcpy(mean + j * n_mean, row + view_size + n_features, sizeof(float) * static_cast<size_t>(n_mean));
-    }
-  }
-
   void td_targets(const TdParams& p, int64_t batch, const float* reward, const float* done, const float* q_tgt,
                   const float* q_on, float* y) override {
     for (int64_t b = 0; b < batch; ++b) td_target_row(p, b, reward, done, q_tgt, q_on, y);

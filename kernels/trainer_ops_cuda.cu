@@ -23,19 +23,6 @@ namespace myriad {
 
 namespace {
 
-// A block per row (gpu::row_kernel), its threads over the row's columns: no per-element division.
-__global__ void gather_split_kernel(int64_t rows, const float* x, int64_t view_size, int n_features, int n_mean,
-                                    const int64_t* idx, float* view, float* features, float* mean) {
-  const int64_t w = view_size + n_features + n_mean;
-  for (int64_t j = blockIdx.x; j < rows; j += gridDim.x)
-    for (int64_t c = threadIdx.x; c < w; c += blockDim.x) {
-      const float v = x[idx[j] * w + c];
-      if (c < view_size) view[j * view_size + c] = v;
-      else if (c < view_size + n_features) features[j * n_features + (c - view_size)] = v;
-      else mean[j * n_mean + (c - view_size - n_features)] = v;
-    }
-}
-
 __global__ void td_targets_kernel(int64_t n, TdParams p, const float* reward, const float* done, const float* q_tgt,
                                   const float* q_on, float* y) {
   for (int64_t b = gpu::thread_index(); b < n; b += gpu::thread_stride()) td_target_row(p, b, reward, done, q_tgt, q_on, y);
@@ -125,10 +112,6 @@ class CudaTrainerOps final : public TrainerOps {
   void net_input(const NetInputSource& s, int64_t first_id, const int64_t* ids, int64_t rows,
                  const NetInputDest& d) override {
     gpu::launch_net_input(nullptr, s, first_id, ids, rows, d);
-  }
-  void gather_split(const float* x, int64_t view_size, int n_features, int n_mean, const int64_t* idx, int64_t count,
-                    float* view, float* features, float* mean) override {
-    gpu::row_kernel(gather_split_kernel, nullptr, count, x, view_size, n_features, n_mean, idx, view, features, mean);
   }
   void td_targets(const TdParams& p, int64_t batch, const float* reward, const float* done, const float* q_tgt,
                   const float* q_on, float* y) override {

@@ -42,8 +42,8 @@ TEST(TrainerMemory, PlanIsWhatTheTrainerAllocates) {
 TEST(TrainerMemory, StagingHoldsOneChunkNotTheTeam) {
   Trainer whole(small("random", 32768), BackendKind::kCpu), chunked(small("random", 5), BackendKind::kCpu);
   const int64_t V = whole.world().obs_layout().obs_stride(), F = whole.world().obs_layout().n_features, K = 21;
-  // 16 rows of staging against 5: 11 rows of (o, o′) split into view, features and ā, in floats.
-  EXPECT_EQ(whole.memory().rows - chunked.memory().rows, static_cast<size_t>(11 * 2 * (V + F + K) * 4));
+  // 16 rows of o′ staging against 5: 11 rows of view, features and ā, in floats.
+  EXPECT_EQ(whole.memory().rows - chunked.memory().rows, static_cast<size_t>(11 * (V + F + K) * 4));
 }
 
 TEST(TrainerMemory, StoreChunkChangesNothingButMemory) {

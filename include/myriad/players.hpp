@@ -38,7 +38,7 @@ class Players {
   // One spec per group. Loads the checkpoints (read once per distinct path).
   Players(World& world, const std::vector<PlayerSpec>& specs);
   ~Players();
-  // The network rows of the current state: call after reset() and after every step().
+  // Waits for the world's buffers, which the networks read: call after reset() and every step().
   void observe();
   // Every group's actions for the next step (world policies, then greedy networks).
   void act(uint32_t step = 0);

@@ -57,6 +57,9 @@ struct TrainMemory {
 // building anything. rows + batch are what the trainer asks of its TrainerOps (tested to the byte).
 TrainMemory plan_train_memory(const TrainConfig& c, const MlpShape& shape, const ObsLayout& obs, size_t world_bytes,
                               bool cuda);
+// Rows a learner's pre-step gather holds: the team, or the kept count's mean + 8 standard deviations
+// + 1024 (store_fraction·team of team draws; more is dropped, with odds below 1e-15 a step).
+int64_t kept_capacity(int64_t team, double store_fraction);
 
 class Trainer {
  public:
@@ -105,6 +108,10 @@ class Trainer {
     std::unique_ptr<QNetwork> online, target;
     std::unique_ptr<ReplayBuffer> replay;
     uint32_t draws = 0;
+    // (o, features, ā) of the transitions the step being played will store, gathered before it
+    // (kept_capacity() rows, ops-owned), and how many.
+    float *o_view = nullptr, *o_feat = nullptr, *o_mean = nullptr;
+    int64_t kept = 0;
   };
   // Who plays a group this episode: a learner, the opponent network, or a world policy.
   struct Controller {
@@ -122,8 +129,9 @@ class Trainer {
   void check_memory(const MlpShape& shape, bool cuda);
   // Rows of the replay staging buffers (min(team, store_chunk)): appends go in chunks of this many.
   int64_t staging_rows() const;
-  // Learner i's row buffer to the group it plays in an episode whose learner 0 plays group lg.
-  void lend_rows(int lg);
+  // Before the step: the learner's kept transitions (alive, drawn by keep_transition) and their o.
+  void gather_kept(Learner& l, TeamPolicy& pol);
+  KeepParams keep_params(bool terminal) const;  // of the step being played
   void load_opponent(const std::string& path);
   double tick();  // ms since the last tick (after a backend sync) while timing, else 0
   void lap(TrainPhase p);  // adds tick() to phase p
@@ -149,11 +157,9 @@ class Trainer {
   TrainStepTimes times_{};
   double tick_t0_ = 0;
 
-  float* learner_rows_[2] = {nullptr, nullptr};  // [team][inputs] per learner (ops-owned)
   // Replay staging and batch buffers (ops-owned, shared by the learners).
   int64_t* idx_ = nullptr;
-  float *st_view_ = nullptr, *st_feat_ = nullptr, *st_mean_ = nullptr;
-  float *st_nview_ = nullptr, *st_nfeat_ = nullptr, *st_nmean_ = nullptr, *st_reward_ = nullptr;
+  float *st_nview_ = nullptr, *st_nfeat_ = nullptr, *st_nmean_ = nullptr, *st_reward_ = nullptr;  // o′ staging
   uint8_t *st_action_ = nullptr, *st_done_ = nullptr;
   float *bx_ = nullptr, *bx_next_ = nullptr, *br_ = nullptr, *bd_ = nullptr, *q_tgt_ = nullptr, *q_on_ = nullptr,
         *y_ = nullptr;

@@ -53,9 +53,6 @@ class TrainerOps {
   // rows × s.width() elements: row r is agent first_id + r (or first_id + ids[r]), written to d.
   virtual void net_input(const NetInputSource& s, int64_t first_id, const int64_t* ids, int64_t rows,
                          const NetInputDest& d) = 0;
-  // Splits rows idx[0..count) of x [..][V+F+K] into view [count][V], features [count][F], mean [count][K].
-  virtual void gather_split(const float* x, int64_t view_size, int n_features, int n_mean, const int64_t* idx,
-                            int64_t count, float* view, float* features, float* mean) = 0;
   // y[b] = td_target(...) for b < batch (q_on may be null unless p.kind is kGreedyDouble).
   virtual void td_targets(const TdParams& p, int64_t batch, const float* reward, const float* done, const float* q_tgt,
                           const float* q_on, float* y) = 0;
