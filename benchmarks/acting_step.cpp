@@ -53,8 +53,9 @@ size_t ActingStep::bytes() const {
   for (int h : s.hidden) act += static_cast<size_t>(h);
   act += static_cast<size_t>(s.outputs);
   const size_t params = nets_.front()->layout().size();
-  // CUDA FP32 math on bf16 views: forward_inputs assembles each network's rows of a chunk.
-  const bool assembles = on_device() && opt_.math == NetMath::kFp32 && world_.config().obs_dtype == ObsDtype::kBf16;
+  // forward_inputs assembles each network's rows of a chunk on the CPU, and on CUDA with FP32 math on bf16 views.
+  const bool assembles =
+      !on_device() || (opt_.math == NetMath::kFp32 && world_.config().obs_dtype == ObsDtype::kBf16);
   if (assembles) act += static_cast<size_t>(width_);
   return sizeof(float) * (static_cast<size_t>(max_team_ * n_actions_) +
                           nets_.size() * (4 * params + static_cast<size_t>(chunk_) * act));

@@ -70,9 +70,9 @@ TrainMemory plan_train_memory(const TrainConfig& c, const MlpShape& shape, const
   const size_t rows_max = std::max(std::min(n, static_cast<size_t>(TeamPolicy::kForwardChunk)), B);
   const size_t per_row = hidden_sum + K + 2 * static_cast<size_t>(shape.max_width()) + 2;
   m.networks = nets * (4 * params + rows_max * per_row) * sizeof(float);
-  // Acting networks (each learner's online one and a network opponent) on CUDA with FP32 math on
-  // bf16 views assemble the rows of a forward chunk (forward_inputs).
-  if (cuda && c.network_math == "fp32" && c.obs_dtype == "bf16") {
+  // Acting networks (each learner's online one and a network opponent) assemble the rows of a
+  // forward chunk in forward_inputs on the CPU, and on CUDA with FP32 math on bf16 views.
+  if (!cuda || (c.network_math == "fp32" && c.obs_dtype == "bf16")) {
     const size_t acting_nets = learners + (nets > 2 * learners ? 1 : 0);
     m.networks += acting_nets * std::min(n, static_cast<size_t>(TeamPolicy::kForwardChunk)) * X * sizeof(float);
   }
