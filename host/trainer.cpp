@@ -93,6 +93,7 @@ Trainer::Trainer(const TrainConfig& c, BackendKind backend) : cfg_(c) {
     l.target->copy_from(*l.online);
     l.replay = cuda ? make_cuda_replay(rs, cfg_.replay_capacity) : make_cpu_replay(rs, cfg_.replay_capacity);
     const size_t cap = static_cast<size_t>(kept_capacity(policy_[0]->count(), cfg_.store_fraction));
+    l.idx = ops_->alloc<int64_t>(static_cast<size_t>(policy_[0]->count()));  // the compaction writes up to a team
     l.o_view = ops_->alloc<float>(cap * static_cast<size_t>(rs.view_size));
     l.o_feat = ops_->alloc<float>(cap * static_cast<size_t>(rs.n_features));
     l.o_mean = ops_->alloc<float>(cap * static_cast<size_t>(rs.n_actions));
@@ -112,7 +113,6 @@ Trainer::Trainer(const TrainConfig& c, BackendKind backend) : cfg_(c) {
   const size_t F = static_cast<size_t>(rs.n_features), B = static_cast<size_t>(cfg_.batch);
   const size_t S = static_cast<size_t>(staging_rows());
   ops_->reserve_compaction(static_cast<int64_t>(n));
-  idx_ = ops_->alloc<int64_t>(n);
   st_nview_ = ops_->alloc<float>(S * V);
   st_nfeat_ = ops_->alloc<float>(S * F);
   st_nmean_ = ops_->alloc<float>(S * K);
@@ -306,11 +306,11 @@ bool Trainer::step_once() {
 }
 
 // The transitions a step stores are those of the agents alive at its start that keep_transition
-// draws for (seed, step, id) (transition_kept: alive after the step or died in it). That set is
-// known before the step: gather_kept compacts it then and gathers (o, features, ā) of those agents
-// from the world's buffers; store, after the step, compacts again (the same agents, in the same
-// order) for reward, action and done, assembles o′ chunk by chunk and appends. No rows of the
-// whole team are ever assembled.
+// draws for (seed, step, id) (transition_kept: alive after the step or died in it; alive only turns
+// off by dying, which sets died). That set is known before the step: gather_kept compacts it then
+// into the learner's idx and gathers (o, features, ā) of those agents from the world's buffers;
+// store, after the step, gathers reward, action and done for the same idx, assembles o′ chunk by
+// chunk and appends. No rows of the whole team are ever assembled.
 KeepParams Trainer::keep_params(bool terminal) const {
   KeepParams kp;
   kp.seed = mix(cfg_.seed, 3);
@@ -325,11 +325,11 @@ void Trainer::gather_kept(Learner& l, TeamPolicy& pol) {
   const int64_t begin = pol.begin();
   // alive as both alive and died: kept iff alive now (reward, action and done outputs are unused).
   const int64_t m = ops_->compact_transitions(keep_params(false), b.alive + begin, b.alive + begin, b.reward + begin,
-                                              b.action + begin, pol.count(), begin, idx_, st_reward_, st_action_,
+                                              b.action + begin, pol.count(), begin, l.idx, st_reward_, st_action_,
                                               st_done_);
   l.kept = std::min(m, kept_capacity(pol.count(), cfg_.store_fraction));
   const NetInputSource s = pol.source();
-  ops_->net_input(s, begin, idx_, l.kept, NetInputDest{l.o_view, s.view_size, l.o_feat, s.n_features, l.o_mean, s.n_mean});
+  ops_->net_input(s, begin, l.idx, l.kept, NetInputDest{l.o_view, s.view_size, l.o_feat, s.n_features, l.o_mean, s.n_mean});
   ops_->synchronize();
 }
 
@@ -337,21 +337,17 @@ void Trainer::store(int learner, TeamPolicy& pol, bool terminal) {
   Learner& l = learners_[static_cast<size_t>(learner)];
   WorldBuffers b = world_->buffers();
   const int64_t begin = pol.begin();
-  const int64_t m = std::min(ops_->compact_transitions(keep_params(terminal), b.alive + begin, b.died + begin,
-                                                       b.reward + begin, b.action + begin, pol.count(), begin, idx_,
-                                                       st_reward_, st_action_, st_done_),
-                             kept_capacity(pol.count(), cfg_.store_fraction));
-  if (m != l.kept)
-    throw std::logic_error("Trainer::store: " + std::to_string(m) + " transitions kept after the step, " +
-                           std::to_string(l.kept) + " gathered before it");
+  const int64_t m = l.kept;
   if (m == 0) return;
+  ops_->gather_transition_fields(keep_params(terminal), b.died + begin, b.reward + begin, b.action + begin, l.idx, m,
+                                 st_reward_, st_action_, st_done_);
   const NetInputSource next = pol.source();
   const int64_t V = next.view_size, F = next.n_features, K = next.n_mean;
   const NetInputDest next_dest{st_nview_, V, st_nfeat_, F, st_nmean_, K};
   ReplayBuffer& replay = *l.replay;
   for (int64_t j0 = 0; j0 < m; j0 += staging_rows()) {
     const int64_t c = std::min(staging_rows(), m - j0);
-    ops_->net_input(next, begin, idx_ + j0, c, next_dest);
+    ops_->net_input(next, begin, l.idx + j0, c, next_dest);
     replay.append(TransitionBatch{c, l.o_view + j0 * V, l.o_feat + j0 * F, st_action_ + j0, l.o_mean + j0 * K,
                                   st_reward_ + j0, st_done_ + j0, st_nview_, st_nfeat_, st_nmean_});
   }

@@ -76,13 +76,13 @@ TrainMemory plan_train_memory(const TrainConfig& c, const MlpShape& shape, const
     const size_t acting_nets = learners + (nets > 2 * learners ? 1 : 0);
     m.networks += acting_nets * std::min(n, static_cast<size_t>(TeamPolicy::kForwardChunk)) * X * sizeof(float);
   }
-  // Each learner's pre-step (o, features, ā) of its kept transitions, each team's Q; the
-  // kept-transition index, reward, action and done per agent (plus the CUDA compaction's flag and
-  // position; CUB's scan scratch, tile descriptors well under a MB, is not counted); the staging of
-  // one chunk of o′. No rows of a whole team: networks read the world's buffers.
+  // Each learner's kept-transition index (a team's worth) and pre-step (o, features, ā) of its kept
+  // transitions, each team's Q; reward, action and done per agent (plus the CUDA compaction's flag
+  // and position; CUB's scan scratch, tile descriptors well under a MB, is not counted); the staging
+  // of one chunk of o′. No rows of a whole team: networks read the world's buffers.
   const size_t kept = static_cast<size_t>(kept_capacity(c.agents_per_team, c.store_fraction));
-  m.rows = (learners * kept * (V + F + K) + 2 * n * K) * sizeof(float) + n * (sizeof(int64_t) + sizeof(float) + 2) +
-           (cuda ? n * 2 * sizeof(int) : 0) + S * (V + F + K) * sizeof(float);
+  m.rows = (learners * kept * (V + F + K) + 2 * n * K) * sizeof(float) + learners * n * sizeof(int64_t) +
+           n * (sizeof(float) + 2) + (cuda ? n * 2 * sizeof(int) : 0) + S * (V + F + K) * sizeof(float);
   m.batch = B * (2 * X + 2 * K + 4) * sizeof(float);
   m.replay = learners * static_cast<size_t>(c.replay_capacity) * bytes_per_transition(ReplayShape{
                                                                        static_cast<int>(V), static_cast<int>(F),

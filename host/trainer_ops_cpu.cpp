@@ -68,12 +68,15 @@ class CpuTrainerOps final : public TrainerOps {
     for (int64_t r = 0; r < count; ++r) {
       if (!transition_kept(p, alive[r], died[r], first_id + r)) continue;
       idx[m] = r;
-      out_reward[m] = reward[r];
-      out_action[m] = action[r];
-      out_done[m] = died[r] != 0 || p.terminal ? 1 : 0;
+      transition_fields(p, m, r, died, reward, action, out_reward, out_action, out_done);
       ++m;
     }
     return m;
+  }
+  void gather_transition_fields(const KeepParams& p, const uint8_t* died, const float* reward, const uint8_t* action,
+                                const int64_t* idx, int64_t m, float* out_reward, uint8_t* out_action,
+                                uint8_t* out_done) override {
+    for (int64_t j = 0; j < m; ++j) transition_fields(p, j, idx[j], died, reward, action, out_reward, out_action, out_done);
   }
 
   double mean_max_q(const float* q, int k, const uint8_t* alive, int64_t count) override {

@@ -44,10 +44,15 @@ __global__ void compact_kernel(int64_t n, KeepParams p, const int* flag, const i
     if (!flag[r]) continue;
     const int64_t j = pos[r];
     idx[j] = r;
-    out_reward[j] = reward[r];
-    out_action[j] = action[r];
-    out_done[j] = died[r] != 0 || p.terminal ? 1 : 0;
+    transition_fields(p, j, r, died, reward, action, out_reward, out_action, out_done);
   }
+}
+
+__global__ void transition_fields_kernel(int64_t m, KeepParams p, const uint8_t* died, const float* reward,
+                                         const uint8_t* action, const int64_t* idx, float* out_reward,
+                                         uint8_t* out_action, uint8_t* out_done) {
+  for (int64_t j = gpu::thread_index(); j < m; j += gpu::thread_stride())
+    transition_fields(p, j, idx[j], died, reward, action, out_reward, out_action, out_done);
 }
 
 constexpr int kReduceThreads = 256;
@@ -132,6 +137,13 @@ class CudaTrainerOps final : public TrainerOps {
     int64_t m = 0;
     to_host(&m, total_, sizeof m);
     return m;
+  }
+
+  void gather_transition_fields(const KeepParams& p, const uint8_t* died, const float* reward, const uint8_t* action,
+                                const int64_t* idx, int64_t m, float* out_reward, uint8_t* out_action,
+                                uint8_t* out_done) override {
+    gpu::linear_kernel(transition_fields_kernel, 0, nullptr, m, p, died, reward, action, idx, out_reward, out_action,
+                       out_done);
   }
 
   double mean_max_q(const float* q, int k, const uint8_t* alive, int64_t count) override {

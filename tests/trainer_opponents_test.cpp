@@ -201,6 +201,30 @@ TEST(CompactTransitions, KeepsAgentsAliveAtTheStartInRowOrderWithDoneFlags) {
   EXPECT_EQ(j, m);
 }
 
+// The trainer chooses the kept set before the step and reads the fields after it: gathering the
+// fields for a compacted idx gives what compacting again gives.
+TEST(CompactTransitions, GatheredFieldsMatchACompaction) {
+  auto ops = make_cpu_trainer_ops();
+  const uint8_t alive[6] = {1, 0, 0, 1, 0, 1}, died[6] = {0, 1, 0, 0, 0, 0}, action[6] = {3, 4, 5, 6, 7, 8};
+  const float reward[6] = {0.5f, -0.1f, 9, 0.2f, 9, -0.005f};
+  int64_t idx[6];
+  float r[6], gr[6];
+  uint8_t a[6], d[6], ga[6], gd[6];
+  KeepParams p;
+  p.fraction = 1.0f;
+  for (bool terminal : {false, true}) {
+    p.terminal = terminal;
+    const int64_t m = ops->compact_transitions(p, alive, died, reward, action, 6, 100, idx, r, a, d);
+    ASSERT_EQ(m, 4);
+    ops->gather_transition_fields(p, died, reward, action, idx, m, gr, ga, gd);
+    for (int64_t j = 0; j < m; ++j) {
+      EXPECT_EQ(gr[j], r[j]);
+      EXPECT_EQ(ga[j], a[j]);
+      EXPECT_EQ(gd[j], d[j]) << "terminal " << terminal;
+    }
+  }
+}
+
 TEST(MeanMaxQ, AveragesTheRowMaximaOfAliveAgents) {
   auto ops = make_cpu_trainer_ops();
   const float q[9] = {1, 5, 2, -3, -1, -2, 100, 0, 0};
@@ -258,6 +282,14 @@ TEST_F(TrainerOpsCudaTest, CompactionAndMeanQMatchTheCpu) {
     ASSERT_EQ(gr[j], r[j]) << j;
     ASSERT_EQ(ga[j], a[j]) << j;
     ASSERT_EQ(gd[j], d[j]) << j;
+  }
+  p.terminal = true;  // the fields of the compacted rows, gathered on the device
+  gpu->gather_transition_fields(p, d_died, d_reward, d_action, o_idx, m, o_r, o_a, o_d);
+  gpu->to_host(gd.data(), o_d, m);
+  gpu->to_host(gr.data(), o_r, m * sizeof(float));
+  for (int64_t j = 0; j < m; ++j) {
+    ASSERT_EQ(gd[j], 1) << j;
+    ASSERT_EQ(gr[j], r[j]) << j;
   }
   EXPECT_NEAR(gpu->mean_max_q(d_q, 4, d_alive, n), cpu->mean_max_q(q.data(), 4, alive.data(), n), 1e-9);
 }

@@ -108,8 +108,10 @@ class Trainer {
     std::unique_ptr<QNetwork> online, target;
     std::unique_ptr<ReplayBuffer> replay;
     uint32_t draws = 0;
-    // (o, features, ā) of the transitions the step being played will store, gathered before it
-    // (kept_capacity() rows, ops-owned), and how many.
+    // The transitions the step being played will store, chosen before it: their rows in the group
+    // (idx, a team's worth for the compaction), their (o, features, ā) (kept_capacity() rows), and
+    // how many (all ops-owned).
+    int64_t* idx = nullptr;
     float *o_view = nullptr, *o_feat = nullptr, *o_mean = nullptr;
     int64_t kept = 0;
   };
@@ -158,7 +160,6 @@ class Trainer {
   double tick_t0_ = 0;
 
   // Replay staging and batch buffers (ops-owned, shared by the learners).
-  int64_t* idx_ = nullptr;
   float *st_nview_ = nullptr, *st_nfeat_ = nullptr, *st_nmean_ = nullptr, *st_reward_ = nullptr;  // o′ staging
   uint8_t *st_action_ = nullptr, *st_done_ = nullptr;
   float *bx_ = nullptr, *bx_next_ = nullptr, *br_ = nullptr, *bd_ = nullptr, *q_tgt_ = nullptr, *q_on_ = nullptr,

@@ -25,6 +25,15 @@ MYRIAD_HD bool transition_kept(const KeepParams& p, uint8_t alive, uint8_t died,
   return (alive != 0 || died != 0) && keep_transition(p.seed, p.step, static_cast<uint32_t>(id), p.fraction);
 }
 
+// The stored fields of kept transition j, row r of the group's slices (after the step): reward,
+// action, done = died || terminal.
+MYRIAD_HD void transition_fields(const KeepParams& p, int64_t j, int64_t r, const uint8_t* died, const float* reward,
+                                 const uint8_t* action, float* out_reward, uint8_t* out_action, uint8_t* out_done) {
+  out_reward[j] = reward[r];
+  out_action[j] = action[r];
+  out_done[j] = died[r] != 0 || p.terminal ? 1 : 0;
+}
+
 // All pointers are of the backend's side (host for the CPU, device for CUDA) unless named host_*.
 // Calls are ordered; synchronize() waits for them (the CUDA backend uses the legacy default stream).
 class TrainerOps {
@@ -62,6 +71,11 @@ class TrainerOps {
   virtual int64_t compact_transitions(const KeepParams& p, const uint8_t* alive, const uint8_t* died,
                                       const float* reward, const uint8_t* action, int64_t count, int64_t first_id,
                                       int64_t* idx, float* out_reward, uint8_t* out_action, uint8_t* out_done) = 0;
+  // transition_fields of the m transitions already compacted into idx (rows of the group's slices):
+  // the fields after the step of a set chosen before it, without compacting again.
+  virtual void gather_transition_fields(const KeepParams& p, const uint8_t* died, const float* reward,
+                                        const uint8_t* action, const int64_t* idx, int64_t m, float* out_reward,
+                                        uint8_t* out_action, uint8_t* out_done) = 0;
   // Mean over rows with alive[r] of max_a q[r][a] (q [count][k]); 0 when none is alive. A metric:
   // the device sums in an unspecified order.
   virtual double mean_max_q(const float* q, int k, const uint8_t* alive, int64_t count) = 0;
