@@ -6,7 +6,6 @@
 #include <algorithm>
 #include <chrono>
 
-#include "myriad/select.hpp"
 #include "myriad/team_policy.hpp"
 
 namespace myriad::bench {
@@ -22,76 +21,55 @@ double ms_since(Clock::time_point t0) {
 }  // namespace
 
 ActingStep::ActingStep(World& world, const ActingOptions& o) : world_(world), opt_(o) {
-  const WorldBuffers b = world_.buffers();
-  ops_ = b.on_device ? make_cuda_trainer_ops() : make_cpu_trainer_ops();
+  const bool device = world_.buffers().on_device;
+  ops_ = device ? make_cuda_trainer_ops() : make_cpu_trainer_ops();
   const GroupTable& gt = world_.groups();
-  n_actions_ = gt.type[0].n_actions();
-  width_ = world_.obs_layout().obs_stride() + world_.obs_layout().n_features + n_actions_;
   for (int g = 0; g < gt.n_groups; ++g) {
-    if (gt.type[g].n_actions() != n_actions_)
-      throw std::invalid_argument("acting step: every team needs the same action count");
-    max_team_ = std::max(max_team_, gt.begin[g + 1] - gt.begin[g]);
-  }
-  chunk_ = std::max<int64_t>(1, std::min(max_team_, opt_.chunk_rows));
-  MlpShape shape;
-  shape.inputs = static_cast<int>(width_);
-  shape.hidden = opt_.hidden;
-  shape.outputs = n_actions_;
-  for (int g = 0; g < gt.n_groups; ++g) {
+    teams_.push_back(std::make_unique<TeamPolicy>(world_, *ops_, g, true));
+    MlpShape shape;
+    shape.inputs = static_cast<int>(teams_.back()->width());
+    shape.hidden = opt_.hidden;
+    shape.outputs = teams_.back()->n_actions();
     const uint64_t seed = opt_.seed * 1000003ull + static_cast<uint64_t>(g);
-    nets_.push_back(b.on_device ? make_cuda_qnetwork(shape, seed, opt_.math) : make_cpu_qnetwork(shape, seed));
+    nets_.push_back(device ? make_cuda_qnetwork(shape, seed, opt_.math) : make_cpu_qnetwork(shape, seed));
   }
-  q_ = ops_->alloc<float>(static_cast<size_t>(max_team_ * n_actions_));
   world_.set_phase_timing(true);
 }
 
 ActingStep::~ActingStep() = default;
 
 size_t ActingStep::bytes() const {
-  const MlpShape& s = nets_.front()->shape();
-  size_t act = 0;  // activations the network keeps per row: every hidden output and the Q row
-  for (int h : s.hidden) act += static_cast<size_t>(h);
-  act += static_cast<size_t>(s.outputs);
-  const size_t params = nets_.front()->layout().size();
   // forward_inputs assembles each network's rows of a chunk on the CPU, and on CUDA with FP32 math on bf16 views.
   const bool assembles =
       !on_device() || (opt_.math == NetMath::kFp32 && world_.config().obs_dtype == ObsDtype::kBf16);
-  if (assembles) act += static_cast<size_t>(width_);
-  return sizeof(float) * (static_cast<size_t>(max_team_ * n_actions_) +
-                          nets_.size() * (4 * params + static_cast<size_t>(chunk_) * act));
-}
-
-void ActingStep::act_team(int team, double* forward_ms, double* select_ms) {
-  const GroupTable& gt = world_.groups();
-  const int64_t begin = gt.begin[team], count = gt.begin[team + 1] - begin;
-  if (count <= 0) return;
-  const WorldBuffers b = world_.buffers();
-  const NetInputSource s = net_input_source(world_, n_actions_, true);
-  QNetwork& net = *nets_[static_cast<size_t>(team)];
-
-  auto t0 = Clock::now();
-  for (int64_t r0 = 0; r0 < count; r0 += chunk_)  // inputs read where the world keeps them (no rows)
-    net.forward_inputs(s, begin + r0, static_cast<int>(std::min(chunk_, count - r0)), q_ + r0 * n_actions_);
-  net.synchronize();
-  *forward_ms += ms_since(t0);
-
-  SelectParams sp;
-  sp.mode = SelectMode::kBoltzmann;
-  sp.n_actions = sp.stride = n_actions_;
-  sp.temperature = opt_.temperature;
-  sp.seed = opt_.seed * 7919ull + static_cast<uint64_t>(team);
-  sp.step = step_;
-  t0 = Clock::now();
-  if (on_device()) select_actions_cuda(sp, q_, count, nullptr, b.action + begin);
-  else select_actions_cpu(sp, q_, count, nullptr, b.action + begin);
-  ops_->synchronize();
-  *select_ms += ms_since(t0);
+  size_t floats = 0;
+  for (size_t g = 0; g < teams_.size(); ++g) {
+    const MlpShape& s = nets_[g]->shape();
+    size_t act = static_cast<size_t>(s.outputs) + (assembles ? static_cast<size_t>(s.inputs) : 0);
+    for (int h : s.hidden) act += static_cast<size_t>(h);  // activations per row: hidden outputs, Q (, rows)
+    const size_t rows = static_cast<size_t>(teams_[g]->count());
+    const size_t chunk = std::min(rows, static_cast<size_t>(TeamPolicy::kForwardChunk));
+    floats += rows * static_cast<size_t>(s.outputs) + 4 * nets_[g]->layout().size() + chunk * act;
+  }
+  return sizeof(float) * floats;
 }
 
 const StepStats& ActingStep::play(double* phase_ms) {
   double fwd = 0, sel = 0;
   world_.synchronize();
-  for (int g = 0; g < world_.groups().n_groups; ++g) act_team(g, &fwd, &sel);
+  for (size_t g = 0; g < teams_.size(); ++g) {
+    auto t0 = Clock::now();
+    teams_[g]->forward(*nets_[g]);  // returns done
+    fwd += ms_since(t0);
+    SelectParams sp;
+    sp.mode = SelectMode::kBoltzmann;
+    sp.temperature = opt_.temperature;
+    sp.seed = opt_.seed * 7919ull + static_cast<uint64_t>(g);
+    sp.step = step_;
+    t0 = Clock::now();
+    teams_[g]->select(sp);  // returns done
+    sel += ms_since(t0);
+  }
   const StepStats& st = world_.step();
   world_.synchronize();
   ++step_;
