@@ -42,8 +42,9 @@ json make_document(const BenchSettings& s, const std::string& workload, const st
       {"acting_step", "per team: shared MLP 898->128->64->21 on [view | features | mean action] read from the "
                       "world's buffers (QNetwork::forward_inputs: layer 1 split by segment, no rows; both teams) -> "
                       "Boltzmann (T = 1); then world.step(): rules, index, mean action, observe"},
-      {"training_step", "Trainer::train_step(): act (learner network, scripted/random opponent), step, replay "
-                        "write of a 1/16 sample, one Adam update on a minibatch, target update"},
+      {"training_step", "Trainer::train_step(): act (the learner's network and the opponent's, a lagged copy of "
+                        "it: selfplay_lagged), step, replay write of a 1/16 sample, one Adam update on a minibatch, "
+                        "target update"},
       {"obs_dtype", s.obs_dtype == ObsDtype::kBf16 ? "bf16" : "f32"},
       {"network_math", cuda ? net_math_name(s.math) : "fp32 (the CPU network)"},
       {"steps", s.steps},

@@ -27,18 +27,13 @@ TrainConfig training_config(const BenchSettings& s, int64_t agents) {
   c.updates_per_step = 1;
   c.seed = s.seed;
   // The opponent plays a lagged copy of the learner's network, so the step runs both teams' forward
-  // passes as the acting step does (performance.md); builds without that opponent use a random one.
+  // passes as the acting step does (performance.md).
   c.opponent = "selfplay_lagged";
   c.obs_dtype = s.obs_dtype == ObsDtype::kBf16 ? "bf16" : "f32";  // the acting workload's settings
   c.network_math = net_math_name(s.math);
   resolve_defaults(c, cuda);
   c.max_steps = std::max<int64_t>(c.max_steps, 400);
-  try {
-    validate_train_config(c);
-  } catch (const ConfigError&) {
-    c.opponent = "random";
-    validate_train_config(c);
-  }
+  validate_train_config(c);
   return c;
 }
 

@@ -148,6 +148,10 @@ def main():
             v = field(md, f"points.workload=training.configuration.{key}")
             if v is not None and "training" in fields:
                 extra += [opt, str(int(v))]
+        # Myriad's training opponent runs a network (selfplay_lagged): so does PyTorch's, for the same work.
+        opp = field(md, "points.workload=training.configuration.opponent")
+        if "training" in fields and opp in ("selfplay_lagged", "frozen", "both_learn"):
+            extra += ["--train-opponent", "network"]
         tcmd = [args.python, os.path.join(ROOT, "benchmarks", "pytorch_battle.py"), "--agents", str(args.agents),
                 "--steps", str(args.steps), "--warmup", str(args.warmup), "--device", args.device,
                 "--mode", args.modes, "--json", tj] + extra + (["--threads", str(args.threads)] if args.threads else [])

@@ -25,8 +25,9 @@
 // The update's FLOP: online forward on x, weight gradients of every layer (another 2·B·MAC), input
 // gradients of layers 2 and 3 (layer 1's are not needed), the target forward on x′ (and the online
 // forward on x′ for a greedy_double target), then gradient-norm clipping, Adam and the soft update
-// (~15 FLOP per parameter). In forward and select, N is the alive agents that have a network (the
-// training step's opponent plays a scripted/random policy). Bias adds and ReLUs (O(N·(H1 + H2))) are left out of every count.
+// (~15 FLOP per parameter). In forward and select, N is the alive agents that have a network (both
+// teams in the bench's training step, whose opponent is a lagged copy of the learner's network).
+// Bias adds and ReLUs (O(N·(H1 + H2))) are left out of every count.
 #include "phase_model.hpp"
 
 #include <algorithm>
