@@ -13,6 +13,7 @@
 
 #include "myriad/config.hpp"
 #include "myriad/world.hpp"
+#include "bench_util.hpp"
 
 void register_network_benchmarks(bool cuda);  // bench_phases_net.cpp
 
@@ -37,12 +38,6 @@ Cached& world_for(myriad::BackendKind kind, int64_t total) {
   return c;
 }
 
-int64_t alive_total(const myriad::StepStats& s) {
-  int64_t n = 0;
-  for (int g = 0; g < s.n_groups; ++g) n += s.alive[g];
-  return n;
-}
-
 const std::vector<myriad::PolicySpec> kRandom(2);
 
 // Which world phases make up a benchmarked family (phase_timer.hpp); empty: the whole act + step.
@@ -59,7 +54,7 @@ void BM_WorldPhase(benchmark::State& state, myriad::BackendKind kind, Family fam
   int64_t agent_steps = 0;
   for (auto _ : state) {
     if (w.done()) w.reset(++c.seed);
-    agent_steps += alive_total(w.last_stats());
+    agent_steps += myriad::bench::alive_total(w.last_stats());
     const auto t0 = std::chrono::steady_clock::now();
     w.act(kRandom);
     w.step();

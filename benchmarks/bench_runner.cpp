@@ -26,12 +26,6 @@ using nlohmann::json;
 
 double seconds_since(Clock::time_point t0) { return std::chrono::duration<double>(Clock::now() - t0).count(); }
 
-int64_t alive_total(const StepStats& s) {
-  int64_t n = 0;
-  for (int g = 0; g < s.n_groups; ++g) n += s.alive[g];
-  return n;
-}
-
 json summary_json(const Summary& s) {
   return {{"ms_median", s.median}, {"ms_min", s.min}, {"ms_max", s.max}, {"ms_mean", s.mean}};
 }

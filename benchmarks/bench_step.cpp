@@ -20,6 +20,7 @@
 #include "myriad/phase_timer.hpp"
 #include "myriad/world.hpp"
 #include "bench_util.hpp"
+#include "device_info.hpp"
 
 namespace myriad::bench {
 nlohmann::json host_info();  // device_info.cpp
@@ -47,13 +48,6 @@ struct Options {
   int profile_from = -1, profile_to = -1;
 };
 
-std::string utc_now() {
-  const std::time_t t = std::time(nullptr);
-  char buf[32];
-  std::strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%SZ", std::gmtime(&t));
-  return buf;
-}
-
 std::vector<int64_t> parse_counts(const std::string& s) {
   std::vector<int64_t> v;
   std::stringstream ss(s);
@@ -67,12 +61,6 @@ std::vector<int64_t> parse_counts(const std::string& s) {
   }
   if (v.empty()) throw std::invalid_argument("--agents: empty list");
   return v;
-}
-
-int64_t alive_total(const myriad::StepStats& s) {
-  int64_t n = 0;
-  for (int g = 0; g < s.n_groups; ++g) n += s.alive[g];
-  return n;
 }
 
 double seconds(Clock::time_point a, Clock::time_point b) {

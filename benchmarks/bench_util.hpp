@@ -1,5 +1,5 @@
-// bench_util.hpp: small helpers of the benchmark binaries: median/min/max/mean of a sample, and the
-// --profile-steps A:B range that brackets steps with cudaProfilerStart/Stop (cuda builds only).
+// bench_util.hpp: small helpers of the benchmark binaries: median/min/max/mean of a sample, agents
+// alive, and the --profile-steps A:B range that brackets steps with cudaProfilerStart/Stop (cuda builds only).
 #pragma once
 #include <algorithm>
 #include <cstdio>
@@ -13,7 +13,16 @@
 #include <cuda_runtime.h>
 #endif
 
+#include "myriad/world.hpp"
+
 namespace myriad::bench {
+
+// Agents alive after the step s reports, every group together.
+inline int64_t alive_total(const StepStats& s) {
+  int64_t n = 0;
+  for (int g = 0; g < s.n_groups; ++g) n += s.alive[g];
+  return n;
+}
 
 struct Summary {
   double median = 0, min = 0, max = 0, mean = 0;
