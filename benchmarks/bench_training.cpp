@@ -4,6 +4,7 @@
 #include <chrono>
 #include <cstdio>
 
+#include "acting_step.hpp"
 #include "bench_runner.hpp"
 #include "bench_util.hpp"
 #include "myriad/trainer.hpp"
@@ -92,15 +93,8 @@ json run_training(Trainer& trainer, const TrainConfig& c, const BenchSettings& s
   }
   if (profiling) cuda_profiler(false);
   const double m = std::max<double>(1.0, static_cast<double>(steps));
-  const WorldConfig& wc = trainer.world().config();
-  ModelInput model;
-  model.alive = alive_sum / m;
+  ModelInput model = acting_model(trainer.world(), alive_sum / m);  // the world's part, then training's
   model.net_alive = learner_sum / m;
-  model.cells = static_cast<double>(wc.width) * static_cast<double>(wc.height);
-  model.view = static_cast<int>(trainer.world().obs_layout().obs_stride());
-  model.features = trainer.world().obs_layout().n_features;
-  model.actions = trainer.world().groups().type[0].n_actions();
-  model.obs_bytes = wc.obs_dtype == ObsDtype::kBf16 ? 2 : 4;
   model.hidden1 = static_cast<int>(c.hidden.at(0));
   model.hidden2 = static_cast<int>(c.hidden.at(1));
   model.networks = opponent_has_network(c) ? 2 : 1;
@@ -150,12 +144,9 @@ json run_training_point(const BenchSettings& s, int64_t agents, int steps, const
   p["memory"] = {{"world_state_bytes", static_cast<double>(trainer.world().state_bytes())},
                  {"trainer_bytes", total_bytes},
                  {"bytes_per_agent", total_bytes > 0 ? total_bytes / static_cast<double>(2 * (agents / 2)) : 0.0},
-                 {"method", "Trainer::memory(): world, networks, per-agent rows, replay, batches"},
-                 {"replay_bytes_model", static_cast<double>(c.replay_capacity) *
-                                            static_cast<double>(bytes_per_transition(ReplayShape{
-                                                static_cast<int>(trainer.world().obs_layout().obs_stride()),
-                                                trainer.world().obs_layout().n_features,
-                                                trainer.world().groups().type[0].n_actions()}))}};
+                 {"method", "Trainer::memory() (plan_train_memory): world, networks, per-agent buffers, replay, "
+                            "batches"},
+                 {"replay_bytes_model", static_cast<double>(trainer.memory().replay)}};
   return p;
 }
 
