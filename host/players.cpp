@@ -29,9 +29,7 @@ CheckpointNetwork load_checkpoint_network(const Checkpoint& ck, const std::strin
     throw std::runtime_error(path + ": section red.online holds " + std::to_string(p.size()) +
                              " parameters, its header's shape needs " + std::to_string(out.net->layout().size()));
   out.net->set_params(p);
-  out.algorithm = ck.header.algorithm;
   out.uses_mean_action = ck.header.algorithm != "iql";
-  out.episode = ck.header.episode;
   return out;
 }
 
@@ -42,7 +40,6 @@ Players::Players(World& world, const std::vector<PlayerSpec>& specs) : world_(wo
                                 " groups");
   teams_.resize(specs_.size());
   nets_.resize(specs_.size());
-  algorithms_.resize(specs_.size());
   for (int g = 0; g < groups; ++g) {
     const PlayerSpec& sp = specs_[static_cast<size_t>(g)];
     if (!sp.is_network()) {
@@ -55,7 +52,6 @@ Players::Players(World& world, const std::vector<PlayerSpec>& specs) : world_(wo
     team->set_use_mean_action(cn.uses_mean_action);
     teams_[static_cast<size_t>(g)] = std::move(team);
     nets_[static_cast<size_t>(g)] = std::move(cn.net);
-    algorithms_[static_cast<size_t>(g)] = cn.algorithm;
   }
 }
 

@@ -27,22 +27,19 @@ struct PlayerSpec {
 struct CheckpointNetwork {
   std::unique_ptr<QNetwork> net;
   bool uses_mean_action = true;  // MF-Q checkpoints read ā; IQL ones do not
-  std::string algorithm;
-  int64_t episode = 0;
 };
 CheckpointNetwork load_checkpoint_network(const Checkpoint& ck, const std::string& path, World& world,
                                           int group, int64_t input_width);
 
 class Players {
  public:
-  // One spec per group. Loads the checkpoints (read once per distinct path).
+  // One spec per group. Reads the checkpoint of every network-played group.
   Players(World& world, const std::vector<PlayerSpec>& specs);
   ~Players();
   // Waits for the world's buffers, which the networks read: call after reset() and every step().
   void observe();
   // Every group's actions for the next step (world policies, then greedy networks).
   void act(uint32_t step = 0);
-  const std::string& algorithm(int group) const { return algorithms_[static_cast<size_t>(group)]; }
 
  private:
   World& world_;
@@ -50,7 +47,6 @@ class Players {
   std::unique_ptr<TrainerOps> ops_;
   std::vector<std::unique_ptr<TeamPolicy>> teams_;  // per group; null for world policies
   std::vector<std::unique_ptr<QNetwork>> nets_;
-  std::vector<std::string> algorithms_;
   bool any_world_ = false;
 };
 
