@@ -22,6 +22,7 @@ struct NetFixture {
   std::unique_ptr<myriad::World> world;
   std::unique_ptr<myriad::TrainerOps> ops;
   std::unique_ptr<myriad::QNetwork> net;
+  myriad::NetInputSource src;  // where the rows come from: the world's buffers
   float *x = nullptr, *q = nullptr, *y = nullptr;
   int* a = nullptr;
   uint8_t* act = nullptr;
@@ -44,6 +45,7 @@ NetFixture& fixture(bool cuda, int rows) {
   f.rows = rows;
   f.k = f.world->groups().type[0].n_actions();
   const myriad::NetInputSource s = myriad::net_input_source(*f.world, f.k, true);
+  f.src = s;
   f.width = static_cast<int>(s.width());
   f.x = f.ops->alloc<float>(static_cast<size_t>(rows) * f.width);
   f.q = f.ops->alloc<float>(static_cast<size_t>(rows) * f.k);
@@ -67,17 +69,30 @@ NetFixture& fixture(bool cuda, int rows) {
   return f;
 }
 
-double macs_per_row(const NetFixture& f) {
-  myriad::bench::ModelInput m;
-  m.view = f.width - 32 - f.k;
-  m.actions = f.k;
-  return m.macs_per_row();
+// Multiply-adds per row of the fixture's network: Σ over layers of in · out (layers >= first).
+double macs_per_row(const NetFixture& f, int first = 0) {
+  const myriad::MlpShape& s = f.net->shape();
+  double m = 0;
+  for (int l = first; l < s.layers(); ++l) m += static_cast<double>(s.in_dim(l)) * s.out_dim(l);
+  return m;
 }
 
 void BM_Forward(benchmark::State& state, bool cuda) {
   NetFixture& f = fixture(cuda, static_cast<int>(state.range(0)));
   for (auto _ : state) {
     f.net->forward(f.x, f.rows, f.q);
+    f.net->synchronize();
+  }
+  state.SetItemsProcessed(state.iterations() * f.rows);
+  state.counters["FLOP_per_s"] = benchmark::Counter(2.0 * macs_per_row(f) * f.rows,
+                                                    benchmark::Counter::kIsIterationInvariantRate);
+}
+
+// The path acting takes: inputs read from the world's buffers (forward_inputs), no rows.
+void BM_ForwardInputs(benchmark::State& state, bool cuda) {
+  NetFixture& f = fixture(cuda, static_cast<int>(state.range(0)));
+  for (auto _ : state) {
+    f.net->forward_inputs(f.src, 0, f.rows, f.q);
     f.net->synchronize();
   }
   state.SetItemsProcessed(state.iterations() * f.rows);
@@ -94,8 +109,8 @@ void BM_BackwardAdam(benchmark::State& state, bool cuda) {
     f.net->synchronize();
   }
   state.SetItemsProcessed(state.iterations() * f.rows);
-  // forward + weight gradients (2 passes) + input gradients of layers 2 and 3 (phase_model.cpp).
-  const double flop = 2.0 * macs_per_row(f) * f.rows * 2 + 2.0 * f.rows * (128.0 * 64 + 64.0 * f.k);
+  // forward + weight gradients (2 passes) + input gradients of the layers after the first (phase_model.cpp).
+  const double flop = 2.0 * macs_per_row(f) * f.rows * 2 + 2.0 * f.rows * macs_per_row(f, 1);
   state.counters["FLOP_per_s"] = benchmark::Counter(flop, benchmark::Counter::kIsIterationInvariantRate);
 }
 
@@ -123,9 +138,10 @@ void register_network_benchmarks(bool cuda) {
   const std::vector<int64_t> fwd = cuda ? std::vector<int64_t>{65536, 500000} : std::vector<int64_t>{1024, 10000};
   const std::vector<int64_t> bwd = cuda ? std::vector<int64_t>{8192, 65536} : std::vector<int64_t>{256, 1024};
   auto* f = benchmark::RegisterBenchmark(("BM_" + b + "Forward").c_str(), BM_Forward, cuda);
+  auto* fi = benchmark::RegisterBenchmark(("BM_" + b + "ForwardInputs").c_str(), BM_ForwardInputs, cuda);
   auto* u = benchmark::RegisterBenchmark(("BM_" + b + "BackwardAdam").c_str(), BM_BackwardAdam, cuda);
   auto* s = benchmark::RegisterBenchmark(("BM_" + b + "Select").c_str(), BM_Select, cuda);
-  for (int64_t n : fwd) f->Arg(n), s->Arg(n);
+  for (int64_t n : fwd) f->Arg(n), fi->Arg(n), s->Arg(n);
   for (int64_t n : bwd) u->Arg(n);
-  for (auto* x : {f, u, s}) x->UseRealTime()->Unit(benchmark::kMillisecond);
+  for (auto* x : {f, fi, u, s}) x->UseRealTime()->Unit(benchmark::kMillisecond);
 }
