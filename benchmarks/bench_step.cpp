@@ -22,13 +22,10 @@
 #include "bench_util.hpp"
 #include "device_info.hpp"
 
-namespace myriad::bench {
-nlohmann::json host_info();  // device_info.cpp
-nlohmann::json cuda_info();  // device_info.cpp
-}  // namespace myriad::bench
-
 namespace {
 
+using myriad::bench::alive_total;
+using myriad::bench::utc_now;
 using Clock = std::chrono::steady_clock;
 using nlohmann::json;
 
