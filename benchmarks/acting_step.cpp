@@ -21,17 +21,13 @@ double ms_since(Clock::time_point t0) {
 }  // namespace
 
 ActingStep::ActingStep(World& world, const ActingOptions& o) : world_(world), opt_(o) {
-  const bool device = world_.buffers().on_device;
-  ops_ = device ? make_cuda_trainer_ops() : make_cpu_trainer_ops();
+  ops_ = std::make_unique<TrainerOps>(world_.backend());
   const GroupTable& gt = world_.groups();
   for (int g = 0; g < gt.n_groups; ++g) {
+    if (!gt.acts[g]) continue;  // gather's food: no network
     teams_.push_back(std::make_unique<TeamPolicy>(world_, *ops_, g, true));
-    MlpShape shape;
-    shape.inputs = static_cast<int>(teams_.back()->width());
-    shape.hidden = opt_.hidden;
-    shape.outputs = teams_.back()->n_actions();
     const uint64_t seed = opt_.seed * 1000003ull + static_cast<uint64_t>(g);
-    nets_.push_back(device ? make_cuda_qnetwork(shape, seed, opt_.math) : make_cpu_qnetwork(shape, seed));
+    nets_.push_back(make_qnetwork(world_.backend(), group_network_shape(world_, g, opt_.hidden), seed, opt_.math));
   }
   world_.set_phase_timing(true);
 }
@@ -59,7 +55,8 @@ const StepStats& ActingStep::play(double* phase_ms) {
   world_.synchronize();
   for (size_t g = 0; g < teams_.size(); ++g) {
     auto t0 = Clock::now();
-    teams_[g]->forward(*nets_[g]);  // returns done
+    teams_[g]->forward(*nets_[g]);
+    world_.synchronize();
     fwd += ms_since(t0);
     SelectParams sp;
     sp.mode = SelectMode::kBoltzmann;
@@ -67,11 +64,11 @@ const StepStats& ActingStep::play(double* phase_ms) {
     sp.seed = opt_.seed * 7919ull + static_cast<uint64_t>(g);
     sp.step = step_;
     t0 = Clock::now();
-    teams_[g]->select(sp);  // returns done
+    teams_[g]->select(sp);
+    world_.synchronize();
     sel += ms_since(t0);
   }
-  const StepStats& st = world_.step();
-  world_.synchronize();
+  const StepStats& st = world_.step();  // returns with the step done (its stats are read back)
   ++step_;
   if (phase_ms != nullptr) {
     const PhaseTimes& w = world_.last_phase_times();
@@ -92,8 +89,8 @@ ModelInput acting_model(const World& world, double alive) {
   ModelInput m;
   m.alive = alive;
   m.cells = static_cast<double>(world.config().width) * static_cast<double>(world.config().height);
-  m.view = static_cast<int>(world.obs_layout().obs_stride());
-  m.features = world.obs_layout().n_features;
+  m.view = static_cast<int>(world.obs_layout(0).obs_stride());
+  m.features = world.obs_layout(0).n_features;
   m.actions = world.groups().type[0].n_actions();
   m.obs_bytes = world.config().obs_dtype == ObsDtype::kBf16 ? 2 : 4;
   m.networks = world.groups().n_groups;

@@ -41,10 +41,10 @@ NetFixture& fixture(bool cuda, int rows) {
     f.world->step();
   }
   f.world->synchronize();
-  f.ops = cuda ? myriad::make_cuda_trainer_ops() : myriad::make_cpu_trainer_ops();
+  f.ops = std::make_unique<myriad::TrainerOps>(f.world->backend());
   f.rows = rows;
   f.k = f.world->groups().type[0].n_actions();
-  const myriad::NetInputSource s = myriad::net_input_source(*f.world, f.k, true);
+  const myriad::NetInputSource s = myriad::net_input_source(*f.world, 0, f.k, true);
   f.src = s;
   f.width = static_cast<int>(s.width());
   f.x = f.ops->alloc<float>(static_cast<size_t>(rows) * f.width);
@@ -65,7 +65,7 @@ NetFixture& fixture(bool cuda, int rows) {
   myriad::MlpShape shape;
   shape.inputs = f.width;
   shape.outputs = f.k;
-  f.net = cuda ? myriad::make_cuda_qnetwork(shape, 7) : myriad::make_cpu_qnetwork(shape, 7);
+  f.net = myriad::make_qnetwork(f.world->backend(), shape, 7);
   return f;
 }
 
@@ -124,8 +124,7 @@ void BM_Select(benchmark::State& state, bool cuda) {
   sp.temperature = 1.0f;
   for (auto _ : state) {
     ++sp.step;
-    if (cuda) myriad::select_actions_cuda(sp, f.q, f.rows, nullptr, f.act);
-    else myriad::select_actions_cpu(sp, f.q, f.rows, nullptr, f.act);
+    myriad::select_actions(f.world->backend(), sp, f.q, f.rows, nullptr, f.act);
     f.ops->synchronize();
   }
   state.SetItemsProcessed(state.iterations() * f.rows);

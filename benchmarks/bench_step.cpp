@@ -68,7 +68,7 @@ double seconds(Clock::time_point a, Clock::time_point b) {
 json run_point(const Options& o, int64_t total, std::string& backend_name) {
   const int64_t per_team = total / 2;
   myriad::WorldConfig cfg = myriad::battle_config(per_team, 0);
-  cfg.placement = o.placement == "random" ? myriad::Placement::kRandom : myriad::Placement::kBlocks;
+  cfg.placement = o.placement == "random" ? myriad::Placement::kRandom : myriad::Placement::kDefault;
   cfg.obs_dtype = o.obs_dtype == "bf16" ? myriad::ObsDtype::kBf16 : myriad::ObsDtype::kF32;
   cfg.mean_mode = o.mean_action == "off"    ? myriad::MeanActionMode::kOff
                   : o.mean_action == "team" ? myriad::MeanActionMode::kTeamWide

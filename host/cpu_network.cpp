@@ -256,10 +256,9 @@ NetMath parse_net_math(const std::string& s) {
   throw std::invalid_argument("network math '" + s + "': valid are fp32 and tf32");
 }
 
-#if !defined(MYRIAD_HAVE_CUDA)
-std::unique_ptr<QNetwork> make_cuda_qnetwork(const MlpShape&, uint64_t, NetMath) {
-  throw std::runtime_error("this build has no CUDA backend (configured without nvcc); use the CPU network");
+std::unique_ptr<QNetwork> make_qnetwork(Backend& backend, const MlpShape& shape, uint64_t seed, NetMath math) {
+  if (backend.on_device()) return make_cuda_qnetwork(backend, shape, seed, math);
+  return make_cpu_qnetwork(shape, seed);
 }
-#endif
 
 }  // namespace myriad

@@ -7,6 +7,7 @@
 
 #include "myriad/checkpoint.hpp"
 #include "myriad/config.hpp"
+#include "myriad/games/game.hpp"
 #include "myriad/players.hpp"
 #include "myriad/train_config.hpp"
 
@@ -46,11 +47,14 @@ EvalConfig resolve_eval_config(EvalConfig c) {
     const Checkpoint ck = read_checkpoint(s);  // throws naming the file
     TrainConfig t;
     apply_toml(t, ck.header.config_toml, s + " (its config)");
+    if (c.scenario.empty()) c.scenario = t.scenario;
     if (c.agents_per_team == 0 && t.agents_per_team > 0) c.agents_per_team = t.agents_per_team;
     if (c.map_size == 0 && t.map_size > 0) c.map_size = t.map_size;
     if (c.max_steps == 0) c.max_steps = t.max_steps;
     if (c.minimap < 0) c.minimap = t.minimap ? 1 : 0;
   }
+  if (c.scenario.empty()) c.scenario = "battle";
+  parse_scenario(c.scenario);  // throws listing the games
   if (c.agents_per_team == 0) c.agents_per_team = 64;
   if (c.map_size == 0) c.map_size = 40;
   if (c.max_steps == 0) c.max_steps = 400;
@@ -62,10 +66,16 @@ EvalResult evaluate(const EvalConfig& config, const std::function<void(const Eva
   EvalResult r;
   r.config = resolve_eval_config(config);
   const EvalConfig& c = r.config;
-  WorldConfig wc = battle_config(c.agents_per_team, static_cast<int>(c.map_size));
+  GameSize size;
+  size.map_size = static_cast<int>(c.map_size);
+  size.agents_per_team = c.agents_per_team;
+  WorldConfig wc = game_config(parse_scenario(c.scenario), size);
+  if (wc.n_groups() != 2)
+    throw std::invalid_argument("eval: scenario " + c.scenario + " has " + std::to_string(wc.n_groups()) +
+                                " groups; head-to-head evaluation plays two teams (battle, battlefield)");
   wc.max_steps = c.max_steps;
   wc.minimap = c.minimap != 0;
-  wc.placement = c.placement == "random" ? Placement::kRandom : Placement::kBlocks;
+  wc.placement = c.placement == "random" ? Placement::kRandom : Placement::kDefault;
   const std::string err = validate(wc);
   if (!err.empty()) throw std::invalid_argument("eval: world: " + err);
   std::unique_ptr<World> world = make_world(c.backend, wc);
@@ -87,7 +97,6 @@ EvalResult evaluate(const EvalConfig& config, const std::function<void(const Eva
     while (!world->done()) {
       pl.act(static_cast<uint32_t>(world->step_index()));
       const StepStats& st = world->step();
-      world->synchronize();
       for (int side = 0; side < 2; ++side) {
         const int g = side == 0 ? ep.a_group : 1 - ep.a_group;
         ep.kills[side] += st.kills[g];

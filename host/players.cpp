@@ -22,8 +22,7 @@ CheckpointNetwork load_checkpoint_network(const Checkpoint& ck, const std::strin
   s.hidden.assign(shape.begin() + 1, shape.end() - 1);
   s.outputs = shape.back();
   CheckpointNetwork out;
-  const bool device = world.buffers().on_device;
-  out.net = device ? make_cuda_qnetwork(s, 0) : make_cpu_qnetwork(s, 0);
+  out.net = make_qnetwork(world.backend(), s, 0);
   const std::vector<float> p = ck.get_floats("red.online");
   if (p.size() != out.net->layout().size())
     throw std::runtime_error(path + ": section red.online holds " + std::to_string(p.size()) +
@@ -46,7 +45,7 @@ Players::Players(World& world, const std::vector<PlayerSpec>& specs) : world_(wo
       any_world_ = true;
       continue;
     }
-    if (!ops_) ops_ = world.buffers().on_device ? make_cuda_trainer_ops() : make_cpu_trainer_ops();
+    if (!ops_) ops_ = std::make_unique<TrainerOps>(world.backend());
     auto team = std::make_unique<TeamPolicy>(world, *ops_, g, true);
     CheckpointNetwork cn = load_checkpoint_network(read_checkpoint(sp.checkpoint), sp.checkpoint, world, g, team->width());
     team->set_use_mean_action(cn.uses_mean_action);
@@ -67,12 +66,11 @@ void Players::act(uint32_t step) {
       if (sp.is_network()) p.kind = PolicyKind::kNoop;
       pol.push_back(p);
     }
-    world_.act(pol);
-    world_.synchronize();  // its kernel writes stay for the network groups: select must come after it
+    world_.act(pol);  // stay for the network groups; their selection follows on the same stream
   }
   for (size_t g = 0; g < teams_.size(); ++g) {
     if (!teams_[g]) continue;
-    teams_[g]->act(*nets_[g], greedy_select(0, step));  // returns with the actions written
+    teams_[g]->act(*nets_[g], greedy_select(0, step));
   }
 }
 

@@ -9,6 +9,7 @@
 #include <limits>
 #include <stdexcept>
 
+#include "myriad/games/game.hpp"
 #include "myriad/schedule.hpp"
 #include "myriad/select.hpp"
 
@@ -21,6 +22,13 @@ uint64_t mix(uint64_t x, uint64_t salt) {  // splitmix64 of (x, salt): independe
   z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
   z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
   return z ^ (z >> 31);
+}
+
+// Whether the two groups of w need networks of different shapes (the trainer swaps one network between them).
+bool group_network_shape_differs(const WorldConfig& w) {
+  if (w.n_groups() != 2) return true;
+  const TypeParams a = make_type_params(w.groups[0].type), b = make_type_params(w.groups[1].type);
+  return a.n_actions() != b.n_actions() || a.view_side != b.view_side || w.groups[0].count != w.groups[1].count;
 }
 
 double now_ms() {
@@ -45,53 +53,56 @@ const char* train_phase_name(TrainPhase p) {
 }
 
 WorldConfig train_world_config(const TrainConfig& c) {
-  WorldConfig w = battle_config(c.agents_per_team, static_cast<int>(c.map_size));
+  WorldConfig w;
+  try {
+    GameSize size;
+    size.map_size = c.map_size > 0 ? static_cast<int>(c.map_size) : 0;
+    size.agents_per_team = c.agents_per_team > 0 ? c.agents_per_team : 0;
+    w = game_config(parse_scenario(c.scenario), size);
+  } catch (const std::invalid_argument& e) {
+    throw ConfigError(std::string("world: ") + e.what());
+  }
   w.max_steps = c.max_steps;
   w.minimap = c.minimap;
   w.obs_dtype = c.obs_dtype == "bf16" ? ObsDtype::kBf16 : ObsDtype::kF32;
   const std::string err = validate(w);
-  if (!err.empty()) {
-    std::string m = "world: " + err;  // the world's message names run's options; name our keys
-    for (auto [from, to] : {std::pair<std::string, std::string>{"--map-size", "map_size"},
-                            {"--agents-per-team", "agents_per_team"}, {"--steps", "max_steps"}})
-      for (size_t at; (at = m.find(from)) != std::string::npos;) m.replace(at, from.size(), to);
-    throw ConfigError(m);
-  }
+  if (!err.empty()) throw ConfigError("world: " + err);
+  if (w.n_groups() != 2 || group_network_shape_differs(w))
+    throw ConfigError("scenario: the trainer plays games of two teams of one agent type (battle, battlefield); " +
+                      std::string(scenario_name(w.scenario)) + " has " + std::to_string(w.n_groups()) +
+                      " groups of different types");
   return w;
 }
 
-Trainer::Trainer(const TrainConfig& c, BackendKind backend) : cfg_(c) {
+Trainer::Trainer(const TrainConfig& c, BackendKind backend) : Trainer(c, make_backend(backend)) {}
+
+Trainer::Trainer(const TrainConfig& c, std::shared_ptr<Backend> backend) : cfg_(c), backend_(std::move(backend)) {
   validate_train_config(cfg_);
   const WorldConfig wc = train_world_config(cfg_);
-  if (backend == BackendKind::kAuto) backend = cuda_device_available() ? BackendKind::kCuda : BackendKind::kCpu;
-  const bool cuda = backend == BackendKind::kCuda;
-  world_ = make_world(backend, wc);
-  ops_ = cuda ? make_cuda_trainer_ops() : make_cpu_trainer_ops();
+  const bool cuda = backend_->on_device();
+  world_ = std::make_unique<World>(backend_, wc);
+  ops_ = std::make_unique<TrainerOps>(*backend_);
   const bool mfq = cfg_.algorithm == "mfq";
-  const ObsLayout& obs = world_->obs_layout();
-  MlpShape shape;
-  shape.outputs = world_->groups().type[0].n_actions();
-  shape.inputs = static_cast<int>(obs.obs_stride()) + obs.n_features + shape.outputs;  // [view | features | ā]
-  shape.hidden.assign(cfg_.hidden.begin(), cfg_.hidden.end());
+  const ObsLayout& obs = world_->obs_layout(0);
+  const MlpShape shape = group_network_shape(*world_, 0, std::vector<int>(cfg_.hidden.begin(), cfg_.hidden.end()));
   check_memory(shape, cuda);  // before the first of the trainer's own allocations
   const NetMath math = cfg_.network_math == "tf32" ? NetMath::kTf32 : NetMath::kFp32;  // CUDA networks only
   for (int g = 0; g < 2; ++g) policy_[g] = std::make_unique<TeamPolicy>(*world_, *ops_, g, mfq);
   if (policy_[0]->width() != shape.inputs || policy_[0]->count() != policy_[1]->count())
     throw std::logic_error("Trainer: the teams' input widths or sizes differ from the network's");
   const int n_learners = cfg_.opponent == "both_learn" ? 2 : 1;
-  const ReplayShape rs{static_cast<int>(world_->obs_layout().obs_stride()), world_->obs_layout().n_features,
-                       shape.outputs};
+  const ReplayShape rs{static_cast<int>(obs.obs_stride()), obs.n_features, shape.outputs};
   for (int i = 0; i < n_learners; ++i) {
     Learner l;
     const uint64_t net_seed = mix(cfg_.seed, 1 + 10 * static_cast<uint64_t>(i));
-    l.online = cuda ? make_cuda_qnetwork(shape, net_seed, math) : make_cpu_qnetwork(shape, net_seed);
-    l.target = cuda ? make_cuda_qnetwork(shape, net_seed, math) : make_cpu_qnetwork(shape, net_seed);
+    l.online = make_qnetwork(*backend_, shape, net_seed, math);
+    l.target = make_qnetwork(*backend_, shape, net_seed, math);
     for (QNetwork* n : {l.online.get(), l.target.get()}) {
       n->adam().lr = static_cast<float>(cfg_.lr);
       n->adam().clip_norm = static_cast<float>(cfg_.clip_norm);
     }
     l.target->copy_from(*l.online);
-    l.replay = cuda ? make_cuda_replay(rs, cfg_.replay_capacity) : make_cpu_replay(rs, cfg_.replay_capacity);
+    l.replay = std::make_unique<ReplayBuffer>(*backend_, rs, cfg_.replay_capacity);
     const size_t cap = static_cast<size_t>(kept_capacity(policy_[0]->count(), cfg_.store_fraction));
     l.idx = ops_->alloc<int64_t>(static_cast<size_t>(policy_[0]->count()));  // the compaction writes up to a team
     l.o_view = ops_->alloc<float>(cap * static_cast<size_t>(rs.view_size));
@@ -100,11 +111,11 @@ Trainer::Trainer(const TrainConfig& c, BackendKind backend) : cfg_(c) {
     learners_.push_back(std::move(l));
   }
   if (cfg_.opponent == "selfplay_lagged") {
-    opponent_net_ = cuda ? make_cuda_qnetwork(shape, 0, math) : make_cpu_qnetwork(shape, 0);
+    opponent_net_ = make_qnetwork(*backend_, shape, 0, math);
     opponent_net_->copy_from(*learners_[0].online);
     opponent_uses_mean_ = mfq;
   } else if (cfg_.opponent == "frozen") {
-    opponent_net_ = cuda ? make_cuda_qnetwork(shape, 0, math) : make_cpu_qnetwork(shape, 0);
+    opponent_net_ = make_qnetwork(*backend_, shape, 0, math);
     load_opponent(cfg_.opponent_checkpoint);
   }
 
@@ -169,7 +180,7 @@ std::vector<float> Trainer::assemble_inputs_host() {
   std::vector<float> h(static_cast<size_t>(pol.count() * W)), v, f, m;
   for (int64_t r0 = 0; r0 < pol.count(); r0 += S) {
     const int64_t c = std::min(S, pol.count() - r0);
-    ops_->net_input(s, pol.begin() + r0, nullptr, c, NetInputDest{st_nview_, V, st_nfeat_, F, st_nmean_, K});
+    ops_->net_input(s, r0, nullptr, c, NetInputDest{st_nview_, V, st_nfeat_, F, st_nmean_, K});
     v.resize(static_cast<size_t>(c * V));
     f.resize(static_cast<size_t>(c * F));
     m.resize(static_cast<size_t>(c * K));
@@ -234,10 +245,7 @@ bool Trainer::step_once() {
     std::vector<PolicySpec> pol(2);
     for (int g = 0; g < 2; ++g) pol[static_cast<size_t>(g)].kind = ctl_[g].world_policy;
     NvtxRange r("policy");
-    world_->act(pol);
-    // The policy kernel writes every agent's action (stay for the network teams) on the world's
-    // stream; the teams' selection below writes on another, so it must start after the kernel ends.
-    world_->synchronize();
+    world_->act(pol);  // every agent's action (stay for the network teams); the teams' selection follows
   }
   lap(TrainPhase::kSelect);
   for (int g = 0; g < 2; ++g) {
@@ -264,7 +272,6 @@ bool Trainer::step_once() {
     lap(TrainPhase::kReplay);
   }
   const StepStats& st = world_->step();
-  world_->synchronize();
   tick();
   if (timing_) {
     const PhaseTimes& w = world_->last_phase_times();
@@ -321,37 +328,33 @@ KeepParams Trainer::keep_params(bool terminal) const {
 }
 
 void Trainer::gather_kept(Learner& l, TeamPolicy& pol) {
-  WorldBuffers b = world_->buffers();
-  const int64_t begin = pol.begin();
-  // alive as both alive and died: kept iff alive now (reward, action and done outputs are unused).
-  const int64_t m = ops_->compact_transitions(keep_params(false), b.alive + begin, b.alive + begin, b.reward + begin,
-                                              b.action + begin, pol.count(), begin, l.idx, st_reward_, st_action_,
-                                              st_done_);
+  const GroupBuffers b = world_->group_buffers(pol.group());
+  // alive as both alive and died: kept iff alive now (reward, action and done outputs are unused). The
+  // draws are keyed by the agent's slot: the group's first is pol.begin().
+  const int64_t m = ops_->compact_transitions(keep_params(false), b.alive, b.alive, b.reward, b.action, pol.count(),
+                                              pol.begin(), l.idx, st_reward_, st_action_, st_done_);
   l.kept = std::min(m, kept_capacity(pol.count(), cfg_.store_fraction));
   const NetInputSource s = pol.source();
-  ops_->net_input(s, begin, l.idx, l.kept, NetInputDest{l.o_view, s.view_size, l.o_feat, s.n_features, l.o_mean, s.n_mean});
-  ops_->synchronize();
+  ops_->net_input(s, 0, l.idx, l.kept, NetInputDest{l.o_view, s.view_size, l.o_feat, s.n_features, l.o_mean, s.n_mean});
 }
 
 void Trainer::store(int learner, TeamPolicy& pol, bool terminal) {
   Learner& l = learners_[static_cast<size_t>(learner)];
-  WorldBuffers b = world_->buffers();
-  const int64_t begin = pol.begin();
+  const GroupBuffers b = world_->group_buffers(pol.group());
   const int64_t m = l.kept;
   if (m == 0) return;
-  ops_->gather_transition_fields(keep_params(terminal), b.died + begin, b.reward + begin, b.action + begin, l.idx, m,
-                                 st_reward_, st_action_, st_done_);
+  ops_->gather_transition_fields(keep_params(terminal), b.died, b.reward, b.action, l.idx, m, st_reward_, st_action_,
+                                 st_done_);
   const NetInputSource next = pol.source();
   const int64_t V = next.view_size, F = next.n_features, K = next.n_mean;
   const NetInputDest next_dest{st_nview_, V, st_nfeat_, F, st_nmean_, K};
   ReplayBuffer& replay = *l.replay;
   for (int64_t j0 = 0; j0 < m; j0 += staging_rows()) {
     const int64_t c = std::min(staging_rows(), m - j0);
-    ops_->net_input(next, begin, l.idx + j0, c, next_dest);
+    ops_->net_input(next, 0, l.idx + j0, c, next_dest);
     replay.append(TransitionBatch{c, l.o_view + j0 * V, l.o_feat + j0 * F, st_action_ + j0, l.o_mean + j0 * K,
                                   st_reward_ + j0, st_done_ + j0, st_nview_, st_nfeat_, st_nmean_});
   }
-  ops_->synchronize();
 }
 
 EpisodeMetrics Trainer::end_episode() {

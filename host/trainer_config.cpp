@@ -8,6 +8,8 @@
 
 #include "myriad/train_config.hpp"
 
+#include "myriad/games/game.hpp"
+
 namespace myriad {
 
 namespace {
@@ -21,6 +23,7 @@ struct Key {
 
 const std::vector<Key>& keys() {
   static const std::vector<Key> k = {
+      {"scenario", Kind::kString, [](TrainConfig& c) -> void* { return &c.scenario; }},
       {"algorithm", Kind::kString, [](TrainConfig& c) -> void* { return &c.algorithm; }},
       {"episodes", Kind::kInt, [](TrainConfig& c) -> void* { return &c.episodes; }},
       {"agents_per_team", Kind::kInt, [](TrainConfig& c) -> void* { return &c.agents_per_team; }},
@@ -168,6 +171,11 @@ void apply_override(TrainConfig& c, const std::string& a) {
 void validate_train_config(const TrainConfig& c) {
   auto fail = [](const std::string& m) { throw ConfigError(m); };
   auto in = [](double v, double lo, double hi) { return std::isfinite(v) && v >= lo && v <= hi; };
+  try {
+    parse_scenario(c.scenario);
+  } catch (const std::invalid_argument& e) {
+    fail(e.what());
+  }
   if (c.algorithm != "mfq" && c.algorithm != "iql") fail("algorithm: '" + c.algorithm + "'; valid: mfq, iql");
   if (c.opponent != "random" && c.opponent != "scripted" && c.opponent != "frozen" && c.opponent != "both_learn" &&
       c.opponent != "selfplay_lagged")

@@ -30,15 +30,9 @@ float Trainer::update(Learner& l) {
   p.n_actions = l.online->shape().outputs;
   p.gamma = static_cast<float>(cfg_.gamma);
   p.temperature = static_cast<float>(cfg_.target_temperature);
-  ops_->synchronize();
   l.target->forward(bx_next_, B, q_tgt_);
-  l.target->synchronize();
-  if (p.kind == TargetKind::kGreedyDouble) {
-    l.online->forward(bx_next_, B, q_on_);
-    l.online->synchronize();
-  }
+  if (p.kind == TargetKind::kGreedyDouble) l.online->forward(bx_next_, B, q_on_);
   ops_->td_targets(p, B, br_, bd_, q_tgt_, p.kind == TargetKind::kGreedyDouble ? q_on_ : nullptr, y_);
-  ops_->synchronize();
   const float loss = l.online->backward_td(bx_, B, ba_, y_, nullptr);
   l.online->adam_step();
   if (cfg_.target_copy_every > 0) {
@@ -46,7 +40,6 @@ float Trainer::update(Learner& l) {
   } else {
     l.target->soft_update_from(*l.online, static_cast<float>(cfg_.tau));
   }
-  l.target->synchronize();
   ++updates_;
   if (&l == &learners_[0]) losses_.push_back(loss);
   return loss;
@@ -77,12 +70,12 @@ TrainMemory plan_train_memory(const TrainConfig& c, const MlpShape& shape, const
     m.networks += acting_nets * std::min(n, static_cast<size_t>(TeamPolicy::kForwardChunk)) * X * sizeof(float);
   }
   // Each learner's kept-transition index (a team's worth) and pre-step (o, features, ā) of its kept
-  // transitions, each team's Q; reward, action and done per agent (plus the CUDA compaction's flag
-  // and position; CUB's scan scratch, tile descriptors well under a MB, is not counted); the staging
-  // of one chunk of o′. No rows of a whole team: networks read the world's buffers.
+  // transitions, each team's Q; reward, action and done per agent, the compaction's flag and position
+  // per agent and the metric's two doubles (CUB's scan scratch, well under a MB, is not counted); the
+  // staging of one chunk of o′. No rows of a whole team: networks read the world's buffers.
   const size_t kept = static_cast<size_t>(kept_capacity(c.agents_per_team, c.store_fraction));
   m.rows = (learners * kept * (V + F + K) + 2 * n * K) * sizeof(float) + learners * n * sizeof(int64_t) +
-           n * (sizeof(float) + 2) + (cuda ? n * 2 * sizeof(int) : 0) + S * (V + F + K) * sizeof(float);
+           n * (sizeof(float) + 2) + n * 2 * sizeof(int32_t) + 2 * sizeof(double) + S * (V + F + K) * sizeof(float);
   m.batch = B * (2 * X + 2 * K + 4) * sizeof(float);
   m.replay = learners * static_cast<size_t>(c.replay_capacity) * bytes_per_transition(ReplayShape{
                                                                        static_cast<int>(V), static_cast<int>(F),
@@ -92,7 +85,7 @@ TrainMemory plan_train_memory(const TrainConfig& c, const MlpShape& shape, const
 
 // Everything but the world (already allocated) must fit what the backend has free.
 void Trainer::check_memory(const MlpShape& shape, bool cuda) {
-  memory_ = plan_train_memory(cfg_, shape, world_->obs_layout(), world_->state_bytes(), cuda);
+  memory_ = plan_train_memory(cfg_, shape, world_->obs_layout(0), world_->state_bytes(), cuda);
   const size_t learners = cfg_.opponent == "both_learn" ? 2 : 1;
   const size_t bpt = memory_.replay / (learners * static_cast<size_t>(cfg_.replay_capacity));
   const size_t need = memory_.total() - memory_.world;

@@ -1,89 +1,319 @@
-// world.cpp: the backend-independent half of World: derived tables, reset, step bookkeeping,
-// state hashing, and backend selection (auto picks CUDA when a device answers).
+// world.cpp: World: the derived tables of a config (groups, reward rules, observation layouts, mean-action
+// parameters), its buffers on the backend (one list, for the memory plan and the allocation), the map
+// set-up at reset, and the bookkeeping around the backend's world program.
 #include "myriad/world.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <stdexcept>
+#include <type_traits>
 
+#include "myriad/engine/world_program.hpp"
+#include "myriad/games/game.hpp"
 #include "myriad/placement.hpp"
 
 namespace myriad {
 
-World::World(WorldConfig cfg) : cfg_(std::move(cfg)) {
+namespace {
+
+int tile_key_bits(int64_t n_tiles) {
+  int bits = 1;  // the largest key is n_tiles (the dead)
+  while (bits < 32 && (int64_t{1} << bits) <= n_tiles) ++bits;
+  return bits;
+}
+
+// Element counts of every buffer of a world of cfg.
+struct Sizes {
+  size_t n = 0, cells = 0, tile_starts = 0, mean = 0, feat = 0, obs = 0, hc = 0, minimap = 0, groups = 0;
+  bool bf16 = false;
+};
+
+Sizes sizes_of(const WorldConfig& cfg, const ObsLayouts& obs, const MeanActionParams& ma) {
+  Sizes s;
+  s.n = static_cast<size_t>(cfg.n_agents());
+  s.cells = static_cast<size_t>(cfg.width) * static_cast<size_t>(cfg.height);
+  const size_t tiles_x = static_cast<size_t>((cfg.width + cfg.tile_size - 1) / cfg.tile_size);
+  const size_t tiles_y = static_cast<size_t>((cfg.height + cfg.tile_size - 1) / cfg.tile_size);
+  s.tile_starts = tiles_x * tiles_y + 2;
+  s.groups = static_cast<size_t>(cfg.n_groups());
+  s.mean = s.n * static_cast<size_t>(ma.k_stride);
+  for (int g = 0; g < cfg.n_groups(); ++g) {
+    const auto count = static_cast<size_t>(cfg.groups[static_cast<size_t>(g)].count);
+    s.obs += count * static_cast<size_t>(obs.g[g].row_stride());
+    s.feat += count * static_cast<size_t>(obs.g[g].n_features);
+  }
+  s.bf16 = cfg.obs_dtype == ObsDtype::kBf16;
+  if (cfg.mean_mode == MeanActionMode::kRadius && !ma.gather) s.hc = s.groups * s.cells * static_cast<size_t>(ma.k_stride);
+  s.minimap = cfg.minimap ? s.groups * s.groups * static_cast<size_t>(obs.max_side) * static_cast<size_t>(obs.max_side) : 0;
+  return s;
+}
+
+ObsLayouts layouts_of(const WorldConfig& cfg) {
+  ObsLayouts L{};
+  int64_t obs_offset = 0, feat_offset = 0;
+  L.max_side = 1;
+  for (int g = 0; g < cfg.n_groups(); ++g) {
+    ObsLayout& l = L.g[g];
+    l.view_side = view_side(cfg, g);
+    l.channels = obs_channels(cfg);
+    l.per_group = cfg.minimap ? 3 : 2;
+    l.n_features = n_features(cfg, g);
+    l.minimap = cfg.minimap ? 1 : 0;
+    l.bin_w = (cfg.width + l.view_side - 1) / l.view_side;
+    l.bin_h = (cfg.height + l.view_side - 1) / l.view_side;
+    l.obs_offset = obs_offset;
+    l.feat_offset = feat_offset;
+    const int64_t count = cfg.groups[static_cast<size_t>(g)].count;
+    obs_offset += count * l.row_stride();
+    feat_offset += count * l.n_features;
+    L.max_side = std::max(L.max_side, l.view_side);
+  }
+  return L;
+}
+
+MeanActionParams mean_params_of(const WorldConfig& cfg) {
+  MeanActionParams ma{};
+  ma.half = static_cast<int>(std::floor(cfg.mean_radius));
+  ma.radius = cfg.mean_radius;
+  ma.k_stride = max_actions(cfg);
+  ma.euclidean = cfg.mean_metric == Metric::kEuclidean ? 1 : 0;
+  ma.gather = ma.euclidean || cfg.mean_method == MeanActionMethod::kGather ||
+              (cfg.mean_method == MeanActionMethod::kAuto &&
+               chebyshev_gather_is_cheaper(cfg.n_agents(), static_cast<int64_t>(cfg.width) * cfg.height,
+                                           cfg.n_groups(), ma.k_stride, ma.half));
+  return ma;
+}
+
+GroupTable group_table_of(const WorldConfig& cfg) {
+  GroupTable gt{};
+  gt.n_groups = cfg.n_groups();
+  gt.embedding_bits = cfg.embedding_bits;
+  gt.begin[0] = 0;
+  for (int g = 0; g < gt.n_groups; ++g) {
+    const GroupConfig& gc = cfg.groups[static_cast<size_t>(g)];
+    gt.type[g] = make_type_params(gc.type);
+    gt.begin[g + 1] = gt.begin[g] + gc.count;
+    gt.side[g] = gc.side;
+    gt.acts[g] = gc.acts ? 1 : 0;
+    gt.color[g] = gc.color;
+    gt.multi_cell = gt.multi_cell || gc.type.body_w > 1 || gc.type.body_h > 1;
+  }
+  int64_t id = 0;
+  for (int g : cfg.insertion_order.empty() ? std::vector<int>{} : cfg.insertion_order) {
+    gt.id_base[g] = id;
+    id += cfg.groups[static_cast<size_t>(g)].count;
+  }
+  if (cfg.insertion_order.empty())
+    for (int g = 0; g < gt.n_groups; ++g) gt.id_base[g] = gt.begin[g];
+  for (int a = 0; a < gt.n_groups; ++a)
+    for (int v = 0; v < gt.n_groups; ++v) {
+      gt.rules.hit[a][v] = cfg.rules.hit[a][v];
+      gt.rules.hit_taken[a][v] = cfg.rules.hit_taken[a][v];
+      gt.rules.kill[a][v] = cfg.rules.kill[a][v];
+      gt.rules.pair[a][v] = cfg.rules.pair[a][v];
+      gt.rules.lands[a][v] = (a != v || cfg.groups[static_cast<size_t>(a)].type.attack_in_group) ? 1 : 0;
+    }
+  return gt;
+}
+
+}  // namespace
+
+struct World::Buffers {
+  Buffer<int32_t> x, y, killer, occ, ids, sorted_ids, tile_start, minimap_counts, minimap_div;
+  Buffer<float> hp, reward, prev_reward, hit_bonus, rule_bonus, taken, mean, feat, obs_f32;
+  Buffer<uint8_t> alive, died, group, action, hit, pair_hits, move_state, decision, wall, hc;
+  Buffer<unsigned long long> claim, stats, moved;
+  Buffer<uint32_t> tile_keys, sorted_keys, team_counts;
+  Buffer<Bf16> obs_bf16;
+
+  // Calls f(buffer, element count) for every buffer (b may be null: sizes only), one list for the
+  // plan, the allocation and the state's pointers.
+  template <typename F>
+  static void each(Buffers* b, const Sizes& s, F&& f) {
+    auto at = [b](auto member) { return b != nullptr ? &(b->*member) : nullptr; };
+    const size_t n = s.n;
+    f(at(&Buffers::x), n); f(at(&Buffers::y), n); f(at(&Buffers::killer), n);
+    f(at(&Buffers::hp), n); f(at(&Buffers::reward), n); f(at(&Buffers::prev_reward), n);
+    f(at(&Buffers::hit_bonus), n); f(at(&Buffers::rule_bonus), n); f(at(&Buffers::taken), n);
+    f(at(&Buffers::alive), n); f(at(&Buffers::died), n); f(at(&Buffers::group), n); f(at(&Buffers::action), n);
+    f(at(&Buffers::hit), n); f(at(&Buffers::pair_hits), n); f(at(&Buffers::move_state), n);
+    f(at(&Buffers::decision), n);
+    f(at(&Buffers::occ), s.cells); f(at(&Buffers::wall), s.cells); f(at(&Buffers::claim), s.cells);
+    f(at(&Buffers::tile_keys), n); f(at(&Buffers::sorted_keys), n); f(at(&Buffers::ids), n);
+    f(at(&Buffers::sorted_ids), n); f(at(&Buffers::tile_start), s.tile_starts);
+    f(at(&Buffers::mean), s.mean); f(at(&Buffers::feat), s.feat);
+    f(at(&Buffers::obs_f32), s.bf16 ? 0 : s.obs); f(at(&Buffers::obs_bf16), s.bf16 ? s.obs : 0);
+    f(at(&Buffers::hc), s.hc);
+    f(at(&Buffers::team_counts), static_cast<size_t>(kMaxGroups) * kMaxActions);
+    f(at(&Buffers::minimap_counts), s.minimap); f(at(&Buffers::minimap_div), s.groups);
+    f(at(&Buffers::stats), static_cast<size_t>(kStatSlots)); f(at(&Buffers::moved), 1);
+  }
+};
+
+size_t World::planned_bytes(const WorldConfig& cfg) {
+  const std::string err = validate(cfg);
+  if (!err.empty()) throw std::invalid_argument(err);
+  const Sizes s = sizes_of(cfg, layouts_of(cfg), mean_params_of(cfg));
+  size_t bytes = 0;
+  Buffers::each(nullptr, s, [&bytes](auto* b, size_t count) {
+    bytes += count * sizeof(typename std::remove_pointer_t<decltype(b)>::value_type);
+  });
+  return bytes;
+}
+
+World::World(std::shared_ptr<Backend> backend, WorldConfig cfg) : be_(std::move(backend)), cfg_(std::move(cfg)) {
   const std::string err = validate(cfg_);
   if (!err.empty()) throw std::invalid_argument(err);
   n_ = cfg_.n_agents();
-  gt_.n_groups = cfg_.n_groups();
-  gt_.begin[0] = 0;
-  int side = 1, nf = 0;
-  for (int g = 0; g < gt_.n_groups; ++g) {
-    gt_.type[g] = make_type_params(cfg_.groups[g].type);
-    gt_.begin[g + 1] = gt_.begin[g] + cfg_.groups[g].count;
-    side = std::max(side, view_side(cfg_, g));
-    nf = std::max(nf, n_features(cfg_, g));
+  WorldState& st = state_;
+  st.gt = group_table_of(cfg_);
+  st.obs = layouts_of(cfg_);
+  st.ma = mean_params_of(cfg_);
+  st.mean_mode = cfg_.mean_mode;
+  const Sizes s = sizes_of(cfg_, st.obs, st.ma);
+
+  // The memory check, before the first allocation.
+  const size_t need = planned_bytes(cfg_);
+  const size_t avail = be_->available_bytes();
+  const size_t reserve = be_->on_device() ? (size_t{512} << 20) + avail / 50 : avail / 10;
+  const size_t usable = avail > reserve ? avail - reserve : 0;
+  if (avail > 0 && need > usable) {
+    const size_t per_agent = (need + static_cast<size_t>(n_) - 1) / static_cast<size_t>(n_);
+    throw std::runtime_error(std::string(be_->name()) + " backend: this world needs " + std::to_string(need) +
+                             " bytes but only " + std::to_string(usable) + " are usable (" + std::to_string(per_agent) +
+                             " bytes per agent, map included; about " + std::to_string(usable / per_agent) +
+                             " agents would fit at this density); use fewer agents or obs_dtype bf16");
   }
-  layout_.view_side = side;
-  layout_.per_group = cfg_.minimap ? 3 : 2;
-  layout_.channels = obs_channels(cfg_);
-  layout_.n_features = nf;
-  layout_.minimap = cfg_.minimap ? 1 : 0;
-  layout_.bin_w = (cfg_.width + side - 1) / side;
-  layout_.bin_h = (cfg_.height + side - 1) / side;
-  ma_.half = static_cast<int>(std::floor(cfg_.mean_radius));
-  ma_.radius = cfg_.mean_radius;
-  ma_.k_stride = max_actions(cfg_);
-  ma_.euclidean = cfg_.mean_metric == Metric::kEuclidean ? 1 : 0;
-  ma_.gather = ma_.euclidean || cfg_.mean_method == MeanActionMethod::kGather ||
-               (cfg_.mean_method == MeanActionMethod::kAuto &&
-                chebyshev_gather_is_cheaper(n_, static_cast<int64_t>(cfg_.width) * cfg_.height,
-                                            gt_.n_groups, ma_.k_stride, ma_.half));
-  wall_ = build_walls(cfg_);
+  buf_ = std::make_unique<Buffers>();
+  Backend& be = *be_;
+  Buffers::each(buf_.get(), s, [&be](auto* b, size_t count) {
+    using T = typename std::remove_pointer_t<decltype(b)>::value_type;
+    *b = Buffer<T>(be, count);
+  });
+  bytes_ = need;
+  Buffers& b = *buf_;
+
   group_of_.resize(static_cast<size_t>(n_));
-  for (int g = 0; g < gt_.n_groups; ++g)
-    for (int64_t i = gt_.begin[g]; i < gt_.begin[g + 1]; ++i) group_of_[static_cast<size_t>(i)] = static_cast<uint8_t>(g);
+  for (int g = 0; g < st.gt.n_groups; ++g)
+    for (int64_t i = st.gt.begin[g]; i < st.gt.begin[g + 1]; ++i) group_of_[static_cast<size_t>(i)] = static_cast<uint8_t>(g);
+  b.group.upload(group_of_);
+  std::vector<int32_t> ids(static_cast<size_t>(n_));
+  for (int64_t i = 0; i < n_; ++i) ids[static_cast<size_t>(i)] = static_cast<int32_t>(i);
+  b.ids.upload(ids);
+
+  st.a = AgentView{n_,           b.x.data(),          b.y.data(),         b.hp.data(),        b.alive.data(),
+                   b.died.data(), b.group.data(),     b.action.data(),    b.reward.data(),    b.prev_reward.data(),
+                   b.killer.data(), b.hit.data(),      b.hit_bonus.data(), b.rule_bonus.data(), b.taken.data(),
+                   b.pair_hits.data(), b.move_state.data(), b.decision.data()};
+  st.g = GridView{MapDims{cfg_.width, cfg_.height}, b.occ.data(), b.wall.data(), b.claim.data()};
+  const int tiles_x = (cfg_.width + cfg_.tile_size - 1) / cfg_.tile_size;
+  const int tiles_y = (cfg_.height + cfg_.tile_size - 1) / cfg_.tile_size;
+  st.tiles = TileView{cfg_.tile_size, tiles_x, tiles_y, b.sorted_ids.data(), b.tile_start.data()};
+  st.tile_keys = b.tile_keys.data();
+  st.sorted_keys = b.sorted_keys.data();
+  st.ids = b.ids.data();
+  st.sorted_ids = b.sorted_ids.data();
+  st.tile_start = b.tile_start.data();
+  st.sort_end_bit = tile_key_bits(static_cast<int64_t>(tiles_x) * tiles_y);
+  st.mean = b.mean.data();
+  st.hc = b.hc.empty() ? nullptr : b.hc.data();
+  st.team_counts = b.team_counts.data();
+  st.obs_f32 = b.obs_f32.empty() ? nullptr : b.obs_f32.data();
+  st.obs_bf16 = b.obs_bf16.empty() ? nullptr : b.obs_bf16.data();
+  st.feat = b.feat.data();
+  st.minimap_counts = b.minimap_counts.empty() ? nullptr : b.minimap_counts.data();
+  st.minimap_div = b.minimap_div.data();
+  st.stats = b.stats.data();
+  st.moved = b.moved.data();
+  be_->reserve_primitives(n_, st.sort_end_bit);  // no allocation mid-step
+  be_->synchronize();
 }
 
-void World::reset(uint64_t seed) { reset(seed, place_agents(cfg_, wall_, seed)); }
+World::~World() {
+  if (be_) be_->synchronize();
+}
 
-void World::reset(uint64_t seed, const std::vector<std::pair<int, int>>& positions) {
+void World::upload_walls(std::vector<uint8_t> wall) {
+  if (wall == wall_) return;
+  buf_->wall.upload(wall);
+  wall_ = std::move(wall);
+}
+
+void World::reset(uint64_t seed) {
+  std::vector<uint8_t> wall = build_walls(cfg_, seed);
+  const std::vector<Cell> pos = place_agents(cfg_, wall, seed);
+  if (static_cast<int64_t>(pos.size()) != n_)
+    throw std::invalid_argument("placement: " + std::string(scenario_name(cfg_.scenario)) + "'s map generator places " +
+                                std::to_string(pos.size()) + " agents on this map but the config has " +
+                                std::to_string(n_) + "; use placement random or the game's counts");
+  reset_at(seed, std::move(wall), pos);
+}
+
+void World::reset(uint64_t seed, const std::vector<Cell>& positions) {
+  reset_at(seed, build_walls(cfg_, seed), positions);
+}
+
+void World::reset_at(uint64_t seed, std::vector<uint8_t> wall, const std::vector<Cell>& positions) {
   if (static_cast<int64_t>(positions.size()) != n_)
     throw std::invalid_argument("reset: " + std::to_string(positions.size()) + " positions for " +
                                 std::to_string(n_) + " agents");
-  std::vector<uint8_t> taken(wall_.size(), 0);
+  const int W = cfg_.width, H = cfg_.height;
+  std::vector<uint8_t> taken(wall);
   std::vector<int32_t> x(static_cast<size_t>(n_)), y(static_cast<size_t>(n_));
   for (int64_t i = 0; i < n_; ++i) {
     const auto [px, py] = positions[static_cast<size_t>(i)];
-    if (px < 0 || py < 0 || px >= cfg_.width || py >= cfg_.height)
-      throw std::invalid_argument("reset: agent " + std::to_string(i) + " is off the map");
-    const size_t c = static_cast<size_t>(py) * cfg_.width + px;
-    if (wall_[c] || taken[c])
-      throw std::invalid_argument("reset: agent " + std::to_string(i) + " is placed on a wall or another agent");
-    taken[c] = 1;
+    const GroupConfig& gc = cfg_.groups[group_of_[static_cast<size_t>(i)]];
+    const int w = gc.type.body_w, h = gc.type.body_h;
+    if (px < 0 || py < 0 || px + w > W || py + h > H)
+      throw std::invalid_argument("reset: agent " + std::to_string(i) + " (" + gc.name + ") at (" + std::to_string(px) +
+                                  ", " + std::to_string(py) + ") is off the " + std::to_string(W) + "x" +
+                                  std::to_string(H) + " map");
+    if (!body_fits(taken, W, H, px, py, w, h))
+      throw std::invalid_argument("reset: agent " + std::to_string(i) + " (" + gc.name + ") at (" + std::to_string(px) +
+                                  ", " + std::to_string(py) + ") is placed on a wall or another agent");
+    for (int by = 0; by < h; ++by)
+      for (int bx = 0; bx < w; ++bx) taken[static_cast<size_t>(py + by) * W + px + bx] = 1;
     x[static_cast<size_t>(i)] = px;
     y[static_cast<size_t>(i)] = py;
   }
+  upload_walls(std::move(wall));
+  buf_->x.upload(x);
+  buf_->y.upload(y);
   seed_ = seed;
   t_ = 0;
-  do_reset(x, y);
-  phase_times_ = PhaseTimes{};  // a reset is not part of any step
+  state_.seed = seed;
+  state_.t = 0;
+  if (clock_) clock_->forget();  // a policy timed before a reset belongs to no step
+  be_->world().reset(state_);
+  be_->synchronize();
   last_ = StepStats{};
-  last_.n_groups = gt_.n_groups;
-  for (int g = 0; g < gt_.n_groups; ++g) last_.alive[g] = cfg_.groups[g].count;
+  last_.n_groups = state_.gt.n_groups;
+  for (int g = 0; g < state_.gt.n_groups; ++g) last_.alive[g] = cfg_.groups[static_cast<size_t>(g)].count;
 }
 
 const StepStats& World::step() {
   if (done()) throw std::logic_error("step() after the episode ended; call reset()");
-  last_ = do_step();
-  if (phase_timing_) {
-    last_phase_times_ = phase_times_;
-    phase_times_ = PhaseTimes{};
+  state_.t = t_;
+  be_->world().step(state_, clock_.get());
+  unsigned long long h[kStatSlots];
+  be_->to_host(h, state_.stats, sizeof h);  // the one copy of the step (waits for it)
+  if (clock_) {
+    last_phase_times_ = PhaseTimes{};
+    clock_->read(last_phase_times_);
   }
   ++t_;
+  last_ = StepStats{};
   last_.step = t_;
-  last_.n_groups = gt_.n_groups;
-  last_.done = false;
-  for (int g = 0; g < gt_.n_groups; ++g) last_.done = last_.done || last_.alive[g] == 0;
+  last_.n_groups = state_.gt.n_groups;
+  for (int g = 0; g < state_.gt.n_groups; ++g) {
+    last_.alive[g] = static_cast<int64_t>(h[kStatAlive * kMaxGroups + g]);
+    last_.deaths[g] = static_cast<int64_t>(h[kStatDeaths * kMaxGroups + g]);
+    last_.kills[g] = static_cast<int64_t>(h[kStatKills * kMaxGroups + g]);
+    last_.hits[g] = static_cast<int64_t>(h[kStatHits * kMaxGroups + g]);
+    last_.reward_fixed[g] = static_cast<long long>(h[kStatReward * kMaxGroups + g]);
+    last_.done = last_.done || last_.alive[g] == 0;
+  }
   last_.truncated = !last_.done && t_ >= cfg_.max_steps;
   return last_;
 }
@@ -92,23 +322,122 @@ void World::check_actions(const std::vector<uint8_t>& actions) const {
   if (static_cast<int64_t>(actions.size()) != n_)
     throw std::invalid_argument("set_actions: " + std::to_string(actions.size()) + " actions for " +
                                 std::to_string(n_) + " agents");
-  for (int64_t i = 0; i < n_; ++i)
-    if (actions[i] >= gt_.type[group_of_[i]].n_actions())
-      throw std::invalid_argument("set_actions: action " + std::to_string(actions[i]) + " of agent " +
-                                  std::to_string(i) + " is out of range");
+  for (int64_t i = 0; i < n_; ++i) {
+    const int k = state_.gt.type[group_of_[static_cast<size_t>(i)]].n_actions();
+    if (actions[static_cast<size_t>(i)] >= k)
+      throw std::invalid_argument("set_actions: action " + std::to_string(actions[static_cast<size_t>(i)]) +
+                                  " of agent " + std::to_string(i) + " is out of range (its group has actions 0-" +
+                                  std::to_string(k - 1) + ")");
+  }
 }
 
-void World::check_policies(const std::vector<PolicySpec>& per_group) const {
-  if (static_cast<int>(per_group.size()) != gt_.n_groups)
+void World::set_actions(const std::vector<uint8_t>& actions) {
+  check_actions(actions);
+  buf_->action.upload(actions);
+}
+
+void World::act(const std::vector<PolicySpec>& per_group) {
+  const GroupTable& gt = state_.gt;
+  if (static_cast<int>(per_group.size()) != gt.n_groups)
     throw std::invalid_argument("act: " + std::to_string(per_group.size()) + " policies for " +
-                                std::to_string(gt_.n_groups) + " groups");
-  for (int g = 0; g < gt_.n_groups; ++g) {
-    const PolicySpec& p = per_group[g];
-    const int k = gt_.type[g].n_actions();
+                                std::to_string(gt.n_groups) + " groups");
+  PolicyTable table{};
+  for (int g = 0; g < gt.n_groups; ++g) {
+    const PolicySpec& p = per_group[static_cast<size_t>(g)];
+    const int k = gt.type[g].n_actions();
     if (p.kind == PolicyKind::kRandom && p.hi >= 0 && (p.lo < 0 || p.lo > p.hi || p.hi >= k))
       throw std::invalid_argument("policy random:" + std::to_string(p.lo) + "-" + std::to_string(p.hi) +
-                                  " for group " + std::to_string(g) + ": actions are 0-" + std::to_string(k - 1));
+                                  " for group " + cfg_.groups[static_cast<size_t>(g)].name + ": actions are 0-" +
+                                  std::to_string(k - 1));
+    table.spec[g] = p;
   }
+  state_.t = t_;
+  PhaseGuard guard(clock_.get(), Phase::kPolicy);
+  be_->world().act(state_, table);
+}
+
+void World::check_agent(int64_t i) const {
+  if (i < 0 || i >= n_)
+    throw std::out_of_range("agent " + std::to_string(i) + " out of range [0, " + std::to_string(n_) + ")");
+}
+
+HostState World::snapshot() const {
+  const Buffers& b = *buf_;
+  HostState h;
+  h.x = b.x.to_vector();
+  h.y = b.y.to_vector();
+  h.occ = b.occ.to_vector();
+  h.hp = b.hp.to_vector();
+  h.reward = b.reward.to_vector();
+  h.alive = b.alive.to_vector();
+  h.died = b.died.to_vector();
+  h.group = group_of_;
+  h.action = b.action.to_vector();
+  h.wall = wall_;
+  return h;
+}
+
+std::vector<float> World::observation(int64_t i) const {
+  check_agent(i);
+  const int g = group_of_[static_cast<size_t>(i)];
+  const ObsLayout& L = state_.obs.g[g];
+  const size_t first = static_cast<size_t>(L.obs_offset + (i - state_.gt.begin[g]) * L.row_stride());
+  const size_t count = static_cast<size_t>(L.obs_stride());
+  if (!buf_->obs_f32.empty()) return buf_->obs_f32.to_vector(first, count);
+  const std::vector<Bf16> raw = buf_->obs_bf16.to_vector(first, count);
+  std::vector<float> v(raw.size());
+  for (size_t k = 0; k < raw.size(); ++k) v[k] = from_bf16(raw[k]);
+  return v;
+}
+
+std::vector<float> World::features(int64_t i) const {
+  check_agent(i);
+  const int g = group_of_[static_cast<size_t>(i)];
+  const ObsLayout& L = state_.obs.g[g];
+  return buf_->feat.to_vector(static_cast<size_t>(L.feat_offset + (i - state_.gt.begin[g]) * L.n_features),
+                              static_cast<size_t>(L.n_features));
+}
+
+std::vector<float> World::mean_action(int64_t i) const {
+  check_agent(i);
+  const auto k = static_cast<size_t>(state_.ma.k_stride);
+  return buf_->mean.to_vector(static_cast<size_t>(i) * k, k);
+}
+
+std::vector<uint8_t> World::render(const RenderParams& rp) {
+  if (const char* err = render_params_error(rp, cfg_.width, cfg_.height)) throw std::invalid_argument(err);
+  Buffer<uint8_t> rgb(*be_, static_cast<size_t>(rp.n_pixels()) * 3);
+  be_->world().render(state_, rp, rgb.data());
+  return rgb.to_vector();
+}
+
+GroupBuffers World::group_buffers(int g) {
+  if (g < 0 || g >= state_.gt.n_groups) throw std::out_of_range("group " + std::to_string(g) + " out of range");
+  Buffers& b = *buf_;
+  const ObsLayout& L = state_.obs.g[g];
+  const int64_t begin = state_.gt.begin[g];
+  GroupBuffers out;
+  out.on_device = be_->on_device();
+  out.count = state_.gt.count(g);
+  out.obs_f32 = b.obs_f32.empty() ? nullptr : b.obs_f32.data() + L.obs_offset;
+  out.obs_bf16 = b.obs_bf16.empty() ? nullptr : b.obs_bf16.data() + L.obs_offset;
+  out.view_size = L.obs_stride();
+  out.row_stride = L.row_stride();
+  out.features = b.feat.data() + L.feat_offset;
+  out.n_features = L.n_features;
+  out.mean_action = b.mean.data() + begin * state_.ma.k_stride;
+  out.k_stride = state_.ma.k_stride;
+  out.reward = b.reward.data() + begin;
+  out.alive = b.alive.data() + begin;
+  out.died = b.died.data() + begin;
+  out.action = b.action.data() + begin;
+  return out;
+}
+
+void World::set_phase_timing(bool on) {
+  if (on && !clock_) clock_ = be_->make_clock();
+  if (!on) clock_.reset();
+  last_phase_times_ = PhaseTimes{};
 }
 
 namespace {
@@ -122,24 +451,17 @@ void fnv(uint64_t& h, const std::vector<T>& v) {
 uint64_t HostState::hash() const {
   uint64_t h = 1469598103934665603ULL;
   fnv(h, x); fnv(h, y); fnv(h, occ); fnv(h, hp); fnv(h, reward);
-  fnv(h, alive); fnv(h, died); fnv(h, group); fnv(h, action);
+  fnv(h, alive); fnv(h, died); fnv(h, group); fnv(h, action); fnv(h, wall);
   return h;
 }
 
-BackendKind parse_backend(const std::string& s) {
-  if (s == "auto") return BackendKind::kAuto;
-  if (s == "cpu") return BackendKind::kCpu;
-  if (s == "cuda") return BackendKind::kCuda;
-  throw std::invalid_argument("--backend must be auto, cpu or cuda (got '" + s + "')");
-}
+std::unique_ptr<World> make_cpu_world(const WorldConfig& cfg) { return std::make_unique<World>(make_cpu_backend(), cfg); }
+
+std::unique_ptr<World> make_cuda_world(const WorldConfig& cfg) { return std::make_unique<World>(make_cuda_backend(), cfg); }
 
 std::unique_ptr<World> make_world(BackendKind kind, const WorldConfig& cfg) {
-  if (kind == BackendKind::kCpu) return make_cpu_world(cfg);
-  const bool gpu = cuda_device_available();
-  if (kind == BackendKind::kCuda && !gpu)
-    throw std::runtime_error("--backend cuda: no CUDA device answers on this machine; use --backend cpu or auto");
+  if (resolve_backend(kind) == BackendKind::kCpu) return make_cpu_world(cfg);
   if (kind == BackendKind::kCuda) return make_cuda_world(cfg);
-  if (!gpu) return make_cpu_world(cfg);
   try {  // auto: a device that answers but cannot hold this world falls back to the CPU, loudly
     return make_cuda_world(cfg);
   } catch (const std::runtime_error& e) {

@@ -1,5 +1,5 @@
 // cuda_network.cu: the CUDA Q-network: cuBLAS SGEMM (FP32, or TF32 tensor cores) for the matrix products and
-// the thin kernels of network_kernels.cu for the rest, all ordered on the network's one stream.
+// the thin kernels of network_kernels.cu for the rest, all ordered on the backend's one stream, in its memory.
 #include <cublas_v2.h>
 #include <cuda_runtime.h>
 
@@ -11,11 +11,10 @@
 #include <string>
 #include <vector>
 
-#include "myriad/device_buffer.hpp"
+#include "myriad/backend.hpp"
+#include "myriad/cuda_check.hpp"
+#include "myriad/engine/learn_program.hpp"
 #include "myriad/network.hpp"
-#include "myriad/world.hpp"
-#include "cuda_stream.cuh"
-#include "net_input_kernels.cuh"
 #include "network_kernels.cuh"
 
 namespace myriad {
@@ -51,30 +50,25 @@ class CublasHandle {
 };
 
 template <typename T>
-void upload(DeviceBuffer<T>& dst, const T* src, size_t n, cudaStream_t s) {
-  if (dst.size() < n) dst = DeviceBuffer<T>(n);
-  if (n > 0) MYRIAD_CUDA_CHECK(cudaMemcpyAsync(dst.data(), src, n * sizeof(T), cudaMemcpyHostToDevice, s));
+void upload(Backend& be, Buffer<T>& dst, const T* src, size_t n) {
+  if (dst.size() < n) dst = Buffer<T>(be, n);
+  if (n > 0) be.from_host(dst.data(), src, n * sizeof(T));
 }
 
 // Row-major throughout: a row-major [r][c] matrix is cuBLAS's column-major [c][r], ld = c.
 class CudaQNetwork final : public QNetwork {
  public:
-  CudaQNetwork(const MlpShape& shape, uint64_t seed, NetMath math)
-      : QNetwork(shape), math_(math), blas_(stream_.get(), math), p_(layout_.size()), g_(layout_.size()), m_(layout_.size()),
-        v_(layout_.size()), scalars_(3) {
+  CudaQNetwork(Backend& be, const MlpShape& shape, uint64_t seed, NetMath math)
+      : QNetwork(shape), be_(be), stream_(static_cast<cudaStream_t>(be.stream())), math_(math), blas_(stream_, math),
+        p_(be, layout_.size()), g_(be, layout_.size()), m_(be, layout_.size()), v_(be, layout_.size()),
+        scalars_(be, 3) {
     set_params(init_mlp_params(shape, seed));
-    const cudaStream_t s = stream_.get();
-    g_.zero(s);
-    m_.zero(s);
-    v_.zero(s);
-    scalars_.zero(s);
     act_.resize(static_cast<size_t>(shape.layers()));
-    MYRIAD_CUDA_CHECK(cudaStreamSynchronize(s));
   }
-  ~CudaQNetwork() override { MYRIAD_CUDA_CHECK_NOTHROW(cudaStreamSynchronize(stream_.get())); }
+  ~CudaQNetwork() override { be_.synchronize(); }
 
   bool on_device() const override { return true; }
-  void synchronize() override { MYRIAD_CUDA_CHECK(cudaStreamSynchronize(stream_.get())); }
+  void synchronize() override { be_.synchronize(); }
 
   void forward(const float* d_x, int batch, float* d_q) override {
     if (batch <= 0) return;
@@ -93,15 +87,12 @@ class CudaQNetwork final : public QNetwork {
     if (s.width() != sh.inputs)
       throw std::invalid_argument("QNetwork::forward_inputs: rows of " + std::to_string(s.width()) +
                                   " inputs, the network takes " + std::to_string(sh.inputs));
-    const cudaStream_t st = stream_.get();
+    const cudaStream_t st = stream_;
     const bool bf16_view = s.obs_bf16 != nullptr;
     if (bf16_view && math_ != NetMath::kTf32) {
       const size_t n = static_cast<size_t>(rows) * static_cast<size_t>(sh.inputs);
-      if (rows_.size() < n) {
-        MYRIAD_CUDA_CHECK(cudaStreamSynchronize(st));  // the old buffer may still be read
-        rows_ = DeviceBuffer<float>(n);
-      }
-      gpu::launch_net_input(st, s, first_id, nullptr, rows, row_dest(rows_.data(), s));
+      if (rows_.size() < n) rows_ = Buffer<float>(be_, n);  // the old buffer is released after the stream drains
+      be_.learn().net_input(s, first_id, nullptr, rows, row_dest(rows_.data(), s));
       forward(rows_.data(), rows, d_q);
       return;
     }
@@ -117,10 +108,7 @@ class CudaQNetwork final : public QNetwork {
       const int ld = (V + 7) / 8 * 8;
       const size_t need = static_cast<size_t>(no) * static_cast<size_t>(ld);
       if (view_bf16_stale_ || view_bf16_.size() != need) {
-        if (view_bf16_.size() != need) {
-          MYRIAD_CUDA_CHECK(cudaStreamSynchronize(st));
-          view_bf16_ = DeviceBuffer<Bf16>(need);
-        }
+        if (view_bf16_.size() != need) view_bf16_ = Buffer<Bf16>(be_, need);
         gpu::launch_weights_bf16(st, w, ni, no, V, ld, view_bf16_.data());
         view_bf16_stale_ = false;
       }
@@ -148,7 +136,7 @@ class CudaQNetwork final : public QNetwork {
     if (batch <= 0) return 0.0f;
     reserve(batch);
     const MlpShape& s = shape();
-    const cudaStream_t st = stream_.get();
+    const cudaStream_t st = stream_;
     forward(d_x, batch, q_.data());
     const float* mask = d_mask != nullptr ? d_mask : ones_.data();
     gpu::launch_sum(st, mask, batch, false, scalars_.data() + 0);
@@ -175,71 +163,65 @@ class CudaQNetwork final : public QNetwork {
       }
     }
     double h[2];
-    MYRIAD_CUDA_CHECK(cudaMemcpyAsync(h, scalars_.data(), sizeof h, cudaMemcpyDeviceToHost, st));
-    MYRIAD_CUDA_CHECK(cudaStreamSynchronize(st));
+    be_.to_host(h, scalars_.data(), sizeof h);
     const float inv_denom = masked_mean_inverse(static_cast<float>(h[0]));
     return static_cast<float>(h[1] * static_cast<double>(inv_denom));
   }
 
   void adam_step() override {
-    const cudaStream_t st = stream_.get();
+    const cudaStream_t st = stream_;
     const int64_t n = static_cast<int64_t>(layout_.size());
     gpu::launch_sum(st, g_.data(), n, true, scalars_.data() + 2);
     gpu::launch_adam(st, p_.data(), m_.data(), v_.data(), g_.data(), n, scalars_.data() + 2, adam_.clip_norm,
                      next_adam_scalars());
     view_bf16_stale_ = true;
   }
-  void zero_grad() override { g_.zero(stream_.get()); }
+  void zero_grad() override { g_.zero(); }
 
   void soft_update_from(const QNetwork& online, float tau) override {
     check_same_shape(online);
     const auto& o = static_cast<const CudaQNetwork&>(online);
-    MYRIAD_CUDA_CHECK(cudaStreamSynchronize(o.stream_.get()));  // the online parameters are final
-    gpu::launch_soft_update(stream_.get(), p_.data(), o.p_.data(), static_cast<int64_t>(p_.size()), tau);
+    check_same_backend(o);
+    gpu::launch_soft_update(stream_, p_.data(), o.p_.data(), static_cast<int64_t>(p_.size()), tau);
     view_bf16_stale_ = true;
   }
   void copy_from(const QNetwork& online) override {
     check_same_shape(online);
     const auto& o = static_cast<const CudaQNetwork&>(online);
-    MYRIAD_CUDA_CHECK(cudaStreamSynchronize(o.stream_.get()));
-    MYRIAD_CUDA_CHECK(cudaMemcpyAsync(p_.data(), o.p_.data(), p_.bytes(), cudaMemcpyDeviceToDevice, stream_.get()));
+    check_same_backend(o);
+    be_.copy(p_.data(), o.p_.data(), p_.bytes());
     view_bf16_stale_ = true;
   }
 
-  std::vector<float> params() const override { return download(p_); }
+  std::vector<float> params() const override { return p_.to_vector(); }
   void set_params(const std::vector<float>& p) override {
     check_params_size(p.size());
-    upload(p_, p.data(), p.size(), stream_.get());
+    upload(be_, p_, p.data(), p.size());
     view_bf16_stale_ = true;
-    MYRIAD_CUDA_CHECK(cudaStreamSynchronize(stream_.get()));  // p may go away after we return
   }
-  std::vector<float> grad() const override { return download(g_); }
-  std::vector<float> adam_m() const override { return download(m_); }
-  std::vector<float> adam_v() const override { return download(v_); }
+  std::vector<float> grad() const override { return g_.to_vector(); }
+  std::vector<float> adam_m() const override { return m_.to_vector(); }
+  std::vector<float> adam_v() const override { return v_.to_vector(); }
   void set_adam_state(const std::vector<float>& m, const std::vector<float>& v, int64_t step) override {
     check_params_size(m.size());
     check_params_size(v.size());
-    upload(m_, m.data(), m.size(), stream_.get());
-    upload(v_, v.data(), v.size(), stream_.get());
-    MYRIAD_CUDA_CHECK(cudaStreamSynchronize(stream_.get()));
+    upload(be_, m_, m.data(), m.size());
+    upload(be_, v_, v.data(), v.size());
     step_ = step;
   }
   float last_grad_norm() const override {
     double sq = 0.0;
-    MYRIAD_CUDA_CHECK(cudaMemcpyAsync(&sq, scalars_.data() + 2, sizeof sq, cudaMemcpyDeviceToHost, stream_.get()));
-    MYRIAD_CUDA_CHECK(cudaStreamSynchronize(stream_.get()));
+    be_.to_host(&sq, scalars_.data() + 2, sizeof sq);
     return static_cast<float>(std::sqrt(sq));
   }
 
   std::vector<float> forward_host(const std::vector<float>& x, int batch) override {
     const size_t nq = static_cast<size_t>(batch) * static_cast<size_t>(shape().outputs);
     stage_input(x, batch);
-    if (stage_q_.size() < nq) stage_q_ = DeviceBuffer<float>(nq);
+    if (stage_q_.size() < nq) stage_q_ = Buffer<float>(be_, nq);
     forward(stage_x_.data(), batch, stage_q_.data());
     std::vector<float> q(nq);
-    if (nq > 0) MYRIAD_CUDA_CHECK(cudaMemcpyAsync(q.data(), stage_q_.data(), nq * sizeof(float), cudaMemcpyDeviceToHost,
-                                                  stream_.get()));
-    MYRIAD_CUDA_CHECK(cudaStreamSynchronize(stream_.get()));
+    if (nq > 0) be_.to_host(q.data(), stage_q_.data(), nq * sizeof(float));
     return q;
   }
   float backward_td_host(const std::vector<float>& x, int batch, const std::vector<int>& actions,
@@ -248,9 +230,9 @@ class CudaQNetwork final : public QNetwork {
     if (actions.size() < nb || targets.size() < nb || (!mask.empty() && mask.size() < nb))
       throw std::invalid_argument("backward_td_host: actions, targets or mask shorter than the batch");
     stage_input(x, batch);
-    upload(stage_a_, actions.data(), nb, stream_.get());
-    upload(stage_t_, targets.data(), nb, stream_.get());
-    if (!mask.empty()) upload(stage_m_, mask.data(), nb, stream_.get());
+    upload(be_, stage_a_, actions.data(), nb);
+    upload(be_, stage_t_, targets.data(), nb);
+    if (!mask.empty()) upload(be_, stage_m_, mask.data(), nb);
     return backward_td(stage_x_.data(), batch, stage_a_.data(), stage_t_.data(), mask.empty() ? nullptr : stage_m_.data());
   }
 
@@ -266,7 +248,7 @@ class CudaQNetwork final : public QNetwork {
       // Z^T [no][B] = W [no][ni] · X^T [ni][B]   (W stored as column-major [ni][no]).
       MYRIAD_CUBLAS_CHECK(cublasSgemm(blas_.get(), CUBLAS_OP_T, CUBLAS_OP_N, no, batch, ni, &one,
                                       p_.data() + layout_.weight_offset(l), ni, in, ni, &zero, out, no));
-      gpu::launch_bias_activation(stream_.get(), out, p_.data() + layout_.bias_offset(l), batch, no, !last);
+      gpu::launch_bias_activation(stream_, out, p_.data() + layout_.bias_offset(l), batch, no, !last);
       in = out;
     }
   }
@@ -274,60 +256,55 @@ class CudaQNetwork final : public QNetwork {
   void stage_input(const std::vector<float>& x, int batch) {
     const size_t nx = static_cast<size_t>(batch < 0 ? 0 : batch) * static_cast<size_t>(shape().inputs);
     if (batch < 0 || x.size() < nx) throw std::invalid_argument("QNetwork: x holds fewer than batch × inputs values");
-    upload(stage_x_, x.data(), nx, stream_.get());
+    upload(be_, stage_x_, x.data(), nx);
   }
-  std::vector<float> download(const DeviceBuffer<float>& d) const {
-    std::vector<float> h(d.size());
-    if (!h.empty())
-      MYRIAD_CUDA_CHECK(cudaMemcpyAsync(h.data(), d.data(), d.bytes(), cudaMemcpyDeviceToHost, stream_.get()));
-    MYRIAD_CUDA_CHECK(cudaStreamSynchronize(stream_.get()));
-    return h;
+  void check_same_backend(const CudaQNetwork& o) const {
+    if (&o.be_ != &be_) throw std::invalid_argument("QNetwork: update from a network of another backend context");
   }
   // Activations for a forward of `batch` rows.
   void reserve_forward(int batch) {
     if (batch <= fwd_capacity_) return;
-    MYRIAD_CUDA_CHECK(cudaStreamSynchronize(stream_.get()));  // old buffers may still be in use
-    const MlpShape& s = shape();
+    const MlpShape& s = shape();  // old buffers are released after the stream drains
     for (int l = 1; l < s.layers(); ++l)
-      act_[static_cast<size_t>(l)] = DeviceBuffer<float>(static_cast<size_t>(batch) * static_cast<size_t>(s.in_dim(l)));
+      act_[static_cast<size_t>(l)] = Buffer<float>(be_, static_cast<size_t>(batch) * static_cast<size_t>(s.in_dim(l)));
     fwd_capacity_ = batch;
   }
   // Activations and the backward scratch for backward_td on `batch` rows.
   void reserve(int batch) {
     reserve_forward(batch);
     if (batch <= capacity_) return;
-    MYRIAD_CUDA_CHECK(cudaStreamSynchronize(stream_.get()));  // old buffers may still be in use
     const MlpShape& s = shape();
     const size_t nb = static_cast<size_t>(batch);
-    q_ = DeviceBuffer<float>(nb * static_cast<size_t>(s.outputs));
-    dz_ = DeviceBuffer<float>(nb * static_cast<size_t>(s.max_width()));
-    da_ = DeviceBuffer<float>(nb * static_cast<size_t>(s.max_width()));
-    loss_terms_ = DeviceBuffer<float>(nb);
-    ones_ = DeviceBuffer<float>(nb);
-    gpu::launch_fill(stream_.get(), ones_.data(), static_cast<int64_t>(nb), 1.0f);
+    q_ = Buffer<float>(be_, nb * static_cast<size_t>(s.outputs));
+    dz_ = Buffer<float>(be_, nb * static_cast<size_t>(s.max_width()));
+    da_ = Buffer<float>(be_, nb * static_cast<size_t>(s.max_width()));
+    loss_terms_ = Buffer<float>(be_, nb);
+    ones_ = Buffer<float>(be_, nb);
+    gpu::launch_fill(stream_, ones_.data(), static_cast<int64_t>(nb), 1.0f);
     capacity_ = batch;
   }
 
-  gpu::CudaStream stream_;  // first member: destroyed last, after every buffer used on it
+  Backend& be_;
+  cudaStream_t stream_;  // the backend's
   NetMath math_;
   CublasHandle blas_;
-  DeviceBuffer<float> p_, g_, m_, v_;
-  DeviceBuffer<double> scalars_;  // [0] Σ mask, [1] Σ loss terms, [2] ||g||² of the last adam_step
-  std::vector<DeviceBuffer<float>> act_;  // act_[l]: input of layer l >= 1 (a ReLU output)
-  DeviceBuffer<float> q_, dz_, da_, loss_terms_, ones_;
-  DeviceBuffer<float> stage_x_, stage_q_, stage_t_, stage_m_;  // staging of the *_host calls
-  DeviceBuffer<int> stage_a_;
-  DeviceBuffer<float> rows_;       // forward_inputs: assembled rows (FP32 math on bf16 views)
-  DeviceBuffer<Bf16> view_bf16_;   // forward_inputs: bf16 copy of layer 0's view weights
+  Buffer<float> p_, g_, m_, v_;
+  Buffer<double> scalars_;  // [0] Σ mask, [1] Σ loss terms, [2] ||g||² of the last adam_step
+  std::vector<Buffer<float>> act_;  // act_[l]: input of layer l >= 1 (a ReLU output)
+  Buffer<float> q_, dz_, da_, loss_terms_, ones_;
+  Buffer<float> stage_x_, stage_q_, stage_t_, stage_m_;  // staging of the *_host calls
+  Buffer<int> stage_a_;
+  Buffer<float> rows_;       // forward_inputs: assembled rows (FP32 math on bf16 views)
+  Buffer<Bf16> view_bf16_;   // forward_inputs: bf16 copy of layer 0's view weights
   bool view_bf16_stale_ = true;    // set whenever the parameters change
   int capacity_ = 0, fwd_capacity_ = 0;
 };
 
 }  // namespace
 
-std::unique_ptr<QNetwork> make_cuda_qnetwork(const MlpShape& shape, uint64_t seed, NetMath math) {
-  if (!cuda_device_available()) throw std::runtime_error("make_cuda_qnetwork: no CUDA device answers");
-  return std::make_unique<CudaQNetwork>(shape, seed, math);
+std::unique_ptr<QNetwork> make_cuda_qnetwork(Backend& backend, const MlpShape& shape, uint64_t seed, NetMath math) {
+  if (!backend.on_device()) throw std::invalid_argument("make_cuda_qnetwork: the backend is not a CUDA one");
+  return std::make_unique<CudaQNetwork>(backend, shape, seed, math);
 }
 
 }  // namespace myriad

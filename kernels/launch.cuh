@@ -1,5 +1,5 @@
-// launch.cuh: the launch helper of every thin kernel (grid-stride loops of 256 threads, launch check
-// after each <<<>>>) and the order-free atomic functors the shared rules take as AddFn / MaxFn.
+// launch.cuh: the launch helpers of every kernel (grid-stride loops of 256 threads, launch check after
+// each <<<>>>): the CUDA executor's and the network's.
 #pragma once
 #include <cuda_runtime.h>
 
@@ -39,28 +39,5 @@ void row_kernel(Kernel kernel, cudaStream_t stream, int64_t rows, Args... args) 
   kernel<<<static_cast<unsigned int>(rows < kMaxBlocks ? rows : kMaxBlocks), kBlockThreads, 0, stream>>>(rows, args...);
   MYRIAD_LAUNCH_CHECK();
 }
-
-// The device side of the rules' AddFn: an integer atomicAdd (order-free).
-struct AtomicAdd {
-  template <typename T, typename U>
-  MYRIAD_HD void operator()(T* p, U v) const {
-#if defined(__CUDA_ARCH__)
-    atomicAdd(p, static_cast<T>(v));
-#else
-    *p += static_cast<T>(v);  // never called on the host; kept so the functor is __host__ __device__
-#endif
-  }
-};
-
-// The device side of claim_move's MaxFn: atomicMax on the 64-bit claim.
-struct AtomicMaxU64 {
-  MYRIAD_HD void operator()(unsigned long long* p, unsigned long long v) const {
-#if defined(__CUDA_ARCH__)
-    atomicMax(p, v);
-#else
-    if (*p < v) *p = v;  // never called on the host
-#endif
-  }
-};
 
 }  // namespace myriad::gpu

@@ -52,9 +52,9 @@ TEST(Actions, TypeConstantsAreCopied) {
   EXPECT_EQ(t.step_reward, -0.005f);
   EXPECT_EQ(t.dead_penalty, -0.1f);
   EXPECT_EQ(t.attack_penalty, -0.1f);
-  EXPECT_EQ(t.attack_opponent_reward, 0.2f);
-  EXPECT_EQ(t.view_half, 6);
-  EXPECT_EQ(t.can_attack_teammates, 0);
+  EXPECT_EQ(t.view_center, 6);
+  EXPECT_EQ(t.view_side, 13);
+  EXPECT_EQ(t.attack_in_group, 0);
 }
 
 TEST(Actions, SpeedOneAndAHalfGivesNineMoves) {

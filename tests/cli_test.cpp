@@ -50,7 +50,8 @@ TEST_F(CliTest, RunTinyBattleWritesStats) {
   EXPECT_TRUE(r.err.empty()) << r.err;
   std::smatch m;
   const std::regex summary(
-      R"(episode 0: steps (\d+), alive red (\d+) blue (\d+), kills red (\d+) blue (\d+), hits red (\d+) blue (\d+), )"
+      R"(episode 0: steps (\d+), alive red (\d+) blue (\d+), deaths red \d+ blue \d+, kills red (\d+) blue (\d+), )"
+      R"(hits red (\d+) blue (\d+), )"
       R"(reward red (-?[\d.]+) blue (-?[\d.]+), [\d.e+]+ agent-steps/s, backend cpu)");
   ASSERT_TRUE(std::regex_search(r.out, m, summary)) << r.out;
   EXPECT_EQ(std::stoi(m[1]), 20);

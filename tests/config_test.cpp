@@ -19,7 +19,7 @@ bool contains(const std::string& s, const std::string& part) { return s.find(par
 
 TEST(Config, BattleDefaults) {
   const WorldConfig c = battle_config(0, 0);
-  EXPECT_EQ(c.scenario, "battle");
+  EXPECT_EQ(c.scenario, Scenario::kBattle);
   EXPECT_EQ(c.width, 45);
   EXPECT_EQ(c.height, 45);
   ASSERT_EQ(c.n_groups(), 2);
@@ -27,8 +27,8 @@ TEST(Config, BattleDefaults) {
   EXPECT_EQ(c.groups[1].count, 81);
   EXPECT_EQ(c.n_agents(), 162);
   EXPECT_EQ(c.max_steps, 1000);
-  EXPECT_EQ(c.placement, Placement::kBlocks);
-  EXPECT_TRUE(c.extra_walls.empty());
+  EXPECT_EQ(c.placement, Placement::kDefault);
+  EXPECT_TRUE(c.walls.empty());
   for (const auto& g : c.groups) {
     const AgentType& t = g.type;
     EXPECT_EQ(t.body_w, 1);
@@ -43,9 +43,11 @@ TEST(Config, BattleDefaults) {
     EXPECT_EQ(t.step_reward, -0.005f);
     EXPECT_EQ(t.dead_penalty, -0.1f);
     EXPECT_EQ(t.attack_penalty, -0.1f);
-    EXPECT_EQ(t.attack_opponent_reward, 0.2f);
-    EXPECT_FALSE(t.can_attack_teammates);
+    EXPECT_FALSE(t.attack_in_group);
   }
+  EXPECT_EQ(c.rules.hit[0][1], 0.2f);  // attack_opponent_reward, both ways
+  EXPECT_EQ(c.rules.hit[1][0], 0.2f);
+  EXPECT_EQ(c.rules.hit[0][0], 0.0f);
   EXPECT_EQ(validate(c), "");
 }
 
@@ -82,8 +84,8 @@ TEST(Config, MapTooSmallForTheTeams) {
   const std::string e = validate(c);
   EXPECT_TRUE(contains(e, "map too small")) << e;
   EXPECT_TRUE(contains(e, "1000 agents")) << e;
-  EXPECT_TRUE(contains(e, "324 interior cells")) << e;
-  EXPECT_TRUE(contains(e, "--map-size >= " + std::to_string(battle_map_side_for(500)))) << e;
+  EXPECT_TRUE(contains(e, "324 free interior cells")) << e;
+  EXPECT_TRUE(contains(e, "map_size >= " + std::to_string(battle_map_side_for(500)))) << e;
   EXPECT_THROW(make_cpu_world(c), std::invalid_argument);
 }
 
@@ -91,7 +93,7 @@ TEST(Config, MapTooSmallForBlocks) {
   const WorldConfig c = battle_config(81, 30);  // 81 fit in 28² cells, not as two 18-cell blocks
   const std::string e = validate(c);
   EXPECT_TRUE(contains(e, "blocks")) << e;
-  EXPECT_TRUE(contains(e, "--placement random")) << e;
+  EXPECT_TRUE(contains(e, "placement random")) << e;
   WorldConfig r = c;
   r.placement = Placement::kRandom;
   EXPECT_EQ(validate(r), "");
@@ -100,19 +102,19 @@ TEST(Config, MapTooSmallForBlocks) {
 TEST(Config, NonPositiveSizes) {
   WorldConfig c = battle_config(0, 0);
   c.width = 0;
-  EXPECT_TRUE(contains(validate(c), "--map-size")) << validate(c);
+  EXPECT_TRUE(contains(validate(c), "map_size")) << validate(c);
   c = battle_config(0, 0);
   c.height = -5;
   EXPECT_NE(validate(c), "");
   c = battle_config(0, 0);
   c.groups[1].count = 0;
-  EXPECT_TRUE(contains(validate(c), "--agents-per-team")) << validate(c);
+  EXPECT_TRUE(contains(validate(c), "agents_per_team")) << validate(c);
   c = battle_config(0, 0);
   c.groups[0].count = -3;
-  EXPECT_TRUE(contains(validate(c), "--agents-per-team")) << validate(c);
+  EXPECT_TRUE(contains(validate(c), "agents_per_team")) << validate(c);
   c = battle_config(0, 0);
   c.max_steps = 0;
-  EXPECT_TRUE(contains(validate(c), "--steps")) << validate(c);
+  EXPECT_TRUE(contains(validate(c), "max_steps")) << validate(c);
   c = battle_config(0, 0);
   c.groups[0].type.hp_max = 0.0f;
   EXPECT_NE(validate(c), "");
@@ -125,7 +127,7 @@ TEST(Config, MeanRadiusRange) {
   WorldConfig c = battle_config(0, 0);
   for (float bad : {0.0f, -1.0f, 127.5f, 1000.0f}) {
     c.mean_radius = bad;
-    EXPECT_TRUE(contains(validate(c), "--mean-radius")) << bad << ": " << validate(c);
+    EXPECT_TRUE(contains(validate(c), "mean_radius")) << bad << ": " << validate(c);
   }
   for (float good : {0.5f, 1.0f, 6.0f, 127.0f}) {
     c.mean_radius = good;
@@ -136,10 +138,13 @@ TEST(Config, MeanRadiusRange) {
   EXPECT_EQ(validate(c), "");
 }
 
-TEST(Config, UnimplementedBodiesAreRefused) {
+TEST(Config, BodiesUpToEightCellsASide) {
   WorldConfig c = battle_config(0, 0);
+  c.placement = Placement::kRandom;
   c.groups[0].type.body_w = c.groups[0].type.body_h = 2;
-  EXPECT_NE(validate(c), "");
+  EXPECT_EQ(validate(c), "");
+  c.groups[0].type.body_w = 9;
+  EXPECT_TRUE(contains(validate(c), "body")) << validate(c);
 }
 
 TEST(Backend, ParseBackend) {
@@ -162,14 +167,14 @@ TEST(Backend, CudaWithoutDeviceNamesTheCpuBackend) {
     make_world(BackendKind::kCuda, battle_config(0, 0));
     FAIL() << "make_world(kCuda) without a device must throw";
   } catch (const std::runtime_error& e) {
-    EXPECT_TRUE(contains(e.what(), "--backend cpu")) << e.what();
+    EXPECT_TRUE(contains(e.what(), "cpu")) << e.what();
   }
 }
 
 TEST(Config, ResetRejectsImpossiblePositions) {
   WorldConfig c = battle_config(1, 10);
   c.placement = Placement::kRandom;
-  c.extra_walls = {{5, 5}};
+  c.walls = {{5, 5}};
   auto w = make_cpu_world(c);
   using P = std::vector<std::pair<int, int>>;
   EXPECT_THROW(w->reset(1, P{{2, 2}}), std::invalid_argument);           // one position for two agents

@@ -11,6 +11,7 @@
 
 #include "cuda_test_fixture.hpp"
 #include "myriad/network.hpp"
+#include "test_backends.hpp"
 
 namespace myriad {
 namespace {
@@ -55,16 +56,16 @@ Batch make_batch(const MlpShape& s, int batch, unsigned seed, bool sparse = true
 
 const MlpShape kBattleShape{845 + 32 + 21, {128, 64}, 21};  // performance.md
 
-TEST(CudaNetworkAbsent, FactoryThrowsWithoutDevice) {
+TEST(CudaBackendAbsent, FactoryThrowsWithoutDevice) {
   if (cuda_device_available()) GTEST_SKIP() << "a device answers";
-  EXPECT_THROW(make_cuda_qnetwork(kBattleShape, 1), std::runtime_error);
+  EXPECT_THROW(make_cuda_backend(), std::runtime_error);
 }
 
 class CudaNetworkTest : public CudaTest {};
 
 TEST_F(CudaNetworkTest, SameInitAndForwardAsCpu) {
   auto cpu = make_cpu_qnetwork(kBattleShape, 42);
-  auto gpu = make_cuda_qnetwork(kBattleShape, 42);
+  auto gpu = make_cuda_qnetwork(test::cuda_backend(), kBattleShape, 42);
   ASSERT_TRUE(gpu->on_device());
   EXPECT_EQ(cpu->params(), gpu->params());  // identical bits: init is computed on the host
   for (int batch : {1, 300}) {
@@ -76,7 +77,7 @@ TEST_F(CudaNetworkTest, SameInitAndForwardAsCpu) {
 
 TEST_F(CudaNetworkTest, OneUpdateMatchesCpu) {
   auto cpu = make_cpu_qnetwork(kBattleShape, 7);
-  auto gpu = make_cuda_qnetwork(kBattleShape, 7);
+  auto gpu = make_cuda_qnetwork(test::cuda_backend(), kBattleShape, 7);
   const int batch = 512;
   const Batch t = make_batch(kBattleShape, batch, 9);
   const float loss_c = cpu->backward_td_host(t.x, batch, t.actions, t.targets, t.mask);
@@ -100,7 +101,7 @@ TEST_F(CudaNetworkTest, OneUpdateMatchesCpu) {
   EXPECT_TRUE(dz.empty()) << dz;  // both zeroed
   // Soft update of a target copy, and the masked-out loss.
   auto cpu_t = make_cpu_qnetwork(kBattleShape, 8);
-  auto gpu_t = make_cuda_qnetwork(kBattleShape, 8);
+  auto gpu_t = make_cuda_qnetwork(test::cuda_backend(), kBattleShape, 8);
   cpu_t->soft_update_from(*cpu, 0.005f);
   gpu_t->soft_update_from(*gpu, 0.005f);
   const std::string ds = compare("target", cpu_t->params(), gpu_t->params(), 1e-4, 0.1 * lr);
@@ -117,7 +118,7 @@ TEST(NetMath, NamesParseBack) {
 // terms of a row the error stays near 1e-3 of the row's scale. The tolerance is 1e-2 of it.
 TEST_F(CudaNetworkTest, Tf32ForwardAndUpdateStayCloseToCpu) {
   auto cpu = make_cpu_qnetwork(kBattleShape, 42);
-  auto gpu = make_cuda_qnetwork(kBattleShape, 42, NetMath::kTf32);
+  auto gpu = make_cuda_qnetwork(test::cuda_backend(), kBattleShape, 42, NetMath::kTf32);
   const int batch = 512;
   const Batch t = make_batch(kBattleShape, batch, 3);
   const std::string d = compare("q", cpu->forward_host(t.x, batch), gpu->forward_host(t.x, batch), 1e-2);
@@ -131,7 +132,7 @@ TEST_F(CudaNetworkTest, Tf32ForwardAndUpdateStayCloseToCpu) {
 
 TEST_F(CudaNetworkTest, RegressionLossFalls) {
   const MlpShape s{4, {32, 32}, 3};
-  auto gpu = make_cuda_qnetwork(s, 21);
+  auto gpu = make_cuda_qnetwork(test::cuda_backend(), s, 21);
   gpu->adam() = AdamConfig{3e-3f, 0.9f, 0.999f, 1e-8f, 10.0f};
   const int batch = 64;
   Batch t = make_batch(s, batch, 2, false);

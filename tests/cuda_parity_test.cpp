@@ -15,6 +15,7 @@
 #include "myriad/bf16.hpp"
 #include "myriad/rng.hpp"
 #include "myriad/world.hpp"
+#include "test_backends.hpp"
 
 namespace myriad {
 namespace {
@@ -125,7 +126,7 @@ WorldConfig config_of(const ParityCase& pc) {
   if (pc.mixed_types) cfg.groups[1].type.speed = 1.0f;
   if (pc.walls)  // a wall across part of the map, a few holes in it
     for (int x = 5; x < cfg.width - 5; ++x)
-      if (x % 9 != 0) cfg.extra_walls.emplace_back(x, cfg.height / 3);
+      if (x % 9 != 0) cfg.walls.emplace_back(x, cfg.height / 3);
   return cfg;
 }
 
@@ -152,7 +153,7 @@ class CudaParity : public CudaTest, public ::testing::WithParamInterface<ParityC
 TEST_P(CudaParity, MatchesCpuEveryStep) { run_parity(config_of(GetParam()), GetParam().policy, 7); }
 
 constexpr auto kRand = Placement::kRandom;
-constexpr auto kBlk = Placement::kBlocks;
+constexpr auto kBlk = Placement::kDefault;
 constexpr auto kF32 = ObsDtype::kF32;
 constexpr auto kBf16 = ObsDtype::kBf16;
 constexpr auto kRad = MeanActionMode::kRadius;
@@ -221,7 +222,7 @@ TEST_F(CudaTest, PhiloxMatchesHost) {
       counters.insert(counters.end(), {big_id, steps[(id + k) % 5], streams[(id * 7 + k) % 6], static_cast<uint32_t>(k * k)});
     }
   for (uint64_t seed : {0ull, 1ull, 42ull, 0x0123456789ABCDEFull, 0xFFFFFFFFFFFFFFFFull}) {
-    const std::vector<uint32_t> dev = cuda_draw_u32(seed, counters);
+    const std::vector<uint32_t> dev = cuda_draw_u32(test::cuda_backend(), seed, counters);
     ASSERT_EQ(dev.size(), counters.size() / 4);
     for (size_t j = 0; j < dev.size(); ++j) {
       const uint32_t* c = &counters[4 * j];
@@ -237,7 +238,7 @@ TEST_F(CudaTest, CudaBackendIsChosenAndReportsItsMemory) {
   const WorldConfig cfg = battle_config(0, 0);
   auto w = make_world(BackendKind::kCuda, cfg);
   EXPECT_STREQ(w->backend_name(), "cuda");
-  EXPECT_GT(w->state_bytes(), static_cast<size_t>(w->n_agents()) * w->obs_layout().obs_stride() * sizeof(float));
+  EXPECT_GT(w->state_bytes(), static_cast<size_t>(w->n_agents()) * w->obs_layout(0).obs_stride() * sizeof(float));
   EXPECT_STREQ(make_world(BackendKind::kAuto, cfg)->backend_name(), "cuda");
 }
 
@@ -263,7 +264,7 @@ TEST(CudaBackend, NoDeviceIsAClearError) {
       auto w = k == 0 ? make_world(BackendKind::kCuda, cfg) : make_cuda_world(cfg);
       ADD_FAILURE() << "a CUDA world was made without a device";
     } catch (const std::runtime_error& e) {
-      EXPECT_NE(std::string(e.what()).find("--backend cpu"), std::string::npos) << e.what();
+      EXPECT_NE(std::string(e.what()).find("use the cpu"), std::string::npos) << e.what();
     }
   }
 }

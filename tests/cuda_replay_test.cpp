@@ -8,6 +8,7 @@
 
 #include "cuda_test_fixture.hpp"
 #include "myriad/replay.hpp"
+#include "test_backends.hpp"
 
 namespace myriad {
 namespace {
@@ -39,16 +40,11 @@ void expect_same(const HostReplayBatch& a, const HostReplayBatch& b) {
   EXPECT_EQ(a.done, b.done);
 }
 
-TEST(CudaReplayAbsent, FactoryThrowsWithoutDevice) {
-  if (cuda_device_available()) GTEST_SKIP() << "a device answers";
-  EXPECT_THROW(make_cuda_replay(ReplayShape{4, 2, 3}, 8), std::runtime_error);
-}
-
 TEST_F(CudaReplay, MatchesCpuAfterWrapAround) {
   const ReplayShape s{845, 32, 21};
   const int64_t cap = 300;
-  const auto cpu = make_cpu_replay(s, cap);
-  const auto gpu = make_cuda_replay(s, cap);
+  const auto cpu = std::make_unique<ReplayBuffer>(test::cpu_backend(), s, cap);
+  const auto gpu = std::make_unique<ReplayBuffer>(test::cuda_backend(), s, cap);
   EXPECT_EQ(gpu->capacity_bytes(), cpu->capacity_bytes());
   for (int64_t n : {100, 250, 70, 400}) {  // wraps, and the last batch overflows the ring
     const HostTransitions t = random_transitions(s, n, static_cast<unsigned>(n));
@@ -64,7 +60,7 @@ TEST_F(CudaReplay, MatchesCpuAfterWrapAround) {
 }
 
 TEST_F(CudaReplay, EmptySampleThrows) {
-  const auto gpu = make_cuda_replay(ReplayShape{4, 2, 3}, 8);
+  const auto gpu = std::make_unique<ReplayBuffer>(test::cuda_backend(), ReplayShape{4, 2, 3}, 8);
   EXPECT_THROW(gpu->sample_host(4, 1, 0), std::runtime_error);
 }
 

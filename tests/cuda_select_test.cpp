@@ -8,6 +8,7 @@
 
 #include "cuda_test_fixture.hpp"
 #include "myriad/select.hpp"
+#include "test_backends.hpp"
 
 namespace myriad {
 namespace {
@@ -28,13 +29,6 @@ int64_t mismatches(const std::vector<uint8_t>& a, const std::vector<uint8_t>& b)
   return m;
 }
 
-TEST(CudaSelectAbsent, ThrowsWithoutDevice) {
-  if (cuda_device_available()) GTEST_SKIP() << "a device answers";
-  SelectParams p;
-  p.n_actions = p.stride = 2;
-  EXPECT_THROW(select_actions_cuda_host(p, {0.0f, 1.0f}, 1), std::runtime_error);
-}
-
 TEST_F(CudaSelect, MatchesCpu) {
   const int64_t n = 100000;
   const int k = 21, stride = 24;
@@ -51,8 +45,8 @@ TEST_F(CudaSelect, MatchesCpu) {
       p.epsilon = 0.3f;
       p.seed = 1234;
       p.step = 99;
-      const auto cpu = select_actions_cpu_host(p, q, n, ids);
-      const auto gpu = select_actions_cuda_host(p, q, n, ids);
+      const auto cpu = select_actions_host(test::cpu_backend(), p, q, n, ids);
+      const auto gpu = select_actions_host(test::cuda_backend(), p, q, n, ids);
       ASSERT_EQ(cpu.size(), gpu.size());
       if (mode == SelectMode::kBoltzmann) {
         EXPECT_LE(mismatches(cpu, gpu), 5) << "T = " << t;  // draws within a few ulp of a CDF boundary

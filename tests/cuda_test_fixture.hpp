@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "myriad/backend.hpp"
 #include "myriad/world.hpp"
 
 class CudaTest : public ::testing::Test {
@@ -17,8 +18,8 @@ class CudaTest : public ::testing::Test {
 
 #if defined(MYRIAD_HAVE_CUDA)
 namespace myriad {
-// Defined in kernels/rng_kernels.cu: draw_u32(seed, id, step, stream, draw) computed on the device
-// for each quadruple (id, step, stream, draw) of `counters`; for the Philox parity test.
-std::vector<uint32_t> cuda_draw_u32(uint64_t seed, const std::vector<uint32_t>& counters);
+// Defined in kernels/rng_kernels.cu: draw_u32(seed, id, step, stream, draw) computed on the device of
+// a CUDA backend for each quadruple (id, step, stream, draw) of `counters`; for the Philox parity test.
+std::vector<uint32_t> cuda_draw_u32(Backend& backend, uint64_t seed, const std::vector<uint32_t>& counters);
 }  // namespace myriad
 #endif

@@ -85,7 +85,7 @@ TEST(Determinism, IndependentOfThreadCount) {
 TEST(Placement, RandomIsDistinctInteriorAndSeeded) {
   WorldConfig c = battle_config(300, 40);
   c.placement = Placement::kRandom;
-  c.extra_walls = {{20, 20}, {21, 20}, {5, 30}};
+  c.walls = {{20, 20}, {21, 20}, {5, 30}};
   const std::vector<uint8_t> wall = build_walls(c);
   const auto p1 = place_agents(c, wall, 1), p1b = place_agents(c, wall, 1), p2 = place_agents(c, wall, 2);
   ASSERT_EQ(p1.size(), 600u);

@@ -33,7 +33,9 @@ std::unique_ptr<World> played_world(BackendKind backend, ObsDtype dtype) {
   return w;
 }
 
-NetInputSource blue_inputs(World& w, bool mean) { return net_input_source(w, w.groups().type[1].n_actions(), mean); }
+// Blue's inputs: the source starts at blue's first agent (row 0).
+NetInputSource blue_inputs(World& w, bool mean) { return net_input_source(w, 1, w.groups().type[1].n_actions(), mean); }
+int blue_rows(const World& w) { return static_cast<int>(w.groups().count(1)); }
 
 MlpShape shape_for(const NetInputSource& s) { return MlpShape{static_cast<int>(s.width()), {64, 32}, s.n_mean}; }
 
@@ -42,10 +44,9 @@ TEST(ForwardInputs, CpuMatchesForwardOnAssembledRowsBitForBit) {
     for (bool mean : {true, false}) {
       auto w = played_world(BackendKind::kCpu, dtype);
       const NetInputSource s = blue_inputs(*w, mean);
-      const int64_t first = w->groups().begin[1];
-      const int rows = static_cast<int>(w->groups().begin[2] - first);
-      ASSERT_GT(first, 0);
-      auto ops = make_cpu_trainer_ops();
+      const int64_t first = 0;
+      const int rows = blue_rows(*w);
+      auto ops = std::make_unique<TrainerOps>(w->backend());
       float* x = ops->alloc<float>(static_cast<size_t>(rows) * static_cast<size_t>(s.width()));
       ops->net_input(s, first, nullptr, rows, row_dest(x, s));
       auto net = make_cpu_qnetwork(shape_for(s), 3);
@@ -87,13 +88,13 @@ TEST_F(ForwardInputsCudaTest, EveryPathMatchesTheCpu) {
     for (bool mean : {true, false}) {
       auto wc = played_world(BackendKind::kCpu, c.dtype), wg = played_world(BackendKind::kCuda, c.dtype);
       const NetInputSource sc = blue_inputs(*wc, mean), sg = blue_inputs(*wg, mean);
-      const int64_t first = wc->groups().begin[1];
-      const int rows = static_cast<int>(wc->groups().begin[2] - first);
+      const int64_t first = 0;
+      const int rows = blue_rows(*wc);
       auto cpu = make_cpu_qnetwork(shape_for(sc), 5);
-      auto gpu = make_cuda_qnetwork(shape_for(sg), 5, c.math);
+      auto gpu = make_cuda_qnetwork(wg->backend(), shape_for(sg), 5, c.math);
       std::vector<float> qc(static_cast<size_t>(rows) * static_cast<size_t>(sc.n_mean));
       cpu->forward_inputs(sc, first, rows, qc.data());
-      auto ops = make_cuda_trainer_ops();
+      auto ops = std::make_unique<TrainerOps>(wg->backend());
       float* dq = ops->alloc<float>(qc.size());
       for (int pass = 0; pass < 2; ++pass) {  // the second after an update: the bf16 weights follow
         gpu->forward_inputs(sg, first, rows, dq);
@@ -121,17 +122,17 @@ TEST_F(ForwardInputsCudaTest, EveryPathMatchesTheCpu) {
 TEST_F(ForwardInputsCudaTest, Bf16WeightsFollowEveryParameterChange) {
   auto w = played_world(BackendKind::kCuda, ObsDtype::kBf16);
   const NetInputSource s = blue_inputs(*w, true);
-  const int64_t first = w->groups().begin[1];
-  const int rows = static_cast<int>(w->groups().begin[2] - first);
-  auto ops = make_cuda_trainer_ops();
+  const int64_t first = 0;
+  const int rows = blue_rows(*w);
+  auto ops = std::make_unique<TrainerOps>(w->backend());
   float* x = ops->alloc<float>(static_cast<size_t>(rows) * static_cast<size_t>(s.width()));
   ops->net_input(s, first, nullptr, rows, row_dest(x, s));
   ops->synchronize();
   std::vector<float> hx(static_cast<size_t>(rows) * static_cast<size_t>(s.width()));
   ops->to_host(hx.data(), x, hx.size() * sizeof(float));
   float* dq = ops->alloc<float>(static_cast<size_t>(rows) * static_cast<size_t>(s.n_mean));
-  auto net = make_cuda_qnetwork(shape_for(s), 5, NetMath::kTf32);
-  auto other = make_cuda_qnetwork(shape_for(s), 6, NetMath::kTf32);
+  auto net = make_cuda_qnetwork(w->backend(), shape_for(s), 5, NetMath::kTf32);
+  auto other = make_cuda_qnetwork(w->backend(), shape_for(s), 6, NetMath::kTf32);
   net->adam().lr = 0.05f;  // large steps, so a stale copy would show
   auto check = [&](const char* after) {
     net->forward_inputs(s, first, rows, dq);

@@ -126,7 +126,7 @@ TEST(Invariants, BlocksScriptedBattle) {
 TEST(Invariants, RandomPlacementCrowded) {
   WorldConfig c = battle_config(500, 80);
   c.placement = Placement::kRandom;
-  c.extra_walls = {{40, 40}, {41, 40}, {40, 41}, {10, 70}};
+  c.walls = {{40, 40}, {41, 40}, {40, 41}, {10, 70}};
   for (uint64_t seed : {3u, 4u}) {
     const Totals tot = run(c, seed, 300, {{PolicyKind::kScripted}, {PolicyKind::kRandom}});
     EXPECT_GT(tot.kills, 0);

@@ -68,7 +68,7 @@ TEST(Observation, DiscMaskHidesAgentsAndWallsOutsideRadius) {
   // From red0 (10,10): red1 dx=6 (inside), blue0 dy=-6 (inside), red2 (3,5) inside,
   // blue1 (4,5) and blue2 (6,6) outside the disc though inside the 13×13 window.
   WorldConfig c = battle(3, 3);
-  c.extra_walls = {{8, 9}, {5, 10}};  // dx=-2,dy=-1 inside; dx=-5,dy=0 inside
+  c.walls = {{8, 9}, {5, 10}};  // dx=-2,dy=-1 inside; dx=-5,dy=0 inside
   auto w = world_at(c, {{10, 10}, {16, 10}, {13, 15}}, {{10, 4}, {14, 15}, {16, 16}});
   const std::vector<float> o = w->observation(0);
   EXPECT_EQ(view_at(*w, o, 6, 0, 1), 1.0f);

@@ -11,6 +11,7 @@
 
 #include "cuda_test_fixture.hpp"
 #include "png_writer.hpp"
+#include "myriad/games/game.hpp"
 #include "test_worlds.hpp"
 #include "video_writer.hpp"
 
@@ -45,13 +46,14 @@ class RenderWorld : public ::testing::Test {
  protected:
   void SetUp() override {
     cfg_ = test::battle(3, 1, 12);
-    cfg_.extra_walls = {{5, 5}, {8, 8}};
+    cfg_.walls = {{5, 5}, {8, 8}};
     world_ = test::world_at(cfg_, {{2, 2}, {3, 2}, {4, 4}}, {{4, 2}});
     test::step_with(*world_, {{3, test::action_of(*world_, 3, -1, 0, true)}});
     state_ = world_->snapshot();
     ASSERT_FLOAT_EQ(state_.hp[1], test::hit_then_recover(10.0f, 1, cfg_.groups[0].type, 2.0f));
   }
-  Rgb8 agent(int i) const { return render_agent_color(state_.group[i], state_.hp[i], 10.0f); }
+  Rgb8 agent(int i) const { return render_agent_color(world_->groups().color[state_.group[i]], state_.hp[i], 10.0f); }
+  uint32_t color(int g) const { return world_->groups().color[g]; }
 
   WorldConfig cfg_;
   std::unique_ptr<World> world_;
@@ -77,7 +79,8 @@ TEST_F(RenderWorld, OnePixelPerCellMatchesTheOccupancy) {
 }
 
 TEST_F(RenderWorld, AgentColoursAreTeamColoursShadedByHp) {
-  const Rgb8 full = render_agent_color(0, 10.0f, 10.0f), hurt = agent(1), dying = render_agent_color(0, 0.0f, 10.0f);
+  const Rgb8 full = render_agent_color(color(0), 10.0f, 10.0f), hurt = agent(1),
+             dying = render_agent_color(color(0), 0.0f, 10.0f);
   EXPECT_TRUE(same(agent(0), full));
   EXPECT_GT(full.r, hurt.r);
   EXPECT_GT(hurt.r, dying.r);
@@ -85,9 +88,14 @@ TEST_F(RenderWorld, AgentColoursAreTeamColoursShadedByHp) {
   EXPECT_GT(full.r, full.b);
   const Rgb8 blue = agent(3);
   EXPECT_GT(blue.b, blue.r);
-  for (int g = 0; g < 4; ++g)
-    for (int h = g + 1; h < 4; ++h)
-      EXPECT_FALSE(same(render_agent_color(g, 10.0f, 10.0f), render_agent_color(h, 10.0f, 10.0f))) << g << " " << h;
+  // Every group of every game has its own colour.
+  for (Scenario sc : {Scenario::kBattle, Scenario::kBattlefield, Scenario::kAdversarialPursuit, Scenario::kGather,
+                      Scenario::kTigerDeer, Scenario::kCombinedArms}) {
+    const WorldConfig c = game_config(sc);
+    for (size_t g = 0; g < c.groups.size(); ++g)
+      for (size_t h = g + 1; h < c.groups.size(); ++h)
+        EXPECT_NE(c.groups[g].color, c.groups[h].color) << scenario_name(sc) << " " << g << " " << h;
+  }
 }
 
 TEST_F(RenderWorld, MaxPoolingPicksAgentOverWallOverEmpty) {
@@ -188,7 +196,7 @@ TEST_F(RenderWorld, VideoIsWrittenWhenFfmpegIsThere) {
 
 TEST_F(CudaTest, RenderMatchesCpu) {
   WorldConfig c = battle_config(400, 0);
-  c.extra_walls = {{3, 3}, {50, 40}};
+  c.walls = {{3, 3}, {50, 40}};
   auto cpu = make_cpu_world(c), gpu = make_cuda_world(c);
   cpu->reset(5);
   gpu->reset(5);

@@ -9,9 +9,14 @@
 #include <vector>
 
 #include "myriad/replay.hpp"
+#include "test_backends.hpp"
 
 namespace myriad {
 namespace {
+
+std::unique_ptr<ReplayBuffer> cpu_replay(const ReplayShape& s, int64_t cap) {
+  return std::make_unique<ReplayBuffer>(test::cpu_backend(), s, cap);
+}
 
 const ReplayShape kSmall{7, 3, 4};
 
@@ -86,13 +91,13 @@ TEST(Replay, BytesPerTransitionOfTheBattleShape) {
   const ReplayShape battle{845, 32, 21};
   // 2 · (845·2 + 32·4 + 21·2) + a 1 + r 4 + d 1 = 2 · 1860 + 6
   EXPECT_EQ(bytes_per_transition(battle), 3726u);
-  const auto r = make_cpu_replay(battle, 1000);
+  const auto r = cpu_replay(battle, 1000);
   EXPECT_EQ(r->capacity_bytes(), 3726000u);
   EXPECT_EQ(battle.input_width(), 898);
 }
 
 TEST(Replay, RoundTripOfAppendedTransitions) {
-  const auto r = make_cpu_replay(kSmall, 16);
+  const auto r = cpu_replay(kSmall, 16);
   const HostTransitions in = make_transitions(kSmall, 10, 1);
   r->append_host(in);
   EXPECT_EQ(r->size(), 10);
@@ -103,7 +108,7 @@ TEST(Replay, RoundTripOfAppendedTransitions) {
 
 TEST(Replay, RingOverwritesTheOldest) {
   for (bool split : {false, true}) {
-    const auto r = make_cpu_replay(kSmall, 5);
+    const auto r = cpu_replay(kSmall, 5);
     const HostTransitions all = make_transitions(kSmall, 7, 2);
     if (split) {
       r->append_host(slice(kSmall, all, 0, 4));
@@ -122,7 +127,7 @@ TEST(Replay, RingOverwritesTheOldest) {
 
 TEST(Replay, SampleIsUniformOverStoredSlots) {
   const ReplayShape tiny{1, 1, 1};
-  const auto r = make_cpu_replay(tiny, 64);
+  const auto r = cpu_replay(tiny, 64);
   r->append_host(make_transitions(tiny, 50, 3));  // size 50 < capacity: only [0, 50) may be drawn
   const int batch = 100000;
   const HostReplayBatch out = r->sample_host(batch, 42, 0);
@@ -139,7 +144,7 @@ TEST(Replay, SampleIsUniformOverStoredSlots) {
 }
 
 TEST(Replay, SampleIsAFunctionOfSeedAndDraw) {
-  const auto r = make_cpu_replay(kSmall, 100);
+  const auto r = cpu_replay(kSmall, 100);
   r->append_host(make_transitions(kSmall, 100, 4));
   const HostReplayBatch a = r->sample_host(64, 9, 3), b = r->sample_host(64, 9, 3), c = r->sample_host(64, 9, 4);
   EXPECT_EQ(a.reward, b.reward);
@@ -150,10 +155,10 @@ TEST(Replay, SampleIsAFunctionOfSeedAndDraw) {
 }
 
 TEST(Replay, SampleOfAnEmptyBufferThrows) {
-  const auto r = make_cpu_replay(kSmall, 8);
+  const auto r = cpu_replay(kSmall, 8);
   EXPECT_THROW(r->sample_host(4, 1, 0), std::runtime_error);
   EXPECT_THROW(r->gather_host({0}), std::out_of_range);
-  EXPECT_THROW(make_cpu_replay(kSmall, 0), std::invalid_argument);
+  EXPECT_THROW(cpu_replay(kSmall, 0), std::invalid_argument);
 }
 
 TEST(Replay, KeepTransitionFraction) {

@@ -73,7 +73,7 @@ TEST(Attack, HpExactlyZeroSurvives) {
 
 TEST(Attack, AttacksOnNothingPayOnlyThePenalty) {
   WorldConfig c = battle(4, 1);
-  c.extra_walls = {{12, 12}};
+  c.walls = {{12, 12}};
   // red0 -> border wall, red1 -> empty cell, red2 -> teammate red3, blue0 -> interior wall.
   auto w = world_at(c, {{1, 5}, {5, 5}, {8, 5}, {9, 5}}, {{11, 12}});
   const StepStats& s = step_with(*w, {{0, kAtkW}, {1, kAtkE}, {2, kAtkE}, {4, kAtkE}});

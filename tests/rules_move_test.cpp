@@ -26,7 +26,7 @@ TEST(Move, EveryOffsetOnAnOpenMap) {
 
 TEST(Move, OffMapAndWallTargetsFail) {
   WorldConfig c = battle(4, 1);
-  c.extra_walls = {{10, 10}};
+  c.walls = {{10, 10}};
   // red0 (1,1): (0,-2) is off the map; red1 (2,1): (0,-1) is the border wall;
   // red2 (10,8): (0,2) is the interior wall; red3 (18,5): (2,0) is off the map.
   auto w = world_at(c, {{1, 1}, {2, 1}, {10, 8}, {18, 5}}, {{15, 15}});
@@ -41,7 +41,7 @@ TEST(Move, OffMapAndWallTargetsFail) {
 
 TEST(Move, JumpsIgnoreWhatLiesBetween) {
   WorldConfig c = battle(2, 1);
-  c.extra_walls = {{10, 10}};
+  c.walls = {{10, 10}};
   auto w = world_at(c, {{10, 9}, {5, 5}}, {{6, 5}});
   step_with(*w, {{0, kS2}, {1, kE2}});  // over a wall, over an enemy
   EXPECT_EQ(pos_of(w->snapshot(), 0), (Pos{10, 11}));

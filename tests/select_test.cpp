@@ -9,6 +9,7 @@
 
 #include "myriad/schedule.hpp"
 #include "myriad/select.hpp"
+#include "test_backends.hpp"
 
 namespace myriad {
 namespace {
@@ -69,7 +70,7 @@ SelectParams params(SelectMode mode, int k, float t = 1.0f, float eps = 0.0f) {
 TEST(Select, GreedyTakesLowestIndexOnTies) {
   const float nan = std::numeric_limits<float>::quiet_NaN();
   const std::vector<float> q = {1, 3, 3, 2,  5, 5, 5, 5,  0, nan, 4, 4,  -1, -2, -1, -3};
-  const auto a = select_actions_cpu_host(params(SelectMode::kGreedy, 4), q, 4);
+  const auto a = select_actions_host(test::cpu_backend(), params(SelectMode::kGreedy, 4), q, 4);
   EXPECT_EQ(a, (std::vector<uint8_t>{1, 0, 2, 0}));
 }
 
@@ -77,13 +78,13 @@ TEST(Select, RowStrideSkipsPadding) {
   SelectParams p = params(SelectMode::kGreedy, 3);
   p.stride = 5;
   const std::vector<float> q = {0, 2, 1, 9, 9,  4, 0, 1, 9, 9};
-  EXPECT_EQ(select_actions_cpu_host(p, q, 2), (std::vector<uint8_t>{1, 0}));
+  EXPECT_EQ(select_actions_host(test::cpu_backend(), p, q, 2), (std::vector<uint8_t>{1, 0}));
 }
 
 void expect_softmax_frequencies(const std::vector<float>& row, float t) {
   const int k = static_cast<int>(row.size());
   const int64_t n = 100000;
-  const auto a = select_actions_cpu_host(params(SelectMode::kBoltzmann, k, t), repeat_row(row, n), n);
+  const auto a = select_actions_host(test::cpu_backend(), params(SelectMode::kBoltzmann, k, t), repeat_row(row, n), n);
   double qmax = row[0], sum = 0.0;
   for (float v : row) qmax = std::fmax(qmax, v);
   std::vector<double> p;
@@ -99,7 +100,7 @@ TEST(Select, BoltzmannMatchesSoftmaxAtT01) { expect_softmax_frequencies({0.5f, 0
 
 TEST(Select, BoltzmannNeverPicksUnderflowedActions) {
   const int64_t n = 20000;
-  const auto a = select_actions_cpu_host(params(SelectMode::kBoltzmann, 3, 0.01f), repeat_row({0, 100, 0}, n), n);
+  const auto a = select_actions_host(test::cpu_backend(), params(SelectMode::kBoltzmann, 3, 0.01f), repeat_row({0, 100, 0}, n), n);
   for (uint8_t v : a) ASSERT_EQ(v, 1);
 }
 
@@ -107,8 +108,8 @@ TEST(Select, EpsilonZeroIsGreedy) {
   const int64_t n = 5000;
   std::vector<float> q;
   for (int64_t i = 0; i < n * 6; ++i) q.push_back(static_cast<float>((i * 7919) % 13));
-  EXPECT_EQ(select_actions_cpu_host(params(SelectMode::kEpsilonGreedy, 6, 1.0f, 0.0f), q, n),
-            select_actions_cpu_host(params(SelectMode::kGreedy, 6), q, n));
+  EXPECT_EQ(select_actions_host(test::cpu_backend(), params(SelectMode::kEpsilonGreedy, 6, 1.0f, 0.0f), q, n),
+            select_actions_host(test::cpu_backend(), params(SelectMode::kGreedy, 6), q, n));
 }
 
 TEST(Select, EpsilonOneIsUniform) {
@@ -116,7 +117,7 @@ TEST(Select, EpsilonOneIsUniform) {
   const int64_t n = 100000;
   std::vector<float> row(k, 0.0f);
   row[3] = 10.0f;
-  const auto a = select_actions_cpu_host(params(SelectMode::kEpsilonGreedy, k, 1.0f, 1.0f), repeat_row(row, n), n);
+  const auto a = select_actions_host(test::cpu_backend(), params(SelectMode::kEpsilonGreedy, k, 1.0f, 1.0f), repeat_row(row, n), n);
   int df = 0;
   const double stat = chi2(histogram(a, k), std::vector<double>(k, 1.0 / k), n, &df);
   EXPECT_EQ(df, k - 1);
@@ -126,7 +127,7 @@ TEST(Select, EpsilonOneIsUniform) {
 TEST(Select, EpsilonExploresAtRateEpsilon) {
   const int k = 4;
   const int64_t n = 100000;
-  const auto a = select_actions_cpu_host(params(SelectMode::kEpsilonGreedy, k, 1.0f, 0.2f), repeat_row({0, 0, 1, 0}, n), n);
+  const auto a = select_actions_host(test::cpu_backend(), params(SelectMode::kEpsilonGreedy, k, 1.0f, 0.2f), repeat_row({0, 0, 1, 0}, n), n);
   const double off = static_cast<double>(n - histogram(a, k)[2]) / n;  // ε (k−1)/k = 0.15 expected
   EXPECT_NEAR(off, 0.15, 5.0 * std::sqrt(0.15 * 0.85 / n));
 }
@@ -137,17 +138,17 @@ TEST(Select, IdsAreTheDrawCounters) {
   for (int64_t i = 0; i < n; ++i) ids[static_cast<size_t>(i)] = static_cast<uint32_t>(n - 1 - i);
   const auto q = repeat_row({0.1f, 0.2f, 0.3f}, n);
   const SelectParams p = params(SelectMode::kBoltzmann, 3);
-  const auto by_row = select_actions_cpu_host(p, q, n);
-  const auto by_id = select_actions_cpu_host(p, q, n, ids);
+  const auto by_row = select_actions_host(test::cpu_backend(), p, q, n);
+  const auto by_id = select_actions_host(test::cpu_backend(), p, q, n, ids);
   for (int64_t i = 0; i < n; ++i) ASSERT_EQ(by_id[static_cast<size_t>(i)], by_row[static_cast<size_t>(n - 1 - i)]);
 }
 
 TEST(Select, RejectsBadParameters) {
   const std::vector<float> q(8, 0.0f);
-  EXPECT_THROW(select_actions_cpu_host(params(SelectMode::kBoltzmann, 4, 0.0f), q, 2), std::invalid_argument);
-  EXPECT_THROW(select_actions_cpu_host(params(SelectMode::kEpsilonGreedy, 4, 1.0f, 1.5f), q, 2), std::invalid_argument);
-  EXPECT_THROW(select_actions_cpu_host(params(SelectMode::kGreedy, 0), q, 2), std::invalid_argument);
-  EXPECT_THROW(select_actions_cpu_host(params(SelectMode::kGreedy, 4), q, 3), std::invalid_argument);
+  EXPECT_THROW(select_actions_host(test::cpu_backend(), params(SelectMode::kBoltzmann, 4, 0.0f), q, 2), std::invalid_argument);
+  EXPECT_THROW(select_actions_host(test::cpu_backend(), params(SelectMode::kEpsilonGreedy, 4, 1.0f, 1.5f), q, 2), std::invalid_argument);
+  EXPECT_THROW(select_actions_host(test::cpu_backend(), params(SelectMode::kGreedy, 0), q, 2), std::invalid_argument);
+  EXPECT_THROW(select_actions_host(test::cpu_backend(), params(SelectMode::kGreedy, 4), q, 3), std::invalid_argument);
 }
 
 TEST(Schedule, LinearEndpointsAndMidpoint) {

@@ -90,7 +90,7 @@ inline float reward_died(const AgentType& t, float nonlethal_bonus = 0.0f) {
 
 // One observation value: view[row][col][ch] with row = dy + half, col = dx + half.
 inline float view_at(const World& w, const std::vector<float>& obs, int dx, int dy, int ch) {
-  const ObsLayout& L = w.obs_layout();
+  const ObsLayout& L = w.obs_layout(0);
   const int half = L.view_side / 2;
   return obs[static_cast<size_t>(((dy + half) * L.view_side + (dx + half)) * L.channels + ch)];
 }

@@ -41,7 +41,7 @@ TEST(TrainerMemory, PlanIsWhatTheTrainerAllocates) {
 
 TEST(TrainerMemory, StagingHoldsOneChunkNotTheTeam) {
   Trainer whole(small("random", 32768), BackendKind::kCpu), chunked(small("random", 5), BackendKind::kCpu);
-  const int64_t V = whole.world().obs_layout().obs_stride(), F = whole.world().obs_layout().n_features, K = 21;
+  const int64_t V = whole.world().obs_layout(0).obs_stride(), F = whole.world().obs_layout(0).n_features, K = 21;
   // 16 rows of o′ staging against 5: 11 rows of view, features and ā, in floats.
   EXPECT_EQ(whole.memory().rows - chunked.memory().rows, static_cast<size_t>(11 * (V + F + K) * 4));
 }
@@ -90,7 +90,7 @@ TEST(TrainerMemory, TenMillionAgentsTrainInEightyGigabytes) {
   ASSERT_EQ(c.obs_dtype, "bf16");
   WorldConfig wc = battle_config(16, 24);
   wc.obs_dtype = ObsDtype::kBf16;
-  const ObsLayout obs = make_cpu_world(wc)->obs_layout();
+  const ObsLayout obs = make_cpu_world(wc)->obs_layout(0);
   MlpShape shape;
   shape.outputs = 21;
   shape.inputs = static_cast<int>(obs.obs_stride()) + obs.n_features + shape.outputs;

@@ -8,6 +8,7 @@
 
 #include "cuda_test_fixture.hpp"
 #include "myriad/trainer.hpp"
+#include "test_backends.hpp"
 
 namespace myriad {
 namespace {
@@ -168,7 +169,7 @@ TEST(TrainStep, PhaseTimesCoverTheStepAndEpisodesEnd) {
 
 // Hand-built slices: rows 0..5 with alive/died patterns; fraction 1 keeps every row alive at t.
 TEST(CompactTransitions, KeepsAgentsAliveAtTheStartInRowOrderWithDoneFlags) {
-  auto ops = make_cpu_trainer_ops();
+  auto ops = std::make_unique<TrainerOps>(test::cpu_backend());
   const uint8_t alive[6] = {1, 0, 0, 1, 0, 1}, died[6] = {0, 1, 0, 0, 0, 0}, action[6] = {3, 4, 5, 6, 7, 8};
   const float reward[6] = {0.5f, -0.1f, 9, 0.2f, 9, -0.005f};
   int64_t idx[6];
@@ -204,7 +205,7 @@ TEST(CompactTransitions, KeepsAgentsAliveAtTheStartInRowOrderWithDoneFlags) {
 // The trainer chooses the kept set before the step and reads the fields after it: gathering the
 // fields for a compacted idx gives what compacting again gives.
 TEST(CompactTransitions, GatheredFieldsMatchACompaction) {
-  auto ops = make_cpu_trainer_ops();
+  auto ops = std::make_unique<TrainerOps>(test::cpu_backend());
   const uint8_t alive[6] = {1, 0, 0, 1, 0, 1}, died[6] = {0, 1, 0, 0, 0, 0}, action[6] = {3, 4, 5, 6, 7, 8};
   const float reward[6] = {0.5f, -0.1f, 9, 0.2f, 9, -0.005f};
   int64_t idx[6];
@@ -226,7 +227,7 @@ TEST(CompactTransitions, GatheredFieldsMatchACompaction) {
 }
 
 TEST(MeanMaxQ, AveragesTheRowMaximaOfAliveAgents) {
-  auto ops = make_cpu_trainer_ops();
+  auto ops = std::make_unique<TrainerOps>(test::cpu_backend());
   const float q[9] = {1, 5, 2, -3, -1, -2, 100, 0, 0};
   const uint8_t alive[3] = {1, 1, 0};
   EXPECT_DOUBLE_EQ(ops->mean_max_q(q, 3, alive, 3), (5.0 - 1.0) / 2);
@@ -237,8 +238,8 @@ TEST(MeanMaxQ, AveragesTheRowMaximaOfAliveAgents) {
 class TrainerOpsCudaTest : public CudaTest {};
 
 TEST_F(TrainerOpsCudaTest, CompactionAndMeanQMatchTheCpu) {
-  auto cpu = make_cpu_trainer_ops();
-  auto gpu = make_cuda_trainer_ops();
+  auto cpu = std::make_unique<TrainerOps>(test::cpu_backend());
+  auto gpu = std::make_unique<TrainerOps>(test::cuda_backend());
   const int64_t n = 5000;
   std::vector<uint8_t> alive(n), died(n), action(n);
   std::vector<float> reward(n), q(n * 4);

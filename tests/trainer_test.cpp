@@ -8,6 +8,7 @@
 
 #include "cuda_test_fixture.hpp"
 #include "myriad/trainer.hpp"
+#include "test_backends.hpp"
 
 namespace myriad {
 namespace {
@@ -56,7 +57,7 @@ TEST(TdTargets, GreedyDoubleTakesTheTargetAtTheOnlineArgmax) {
   const float q_on[3] = {0.0f, 5.0f, 1.0f}, q_tgt[3] = {3.0f, 2.0f, 9.0f};
   EXPECT_FLOAT_EQ(td_target(p, 1.0f, 0.0f, q_tgt, q_on), 1.0f + 0.5f * 2.0f);
   // The same through the CPU ops, batched.
-  auto ops = make_cpu_trainer_ops();
+  auto ops = std::make_unique<TrainerOps>(test::cpu_backend());
   const float r[2] = {1.0f, 2.0f}, d[2] = {0.0f, 1.0f};
   const float qt[6] = {3, 2, 9, 3, 2, 9}, qo[6] = {0, 5, 1, 0, 5, 1};
   float y[2];

@@ -13,6 +13,7 @@
 #include <limits>
 
 #include "myriad/agent_type.hpp"
+#include "myriad/games/game.hpp"
 #include "video_writer.hpp"
 
 namespace myriad::cli {
@@ -55,7 +56,7 @@ std::string too_small_message(const WorldConfig& cfg, bool map_set) {
   if (need < 0)
     return "--agents-per-team: " + std::to_string(n) + " per team do not fit on the largest map "
            "(--map-size 65535); use fewer --agents-per-team";
-  const bool blocks = cfg.placement == Placement::kBlocks;
+  const bool blocks = cfg.placement == Placement::kDefault;
   int random_need = need;
   if (blocks) {
     WorldConfig r = cfg;
@@ -71,9 +72,10 @@ std::string too_small_message(const WorldConfig& cfg, bool map_set) {
 }
 
 Placement parse_placement(const std::string& s) {
-  if (s == "blocks") return Placement::kBlocks;
+  if (s == "default" || s == "blocks") return Placement::kDefault;
   if (s == "random") return Placement::kRandom;
-  throw UsageError("--placement: unknown placement " + quoted(s) + "; valid: blocks, random");
+  throw UsageError("--placement: unknown placement " + quoted(s) +
+                   "; valid: default (the game's map generator; battle's blocks), random");
 }
 
 MeanActionMode parse_mean_mode(const std::string& s) {
@@ -95,28 +97,41 @@ ObsDtype parse_obs_dtype(const std::string& s) {
   throw UsageError("--obs-dtype: unknown dtype " + quoted(s) + "; valid: f32, bf16");
 }
 
-// battle_config with the user's explicit sizes; 0 means "derive it" (config.hpp).
-WorldConfig sized_battle_config(const RunOptions& o) {
-  int64_t n = 0, side = 0;
+// The game's config at the user's explicit sizes; 0 means "derive it" (games/game.hpp).
+WorldConfig sized_game_config(const RunOptions& o, Scenario sc) {
+  GameSize size;
   if (o.agents_set) {
-    n = parse_int_option("--agents-per-team", o.agents_per_team, 1);
+    const int64_t n = parse_int_option("--agents-per-team", o.agents_per_team, 1);
     if (n > std::numeric_limits<int32_t>::max() / 2)
       throw UsageError("--agents-per-team: at most " + std::to_string(std::numeric_limits<int32_t>::max() / 2) +
                        " per team (2^31-1 agents in one world; got " + std::to_string(n) + ")");
+    size.agents_per_team = n;
+  }
+  if (o.total_set) {
+    const int64_t n = parse_int_option("--agents", o.agents, 1);
+    if (n > std::numeric_limits<int32_t>::max())
+      throw UsageError("--agents: at most 2^31-1 agents in one world (got " + std::to_string(n) + ")");
+    size.agents = n;
   }
   if (o.map_size_set) {
-    side = parse_int_option("--map-size", o.map_size, 1);
-    if (side > 65535)
-      throw UsageError("--map-size: must be between 3 and 65535 (got " + std::to_string(side) + ")");
+    const int64_t side = parse_int_option("--map-size", o.map_size, 1);
+    if (side > 65535) throw UsageError("--map-size: must be between 3 and 65535 (got " + std::to_string(side) + ")");
+    size.map_size = static_cast<int>(side);
   }
-  if (!o.map_size_set && o.agents_set && battle_map_side_for(n) > 65535)
-    throw UsageError("--agents-per-team: " + std::to_string(n) + " per team needs a map side of " +
-                     std::to_string(battle_map_side_for(n)) +
-                     ", above the 65535 maximum; use fewer --agents-per-team or set --map-size");
-  if (o.map_size_set && !o.agents_set && battle_block_count_for(static_cast<int>(side)) < 1)
-    throw UsageError("--map-size: " + std::to_string(side) +
-                     " gives 0 agents per team by MAgent's block count; use --map-size >= 5 or set --agents-per-team");
-  return battle_config(n, static_cast<int>(side));
+  if (sc == Scenario::kBattle) {
+    if (!o.map_size_set && o.agents_set && battle_map_side_for(size.agents_per_team) > 65535)
+      throw UsageError("--agents-per-team: " + std::to_string(size.agents_per_team) + " per team needs a map side of " +
+                       std::to_string(battle_map_side_for(size.agents_per_team)) +
+                       ", above the 65535 maximum; use fewer --agents-per-team or set --map-size");
+    if (o.map_size_set && !o.agents_set && !o.total_set && battle_block_count_for(size.map_size) < 1)
+      throw UsageError("--map-size: " + std::to_string(size.map_size) +
+                       " gives 0 agents per team by MAgent's block count; use --map-size >= 5 or set --agents-per-team");
+  }
+  try {
+    return game_config(sc, size);
+  } catch (const std::invalid_argument& e) {
+    throw UsageError(with_flag_names(e.what()));
+  }
 }
 
 // --every/--render-every, --out/--render-dir, --video, --size, --crop x,y,w,h and --fps.
@@ -163,19 +178,26 @@ RenderSettings parse_render_settings(const RunOptions& o, const WorldConfig& cfg
 }  // namespace
 
 void add_world_options(CLI::App& sub, RunOptions& o) {
-  sub.add_option("--scenario", o.scenario, "Scenario to play (valid: battle)")->capture_default_str();
+  sub.add_option("--scenario", o.scenario, "Game: " + scenario_list() + " (or MAgent2's names, e.g. battle_v4)")
+      ->capture_default_str();
   sub.add_option("--map-size", o.map_size,
-                 "Map side S; without it S = ceil(5*sqrt(N)) for --agents-per-team N, or 45 when neither is given")
+                 "Map side S (the game's population follows it); battle: without it S = ceil(5*sqrt(N)) for "
+                 "--agents-per-team N, or 45 when neither is given")
       ->type_name("INT")->capture_default_str();
   sub.add_option("--agents-per-team", o.agents_per_team,
-                 "Agents per team N; without it MAgent's block count for --map-size S, or 81 when neither is given")
+                 "Agents per team (battle, battlefield), side (combined_arms) or omnivores (gather); battle: without "
+                 "it MAgent's block count for --map-size S, or 81 when neither is given")
       ->type_name("INT")->capture_default_str();
-  sub.add_option("--placement", o.placement, "Start positions: blocks (MAgent) or random")->capture_default_str();
+  sub.add_option("--agents", o.agents, "The whole population: the game's map side for about that many agents")
+      ->type_name("INT")->capture_default_str();
+  sub.add_option("--placement", o.placement, "Start positions: default (the game's map generator; battle's blocks) "
+                 "or random")->capture_default_str();
   sub.add_option("--policy", o.policy,
                  "Per team: red=P,blue=P, or one P for both; P is random, random:A-B (actions A..B), noop, scripted, "
                  "a checkpoint file (*.bin) or a training run directory (its latest checkpoint, greedy)")
       ->capture_default_str();
-  sub.add_option("--steps", o.steps, "Steps per episode (max_steps: the episode is truncated there)")
+  sub.add_option("--steps", o.steps, "Steps per episode (max_steps: the episode is truncated there); default: the "
+                 "game's max_cycles (battle 1000)")
       ->type_name("INT")->capture_default_str();
   sub.add_option("--seed", o.seed, "Seed s of the first episode")->type_name("INT")->capture_default_str();
   sub.add_option("--backend", o.backend, "auto (CUDA when a device answers), cpu or cuda")->capture_default_str();
@@ -274,13 +296,13 @@ std::vector<PolicySpec> parse_policies(const std::string& text, const WorldConfi
   std::vector<std::string> names;
   std::vector<int> n_actions;
   for (const auto& g : cfg.groups) {
-    names.push_back(g.type.name);
+    names.push_back(g.name);
     n_actions.push_back(make_type_params(g.type).n_actions());
   }
   std::string valid_teams;
   for (const auto& n : names) valid_teams += (valid_teams.empty() ? "" : ", ") + n;
   std::vector<PolicySpec> out(names.size());
-  if (text.empty()) throw UsageError("--policy: empty; use e.g. red=random,blue=scripted");
+  if (text.empty()) throw UsageError("--policy: empty; use e.g. " + names[0] + "=random," + names.back() + "=scripted");
   if (text.find('=') == std::string::npos) {  // one policy for every team
     for (size_t g = 0; g < names.size(); ++g) out[g] = one(text, names[g], n_actions[g], g);
     return out;
@@ -325,18 +347,48 @@ void require_backend_available(BackendKind kind) {
     throw UsageError("--backend cuda: no CUDA device answers on this machine; use --backend cpu or auto");
 }
 
+std::string with_flag_names(std::string m) {
+  static const std::pair<const char*, const char*> kFlags[] = {
+      {"agents_per_team", "--agents-per-team"}, {"map_size", "--map-size"}, {"max_steps", "--steps"},
+      {"mean_radius", "--mean-radius"},         {"placement", "--placement"}, {"scenario", "--scenario"},
+      {"agents", "--agents"}};
+  auto word_char = [](char c) { return (c >= 'a' && c <= 'z') || c == '_' || c == '-'; };
+  for (const auto& [key, flag] : kFlags) {
+    const std::string k = key;
+    for (size_t at = m.find(k); at != std::string::npos; at = m.find(k, at)) {
+      const bool left = at == 0 || !word_char(m[at - 1]);
+      const bool right = at + k.size() >= m.size() || !word_char(m[at + k.size()]);
+      if (left && right) {
+        m.replace(at, k.size(), flag);
+        at += std::string(flag).size();
+      } else {
+        at += k.size();
+      }
+    }
+  }
+  return m;
+}
+
+Scenario parse_scenario_option(const std::string& text) {
+  try {
+    return parse_scenario(text);
+  } catch (const std::invalid_argument&) {
+    throw UsageError("--scenario: unknown game " + quoted(text) + "; valid: " + scenario_list());
+  }
+}
+
 RunSettings parse_run_options(const RunOptions& o) {
-  if (o.scenario != "battle")
-    throw UsageError("--scenario: unknown scenario " + quoted(o.scenario) + "; valid: battle");
+  const Scenario sc = parse_scenario_option(o.scenario);
   RunSettings s;
   s.backend = parse_backend_option(o.backend);
+  require_backend_available(s.backend);
   s.episodes = parse_int_option("--episodes", o.episodes, 1);
   s.seed = parse_seed_option("--seed", o.seed);
   s.stats_path = o.stats_path;
   s.quiet = o.quiet;
-  WorldConfig cfg = sized_battle_config(o);
+  WorldConfig cfg = sized_game_config(o, sc);
   cfg.placement = parse_placement(o.placement);
-  cfg.max_steps = parse_int_option("--steps", o.steps, 1);
+  if (o.steps_set) cfg.max_steps = parse_int_option("--steps", o.steps, 1);
   cfg.minimap = o.minimap;
   cfg.obs_dtype = parse_obs_dtype(o.obs_dtype);
   cfg.mean_mode = parse_mean_mode(o.mean_mode);
@@ -346,6 +398,13 @@ RunSettings parse_run_options(const RunOptions& o) {
     throw UsageError("--mean-radius: must be in (0, 127] (got " + o.mean_radius + ")");
   cfg.mean_radius = static_cast<float>(radius);
   std::string err = validate(cfg);
+  if (sc != Scenario::kBattle) {
+    if (!err.empty()) throw UsageError(with_flag_names(err));
+    s.policies = parse_policies(o.policy, cfg, &s.checkpoints);
+    s.render = parse_render_settings(o, cfg);
+    s.cfg = std::move(cfg);
+    return s;
+  }
   if (starts_with(err, "map too small") && !o.map_size_set) {
     // The density rule's side is too small for blocks of few agents: take the smallest that fits.
     const int need = min_map_side(cfg);
@@ -357,7 +416,7 @@ RunSettings parse_run_options(const RunOptions& o) {
     }
   }
   if (starts_with(err, "map too small") || (!err.empty() && cfg.width < 3)) err = too_small_message(cfg, o.map_size_set);
-  if (!err.empty()) throw UsageError(err);
+  if (!err.empty()) throw UsageError(with_flag_names(err));
   s.policies = parse_policies(o.policy, cfg, &s.checkpoints);
   s.render = parse_render_settings(o, cfg);
   s.cfg = std::move(cfg);

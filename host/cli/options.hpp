@@ -23,10 +23,11 @@ struct RunOptions {
   std::string scenario = "battle";
   std::string map_size = "45";          // used only when given (see map_size_set)
   std::string agents_per_team = "81";   // used only when given (see agents_set)
-  bool map_size_set = false, agents_set = false;
-  std::string placement = "blocks";
+  std::string agents = "162";           // the whole population; used only when given (see total_set)
+  bool map_size_set = false, agents_set = false, total_set = false, steps_set = false;
+  std::string placement = "default";
   std::string policy = "red=random,blue=random";
-  std::string steps = "1000";
+  std::string steps = "1000";           // used only when given (else the game's max_cycles)
   std::string episodes = "1";
   std::string seed = "0";
   std::string backend = "auto";
@@ -86,6 +87,12 @@ std::string describe_policy(const PolicySpec& p);
 // existing file, or a *.bin path; "" when text is none of these. Throws UsageError naming `option`
 // for a run directory without checkpoints or a *.bin that does not exist.
 std::string checkpoint_argument(const std::string& option, const std::string& text);
+
+// The library's messages name configuration keys (map_size, agents_per_team, ...); the command line's
+// options are their flags (--map-size, --agents-per-team, ...).
+std::string with_flag_names(std::string message);
+// A game by name (ours or MAgent2's); throws UsageError naming --scenario and listing the six.
+Scenario parse_scenario_option(const std::string& text);
 
 // auto, cpu or cuda; throws UsageError naming --backend otherwise.
 BackendKind parse_backend_option(const std::string& text);

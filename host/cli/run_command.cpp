@@ -2,6 +2,7 @@
 // options; a Ctrl-C or an error mid-run stops it without leaving a partial --stats file.
 #include "cli/run_command.hpp"
 
+#include "myriad/games/game.hpp"
 #include "myriad/players.hpp"
 
 #include <chrono>
@@ -23,7 +24,7 @@ extern "C" void on_interrupt(int) { g_interrupted = 1; }
 
 struct EpisodeTotals {
   int64_t steps = 0;
-  int64_t kills[kMaxGroups] = {}, hits[kMaxGroups] = {};
+  int64_t kills[kMaxGroups] = {}, hits[kMaxGroups] = {}, deaths[kMaxGroups] = {};
   double reward[kMaxGroups] = {};
   double agent_steps = 0, seconds = 0;
   double rate() const { return seconds > 0 ? agent_steps / seconds : 0.0; }
@@ -36,11 +37,13 @@ std::string per_team(const char* label, const std::vector<std::string>& names, c
 }
 
 void print_summary(int64_t episode, const EpisodeTotals& t, const StepStats& last,
-                   const std::vector<std::string>& names, const char* backend) {
+                   const std::vector<std::string>& names, const char* backend, const char* hits_label,
+                   const char* deaths_label) {
   std::string line = "episode " + std::to_string(episode) + ": steps " + std::to_string(t.steps);
   line += ", " + per_team("alive", names, last.alive);
+  line += ", " + per_team(deaths_label, names, t.deaths);
   line += ", " + per_team("kills", names, t.kills);
-  line += ", " + per_team("hits", names, t.hits);
+  line += ", " + per_team(hits_label, names, t.hits);
   line += ", reward";
   char buf[64];
   for (size_t g = 0; g < names.size(); ++g) {
@@ -50,33 +53,47 @@ void print_summary(int64_t episode, const EpisodeTotals& t, const StepStats& las
   std::snprintf(buf, sizeof buf, ", %.4g agent-steps/s", t.rate());
   line += buf;
   line += std::string(", backend ") + backend;
-  if (last.done) line += " (a team was eliminated)";
+  if (last.done) line += " (a group has no agent left)";
   std::printf("%s\n", line.c_str());
   std::fflush(stdout);
 }
 
 void print_header(const RunSettings& s, const char* command, const char* backend) {
   const auto& c = s.cfg;
-  std::string pol;
-  for (size_t g = 0; g < c.groups.size(); ++g)
-    pol += (g ? "," : "") + c.groups[g].type.name + "=" +
+  std::string pol, groups;
+  for (size_t g = 0; g < c.groups.size(); ++g) {
+    pol += (g ? "," : "") + c.groups[g].name + "=" +
            (s.checkpoints.size() > g && !s.checkpoints[g].empty() ? s.checkpoints[g] + " (greedy)"
                                                                    : describe_policy(s.policies[g]));
-  std::printf("myriad %s: battle %lld v %lld on %dx%d, placement %s, policy %s, %lld episode(s) of up to %lld "
+    groups += (g ? ", " : "") + c.groups[g].name + " " + std::to_string(c.groups[g].count);
+  }
+  std::printf("myriad %s: %s (%s) on %dx%d, placement %s, policy %s, %lld episode(s) of up to %lld "
               "steps, seed %llu, backend %s\n",
-              command, static_cast<long long>(c.groups[0].count), static_cast<long long>(c.groups[1].count), c.width,
-              c.height, c.placement == Placement::kBlocks ? "blocks" : "random", pol.c_str(),
-              static_cast<long long>(s.episodes), static_cast<long long>(c.max_steps),
+              command, scenario_name(c.scenario), groups.c_str(), c.width, c.height,
+              c.placement == Placement::kDefault ? (c.scenario == Scenario::kBattle ? "blocks" : "default") : "random",
+              pol.c_str(), static_cast<long long>(s.episodes), static_cast<long long>(c.max_steps),
               static_cast<unsigned long long>(s.seed), backend);
   if (!s.note.empty()) std::printf("note: %s\n", s.note.c_str());
   std::fflush(stdout);
+}
+
+// What a non-lethal hit is in this game (a pursuit tag does no damage), and a death (food is eaten).
+const char* hits_label(const WorldConfig& c) {
+  for (const auto& g : c.groups)
+    if (g.type.attack_radius > 0 && g.type.damage == 0.0f) return "tags";
+  return "hits";
+}
+const char* deaths_label(const WorldConfig& c) {
+  for (const auto& g : c.groups)
+    if (!g.acts) return "eaten";
+  return "deaths";
 }
 
 // Plays every episode; returns false when interrupted.
 bool play(World& world, Players& players, const RunSettings& s, StatsWriter& stats, FrameRecorder* frames) {
   using Clock = std::chrono::steady_clock;
   std::vector<std::string> names;
-  for (const auto& g : s.cfg.groups) names.push_back(g.type.name);
+  for (const auto& g : s.cfg.groups) names.push_back(g.name);
   const int n_groups = s.cfg.n_groups();
   Progress progress(s.episodes, s.cfg.max_steps, !s.quiet);
   int64_t steps_done = 0;
@@ -92,7 +109,6 @@ bool play(World& world, Players& players, const RunSettings& s, StatsWriter& sta
       const auto t0 = Clock::now();
       players.act(static_cast<uint32_t>(world.step_index()));
       const StepStats& st = world.step();
-      world.synchronize();
       players.observe();
       tot.seconds += std::chrono::duration<double>(Clock::now() - t0).count();
       tot.agent_steps += static_cast<double>(alive_before);
@@ -101,6 +117,7 @@ bool play(World& world, Players& players, const RunSettings& s, StatsWriter& sta
       for (int g = 0; g < n_groups; ++g) {
         tot.kills[g] += st.kills[g];
         tot.hits[g] += st.hits[g];
+        tot.deaths[g] += st.deaths[g];
         tot.reward[g] += st.reward(g);
       }
       stats.write(e, st);
@@ -109,7 +126,7 @@ bool play(World& world, Players& players, const RunSettings& s, StatsWriter& sta
     }
     steps_done += s.cfg.max_steps - tot.steps;  // an early end frees its remaining steps
     progress.clear();
-    print_summary(e, tot, world.last_stats(), names, world.backend_name());
+    print_summary(e, tot, world.last_stats(), names, world.backend_name(), hits_label(s.cfg), deaths_label(s.cfg));
   }
   return true;
 }
@@ -133,6 +150,8 @@ CLI::App* add_run_command(CLI::App& app, RunOptions& o) {
 int run_command(RunOptions o, const CLI::App& sub) {
   o.map_size_set = sub.count("--map-size") > 0;
   o.agents_set = sub.count("--agents-per-team") > 0;
+  o.total_set = sub.count("--agents") > 0;
+  o.steps_set = sub.count("--steps") > 0;
   RunSettings s;
   std::unique_ptr<World> world;
   std::unique_ptr<Players> players;
@@ -150,7 +169,7 @@ int run_command(RunOptions o, const CLI::App& sub) {
     return 2;
   }
   std::vector<std::string> names;
-  for (const auto& g : s.cfg.groups) names.push_back(g.type.name);
+  for (const auto& g : s.cfg.groups) names.push_back(g.name);
   try {
     StatsWriter stats(s.stats_path, names);
     if (!s.quiet) print_header(s, o.render_command ? "render" : "run", world->backend_name());

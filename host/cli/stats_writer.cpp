@@ -25,6 +25,7 @@ void append_group_field(std::string& line, const char* key, const std::vector<st
     if (which == 1) std::snprintf(buf, sizeof buf, "%lld", static_cast<long long>(s.kills[g]));
     if (which == 2) std::snprintf(buf, sizeof buf, "%lld", static_cast<long long>(s.hits[g]));
     if (which == 3) std::snprintf(buf, sizeof buf, "%.17g", s.reward(g));
+    if (which == 4) std::snprintf(buf, sizeof buf, "%lld", static_cast<long long>(s.deaths[g]));
     line += buf;
   }
   line += '}';
@@ -53,6 +54,7 @@ void StatsWriter::write(int64_t episode, const StepStats& s) {
   if (!file_) return;
   line_ = "{\"episode\":" + std::to_string(episode) + ",\"step\":" + std::to_string(s.step);
   append_group_field(line_, "alive", names_, s, 0);
+  append_group_field(line_, "deaths", names_, s, 4);
   append_group_field(line_, "kills", names_, s, 1);
   append_group_field(line_, "hits", names_, s, 2);
   append_group_field(line_, "reward", names_, s, 3);

@@ -15,6 +15,7 @@ namespace myriad {
 
 struct EvalConfig {
   std::string a, b;                  // "random", "scripted" or a checkpoint path
+  std::string scenario;              // "": from A's checkpoint config (else B's, else battle)
   int64_t episodes = 100;
   int64_t agents_per_team = 0;       // 0: from A's checkpoint config (else B's, else 64)
   int64_t map_size = 0;              // 0: likewise (else 40)

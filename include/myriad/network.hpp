@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "myriad/backend.hpp"
 #include "myriad/rules/net_input.hpp"
 #include "myriad/rules/network.hpp"
 
@@ -78,8 +79,8 @@ struct AdamConfig {
 
 // One MLP Q(x) ∈ R^outputs with its gradient accumulator and Adam moments. Pointers of forward and
 // backward_td live where the backend computes: host memory for the CPU backend, device memory for
-// the CUDA one (the *_host variants take host vectors on either). The CUDA backend runs on its own
-// stream; forward is asynchronous (synchronize() waits), backward_td returns the loss and so waits.
+// the CUDA one (the *_host variants take host vectors on either). The CUDA network runs on the
+// backend's stream; forward is asynchronous (synchronize() waits), backward_td returns the loss and so waits.
 class QNetwork {
  public:
   virtual ~QNetwork() = default;
@@ -162,9 +163,13 @@ enum class NetMath { kFp32, kTf32 };
 const char* net_math_name(NetMath m);                     // "fp32" | "tf32"
 NetMath parse_net_math(const std::string& s);             // throws std::invalid_argument
 
+// The backend's network: the CPU reference (always FP32) or cuBLAS on the backend's stream and memory.
+std::unique_ptr<QNetwork> make_qnetwork(Backend& backend, const MlpShape& shape, uint64_t seed,
+                                        NetMath math = NetMath::kFp32);
 std::unique_ptr<QNetwork> make_cpu_qnetwork(const MlpShape& shape, uint64_t seed);
-// Throws std::runtime_error when the build has no CUDA backend or no device answers.
-std::unique_ptr<QNetwork> make_cuda_qnetwork(const MlpShape& shape, uint64_t seed,
-                                             NetMath math = NetMath::kFp32);  // kernels/
+// kernels/cuda_network.cu; throws std::invalid_argument unless the backend is a CUDA one (or, in a
+// build without CUDA, std::runtime_error).
+std::unique_ptr<QNetwork> make_cuda_qnetwork(Backend& backend, const MlpShape& shape, uint64_t seed,
+                                             NetMath math = NetMath::kFp32);
 
 }  // namespace myriad

@@ -36,7 +36,7 @@ class Players {
   // One spec per group. Reads the checkpoint of every network-played group.
   Players(World& world, const std::vector<PlayerSpec>& specs);
   ~Players();
-  // Waits for the world's buffers, which the networks read: call after reset() and every step().
+  // Call after reset() and every step() (the networks read the world's buffers on its stream).
   void observe();
   // Every group's actions for the next step (world policies, then greedy networks).
   void act(uint32_t step = 0);

@@ -1,11 +1,12 @@
-// select.hpp: launchers of action selection over n agents (rules/select.hpp): a CPU loop and a CUDA
-// kernel, the same rule on both, so the trainer picks a backend without changing the draws.
+// select.hpp: action selection over n agents (rules/select.hpp) on a backend: the same rule on both, so
+// the backend never changes the draws.
 #pragma once
 #include <cstdint>
 #include <stdexcept>
 #include <string>
 #include <vector>
 
+#include "myriad/backend.hpp"
 #include "myriad/rules/select.hpp"
 
 namespace myriad {
@@ -23,19 +24,12 @@ inline void validate_select_params(const SelectParams& p) {
     throw std::invalid_argument("SelectParams: epsilon must be in [0, 1]");
 }
 
-// in: q [n][stride] (host), ids [n] or nullptr (id = row); out: actions [n] (host). OpenMP loop.
-void select_actions_cpu(const SelectParams& p, const float* q, int64_t n, const uint32_t* ids, uint8_t* actions);
+// actions[i] from row i of q by p's mode on the backend (q, ids, actions in its memory; ids null: id = row).
+void select_actions(Backend& backend, const SelectParams& p, const float* q, int64_t n, const uint32_t* ids,
+                    uint8_t* actions);
 
-// Same on the device: q, ids, actions are device pointers. `stream` is a cudaStream_t (nullptr: the
-// legacy default stream); asynchronous. Throws std::runtime_error in a build without CUDA.
-void select_actions_cuda(const SelectParams& p, const float* q, int64_t n, const uint32_t* ids, uint8_t* actions,
-                         void* stream = nullptr);
-
-// Host-vector conveniences (tests, tools); ids empty: id = row.
-std::vector<uint8_t> select_actions_cpu_host(const SelectParams& p, const std::vector<float>& q, int64_t n,
-                                             const std::vector<uint32_t>& ids = {});
-// Copies to the device, selects, copies back (synchronous).
-std::vector<uint8_t> select_actions_cuda_host(const SelectParams& p, const std::vector<float>& q, int64_t n,
-                                              const std::vector<uint32_t>& ids = {});
+// Host-vector convenience (tests, tools); ids empty: id = row. Copies to the backend and back (waits).
+std::vector<uint8_t> select_actions_host(Backend& backend, const SelectParams& p, const std::vector<float>& q,
+                                         int64_t n, const std::vector<uint32_t>& ids = {});
 
 }  // namespace myriad

@@ -1,9 +1,8 @@
 // team_policy.hpp: one group of a World driven by a shared Q-network: the network reads the group's
-// inputs [view | features | ā] where the world keeps them (QNetwork::forward_inputs, no rows), and
-// the group's actions (greedy, Boltzmann or ε-greedy) go where the world reads them. Used by the
-// trainer (learners and network opponents), `myriad eval` and `myriad render`; every buffer lives on
-// the world's backend. The world, the network and the ops run on different CUDA streams: every call
-// here returns with its work finished, and callers synchronise the world (World::synchronize) first.
+// inputs [view | features | ā] where the world keeps them (QNetwork::forward_inputs, no rows), and the
+// group's actions (greedy, Boltzmann or ε-greedy) go where the world reads them. Used by the trainer
+// (learners and network opponents), `myriad eval`, `run` and `render`; world, network and ops share the
+// backend, so every call is ordered on its stream and returns without waiting (mean_max_q reads back).
 #pragma once
 #include <cstdint>
 
@@ -17,7 +16,7 @@ namespace myriad {
 class TeamPolicy {
  public:
   // use_mean_action: MF-Q feeds ā; IQL leaves the ā columns zero (the network keeps its width).
-  // ops must be of the world's backend and outlive this object (it owns the buffers).
+  // ops must be on the world's backend and outlive this object (it owns the buffers).
   TeamPolicy(World& world, TrainerOps& ops, int group, bool use_mean_action);
 
   int group() const { return group_; }
@@ -54,9 +53,13 @@ class TeamPolicy {
   float* q_ = nullptr;
 };
 
-// Where a network reads a group's inputs in `world`: its observation, feature and mean-action
-// buffers with their strides; n_mean ā columns, zeros (IQL) unless use_mean_action.
-NetInputSource net_input_source(World& world, int n_mean, bool use_mean_action);
+// Where a network reads group g's inputs in `world`: its observation, feature and mean-action buffers
+// with their strides (row 0 = the group's first agent); n_mean ā columns, zeros (IQL) unless
+// use_mean_action.
+NetInputSource net_input_source(World& world, int group, int n_mean, bool use_mean_action);
+
+// The network shape a group of `world` needs: [view | features | ā] → hidden → its actions.
+MlpShape group_network_shape(const World& world, int group, const std::vector<int>& hidden);
 
 // Selection parameters of a team: greedy (evaluation), or the exploration value of an episode.
 SelectParams greedy_select(uint64_t seed, uint32_t step);

@@ -17,6 +17,7 @@ struct ConfigError : std::runtime_error {
 inline constexpr int64_t kAuto = -(int64_t{1} << 62);
 
 struct TrainConfig {
+  std::string scenario = "battle";    // a game of two teams of one type: battle | battlefield
   std::string algorithm = "mfq";      // mfq | iql
   int64_t episodes = kAuto;           // kAuto: the backend's default (see resolve_defaults)
   int64_t agents_per_team = kAuto;    // 64 on the CPU, 131072 on the GPU

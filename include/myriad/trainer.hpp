@@ -67,6 +67,7 @@ class Trainer {
   // Throws ConfigError when the configuration does not fit the backend's memory (saying what fits)
   // or the opponent checkpoint does not suit this run.
   Trainer(const TrainConfig& c, BackendKind backend);
+  Trainer(const TrainConfig& c, std::shared_ptr<Backend> backend);
   ~Trainer();
 
   // Plays episode episode() (learning as it goes) and advances the counter.
@@ -87,6 +88,7 @@ class Trainer {
   QNetwork& network(int learner = 0) { return *learners_[static_cast<size_t>(learner)].online; }
   QNetwork& target_network(int learner = 0) { return *learners_[static_cast<size_t>(learner)].target; }
   QNetwork* opponent_network() { return opponent_net_.get(); }  // frozen / selfplay_lagged
+  Backend& backend() { return *backend_; }
   ReplayBuffer& replay(int learner = 0) { return *learners_[static_cast<size_t>(learner)].replay; }
   int n_learners() const { return static_cast<int>(learners_.size()); }
   const std::vector<float>& update_losses() const { return losses_; }
@@ -139,8 +141,9 @@ class Trainer {
   void lap(TrainPhase p);  // adds tick() to phase p
 
   TrainConfig cfg_;
-  std::unique_ptr<TrainerOps> ops_;
+  std::shared_ptr<Backend> backend_;
   std::unique_ptr<World> world_;
+  std::unique_ptr<TrainerOps> ops_;
   std::vector<Learner> learners_;
   std::unique_ptr<QNetwork> opponent_net_;
   bool opponent_uses_mean_ = true;

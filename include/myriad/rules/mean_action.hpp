@@ -7,6 +7,8 @@
 
 namespace myriad {
 
+enum class MeanActionMode { kOff, kRadius, kTeamWide };
+
 struct MeanActionParams {
   int half;          // R = floor(radius): the Chebyshev window is (2R+1)²
   float radius;      // Euclidean: dx²+dy² <= radius²
@@ -38,20 +40,27 @@ MYRIAD_HD void finalize_mean(int64_t i, const AgentView& a, const TypeParams& t,
   }
 }
 
-// The action of the agent in cell c if it counts for group gg (alive, same group), else -1. The
-// pointers are held in locals: the uint8 stores of the row pass may alias anything, and would
-// otherwise force a reload of every view member.
+// The action of the agent in cell c (column cx, row cy) if it counts for group gg (alive, same group,
+// and, for multi-cell bodies, c is its anchor: an agent counts once), else -1. The pointers are held in
+// locals: the uint8 stores of the row pass may alias anything, and would otherwise force a reload of
+// every view member.
 struct CountSource {
   const int32_t* occ;
   const uint8_t* group;
   const uint8_t* alive;
   const uint8_t* action;
-  MYRIAD_HD int at(int64_t c, int gg) const {
+  const int32_t* ax;  // anchors, read only when `anchors` is set
+  const int32_t* ay;
+  bool anchors;
+  MYRIAD_HD int at(int64_t c, int cx, int cy, int gg) const {
     const int32_t u = occ[c];
     if (u < 0 || group[u] != gg || !alive[u]) return -1;
+    if (anchors && (ax[u] != cx || ay[u] != cy)) return -1;
     return action[u];
   }
 };
+
+MYRIAD_HD bool multi_cell(const TypeParams& t) { return t.body_w > 1 || t.body_h > 1; }
 
 // Pass 1, per (group gg, row y, columns [x0, x1)): hc[((gg·H + y)·W + x)·k_stride + k] = agents of gg
 // with action k in row y, columns [x-R, x+R].
@@ -59,20 +68,20 @@ MYRIAD_HD void mean_row_pass(int gg, int y, int x0, int x1, const AgentView& a, 
                              const GroupTable& gt, const MeanActionParams& p, uint8_t* hc) {
   const int K = gt.type[gg].n_actions();
   const int W = g.dims.width, R = p.half;
-  const CountSource src{g.occ + g.dims.cell(0, y), a.group, a.alive, a.action};
+  const CountSource src{g.occ + g.dims.cell(0, y), a.group, a.alive, a.action, a.x, a.y, multi_cell(gt.type[gg])};
   uint32_t cnt[kMaxActions];
   for (int k = 0; k < K; ++k) cnt[k] = 0;
   // The window of x0 - 1, so that the first slide (add x0+R, drop x0-R-1) lands on x0's window.
   for (int x = x0 - R - 1; x <= x0 + R - 1; ++x) {
     if (x < 0 || x >= W) continue;
-    const int act = src.at(x, gg);
+    const int act = src.at(x, x, y, gg);
     if (act >= 0) ++cnt[act];
   }
   uint8_t* o = hc + ((static_cast<int64_t>(gg) * g.dims.height + y) * W + x0) * p.k_stride;
   for (int x = x0; x < x1; ++x, o += p.k_stride) {
     const int xin = x + R, xout = x - R - 1;
-    if (xin < W) { const int act = src.at(xin, gg); if (act >= 0) ++cnt[act]; }
-    if (xout >= 0) { const int act = src.at(xout, gg); if (act >= 0) --cnt[act]; }
+    if (xin < W) { const int act = src.at(xin, xin, y, gg); if (act >= 0) ++cnt[act]; }
+    if (xout >= 0) { const int act = src.at(xout, xout, y, gg); if (act >= 0) --cnt[act]; }
     for (int k = 0; k < K; ++k) o[k] = static_cast<uint8_t>(cnt[k]);
   }
 }
@@ -107,7 +116,8 @@ MYRIAD_HD void mean_column_pass(int gg, int x, int y0, int y1, const AgentView& 
       for (int k = 0; k < K; ++k) cnt[k] -= r[k];
     }
     const int32_t i = g.occ[g.dims.cell(x, y)];
-    if (i >= 0 && a.group[i] == gg && a.alive[i]) finalize_mean(i, a, t, cnt, true, p.k_stride, out);
+    if (i >= 0 && a.group[i] == gg && a.alive[i] && (!multi_cell(t) || (a.x[i] == x && a.y[i] == y)))
+      finalize_mean(i, a, t, cnt, true, p.k_stride, out);
   }
 }
 
@@ -121,7 +131,7 @@ MYRIAD_HD void mean_direct(int64_t i, const AgentView& a, const GridView& g,
   for (int k = 0; k < t.n_actions(); ++k) cnt[k] = 0;
   const float r2 = p.radius * p.radius;
   const int ax = a.x[i], ay = a.y[i], W = g.dims.width;
-  const CountSource src{g.occ, a.group, a.alive, a.action};
+  const CountSource src{g.occ, a.group, a.alive, a.action, a.x, a.y, multi_cell(t)};
   for (int dy = -p.half; dy <= p.half; ++dy) {
     const int y = ay + dy;
     if (y < 0 || y >= g.dims.height) continue;
@@ -131,7 +141,7 @@ MYRIAD_HD void mean_direct(int64_t i, const AgentView& a, const GridView& g,
     const int x0 = ax - w < 0 ? 0 : ax - w, x1 = ax + w >= W ? W - 1 : ax + w;
     const int64_t row = g.dims.cell(0, y);
     for (int x = x0; x <= x1; ++x) {
-      const int act = src.at(row + x, gi);
+      const int act = src.at(row + x, x, y, gi);
       if (act >= 0) ++cnt[act];
     }
   }

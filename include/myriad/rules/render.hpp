@@ -21,21 +21,13 @@ struct Rgb8 {
   uint8_t r, g, b;
 };
 
-constexpr int kMaxRenderGroups = 4;
-
 MYRIAD_HD Rgb8 render_empty_color() { return Rgb8{18, 20, 28}; }
 MYRIAD_HD Rgb8 render_wall_color() { return Rgb8{128, 128, 128}; }
 
-// Team colour of group g (red, blue, green, yellow) shaded by hp / hp_max: full brightness at
-// full hp, 3/8 of it near death (never black). Integer shading so both backends agree exactly.
-MYRIAD_HD Rgb8 render_agent_color(int group, float hp, float hp_max) {
-  Rgb8 base;
-  switch (group < 0 ? 0 : group % kMaxRenderGroups) {
-    case 0: base = Rgb8{235, 52, 45}; break;    // red
-    case 1: base = Rgb8{52, 120, 255}; break;   // blue
-    case 2: base = Rgb8{50, 205, 80}; break;    // green
-    default: base = Rgb8{240, 210, 40}; break;  // yellow
-  }
+// A group's colour (0xRRGGBB, the game's table) shaded by hp / hp_max: full brightness at full hp,
+// 3/8 of it near death (never black). Integer shading so both backends agree exactly.
+MYRIAD_HD Rgb8 render_agent_color(uint32_t rgb, float hp, float hp_max) {
+  const Rgb8 base{static_cast<uint8_t>(rgb >> 16), static_cast<uint8_t>(rgb >> 8), static_cast<uint8_t>(rgb)};
   const float frac = hp_max > 0.0f ? hp / hp_max : 1.0f;
   int q = static_cast<int>(frac * 256.0f);  // 0..256
   q = q < 0 ? 0 : (q > 256 ? 256 : q);
@@ -79,7 +71,7 @@ MYRIAD_HD void render_pixel(int64_t p, const GridView& g, const AgentView& a, co
   Rgb8 c;
   if (best >= 0 && !gutter) {
     const int grp = a.group[best];
-    c = render_agent_color(grp, a.hp[best], gt.type[grp].hp_max);
+    c = render_agent_color(gt.color[grp], a.hp[best], gt.type[grp].hp_max);
   } else {
     c = wall ? render_wall_color() : render_empty_color();  // an agent's gutter is never a wall cell
   }

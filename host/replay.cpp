@@ -1,0 +1,172 @@
+// replay.cpp: ReplayBuffer over a backend: one Buffer per field, the ring bookkeeping on the host, and
+// the element copies (append, gather, sample slots) through the backend's learn program.
+#include "myriad/replay.hpp"
+
+#include "myriad/engine/learn_program.hpp"
+
+namespace myriad {
+
+namespace {
+
+ReplayBatch batch_view(HostReplayBatch& h) {
+  return ReplayBatch{h.x.data(), h.x_next.data(), h.action.data(), h.reward.data(), h.done.data()};
+}
+
+HostReplayBatch host_batch(const ReplayShape& s, int batch) {
+  const size_t b = static_cast<size_t>(batch), X = static_cast<size_t>(s.input_width());
+  HostReplayBatch h;
+  h.x.resize(b * X);
+  h.x_next.resize(b * X);
+  h.action.resize(b);
+  h.reward.resize(b);
+  h.done.resize(b);
+  return h;
+}
+
+void check_host_transitions(const HostTransitions& t, const ReplayShape& s) {
+  const size_t n = static_cast<size_t>(t.count());
+  auto check = [n](const char* what, size_t got, size_t width) {
+    if (got != n * width)
+      throw std::invalid_argument(std::string("ReplayBuffer::append_host: ") + what + " holds " +
+                                  std::to_string(got) + " values, expected " + std::to_string(n * width));
+  };
+  const size_t V = static_cast<size_t>(s.view_size), F = static_cast<size_t>(s.n_features),
+               K = static_cast<size_t>(s.n_actions);
+  check("obs", t.obs.size(), V);
+  check("features", t.features.size(), F);
+  check("action", t.action.size(), 1);
+  check("mean", t.mean.size(), K);
+  check("done", t.done.size(), 1);
+  check("next_obs", t.next_obs.size(), V);
+  check("next_features", t.next_features.size(), F);
+  check("next_mean", t.next_mean.size(), K);
+}
+
+// A host vector's copy on the backend.
+template <typename T>
+Buffer<T> on_backend(Backend& be, const std::vector<T>& h) {
+  Buffer<T> b(be, h.size());
+  b.upload(h);
+  return b;
+}
+
+template <typename T>
+void copy_back(Backend& be, std::vector<T>& h, const T* src) {
+  if (!h.empty()) be.to_host(h.data(), src, h.size() * sizeof(T));
+}
+
+}  // namespace
+
+ReplayBuffer::ReplayBuffer(Backend& backend, const ReplayShape& shape, int64_t capacity)
+    : be_(backend), shape_(shape), capacity_(capacity) {
+  if (capacity <= 0) throw std::invalid_argument("ReplayBuffer: capacity must be positive");
+  if (shape.view_size < 0 || shape.n_features < 0 || shape.n_actions < 1 || shape.n_actions > 256)
+    throw std::invalid_argument("ReplayBuffer: view_size, n_features >= 0 and n_actions in [1, 256] required");
+  if (capacity > int64_t{0xFFFFFFFF}) throw std::invalid_argument("ReplayBuffer: capacity must be below 2^32");
+  const size_t c = static_cast<size_t>(capacity);
+  obs_ = Buffer<Bf16>(be_, c * static_cast<size_t>(shape.view_size));
+  next_obs_ = Buffer<Bf16>(be_, obs_.size());
+  mean_ = Buffer<Bf16>(be_, c * static_cast<size_t>(shape.n_actions));
+  next_mean_ = Buffer<Bf16>(be_, mean_.size());
+  features_ = Buffer<float>(be_, c * static_cast<size_t>(shape.n_features));
+  next_features_ = Buffer<float>(be_, features_.size());
+  reward_ = Buffer<float>(be_, c);
+  action_ = Buffer<uint8_t>(be_, c);
+  done_ = Buffer<uint8_t>(be_, c);
+  st_ = ReplayStorage{shape,          capacity,           obs_.data(),       next_obs_.data(),
+                      mean_.data(),   next_mean_.data(),  features_.data(),  next_features_.data(),
+                      reward_.data(), action_.data(),     done_.data()};
+}
+
+int64_t ReplayBuffer::advance(int64_t count, int64_t& base) {
+  if (count < 0) throw std::invalid_argument("ReplayBuffer::append: negative count");
+  base = head_;
+  const int64_t skip = count > capacity_ ? count - capacity_ : 0;
+  head_ = (head_ + count) % capacity_;
+  size_ = size_ + count < capacity_ ? size_ + count : capacity_;
+  return skip;
+}
+
+void ReplayBuffer::check_sample(int batch) const {
+  if (batch < 0) throw std::invalid_argument("ReplayBuffer::sample: negative batch");
+  if (size_ == 0 && batch > 0) throw std::runtime_error("ReplayBuffer::sample: the buffer is empty");
+}
+
+void ReplayBuffer::append(const TransitionBatch& in) {
+  int64_t base = 0;
+  const int64_t skip = advance(in.count, base);
+  if (in.count > skip) be_.learn().replay_append(st_, in, skip, base);
+}
+
+void ReplayBuffer::gather(const int64_t* slots, int batch, const ReplayBatch& out) {
+  if (batch < 0) throw std::invalid_argument("ReplayBuffer::gather: negative batch");
+  if (!be_.on_device())  // host slots can be checked here; the device's come from sample_slot
+    for (int b = 0; b < batch; ++b)
+      if (slots[b] < 0 || slots[b] >= size_)
+        throw std::out_of_range("ReplayBuffer::gather: slot " + std::to_string(slots[b]) + " outside [0, size)");
+  if (batch > 0) be_.learn().replay_gather(st_, slots, batch, out);
+}
+
+void ReplayBuffer::sample(int batch, uint64_t seed, uint32_t draw, const ReplayBatch& out) {
+  check_sample(batch);
+  if (batch == 0) return;
+  if (slots_.size() < static_cast<size_t>(batch)) slots_ = Buffer<int64_t>(be_, static_cast<size_t>(batch));
+  be_.learn().replay_sample_slots(seed, draw, size_, batch, slots_.data());
+  be_.learn().replay_gather(st_, slots_.data(), batch, out);
+}
+
+void ReplayBuffer::append_host(const HostTransitions& t) {
+  check_host_transitions(t, shape_);
+  const Buffer<float> obs = on_backend(be_, t.obs), features = on_backend(be_, t.features),
+                      mean = on_backend(be_, t.mean), reward = on_backend(be_, t.reward),
+                      next_obs = on_backend(be_, t.next_obs), next_features = on_backend(be_, t.next_features),
+                      next_mean = on_backend(be_, t.next_mean);
+  const Buffer<uint8_t> action = on_backend(be_, t.action), done = on_backend(be_, t.done);
+  append(TransitionBatch{t.count(), obs.data(), features.data(), action.data(), mean.data(), reward.data(),
+                         done.data(), next_obs.data(), next_features.data(), next_mean.data()});
+  be_.synchronize();  // before the copies are freed
+}
+
+HostReplayBatch ReplayBuffer::gather_host(const std::vector<int64_t>& slots) {
+  const int batch = static_cast<int>(slots.size());
+  for (int64_t s : slots)
+    if (s < 0 || s >= size_)
+      throw std::out_of_range("ReplayBuffer::gather: slot " + std::to_string(s) + " outside [0, size)");
+  HostReplayBatch h = host_batch(shape_, batch);
+  if (!be_.on_device()) {
+    gather(slots.data(), batch, batch_view(h));
+    return h;
+  }
+  const Buffer<int64_t> d_slots = on_backend(be_, slots);
+  const size_t X = h.x.size();
+  Buffer<float> x(be_, X), x_next(be_, X), reward(be_, h.reward.size()), done(be_, h.done.size());
+  Buffer<int> action(be_, h.action.size());
+  gather(d_slots.data(), batch, ReplayBatch{x.data(), x_next.data(), action.data(), reward.data(), done.data()});
+  copy_back(be_, h.x, x.data());
+  copy_back(be_, h.x_next, x_next.data());
+  copy_back(be_, h.action, action.data());
+  copy_back(be_, h.reward, reward.data());
+  copy_back(be_, h.done, done.data());
+  return h;
+}
+
+HostReplayBatch ReplayBuffer::sample_host(int batch, uint64_t seed, uint32_t draw) {
+  check_sample(batch);
+  HostReplayBatch h = host_batch(shape_, batch);
+  if (!be_.on_device()) {
+    sample(batch, seed, draw, batch_view(h));
+    return h;
+  }
+  const size_t X = h.x.size();
+  Buffer<float> x(be_, X), x_next(be_, X), reward(be_, h.reward.size()), done(be_, h.done.size());
+  Buffer<int> action(be_, h.action.size());
+  sample(batch, seed, draw, ReplayBatch{x.data(), x_next.data(), action.data(), reward.data(), done.data()});
+  copy_back(be_, h.x, x.data());
+  copy_back(be_, h.x_next, x_next.data());
+  copy_back(be_, h.action, action.data());
+  copy_back(be_, h.reward, reward.data());
+  copy_back(be_, h.done, done.data());
+  return h;
+}
+
+}  // namespace myriad

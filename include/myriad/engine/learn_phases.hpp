@@ -1,0 +1,80 @@
+// engine/learn_phases.hpp: the learners' data-parallel operations written once over an executor, each a
+// loop over a shared rule (rules/net_input.hpp, td.hpp, keep.hpp, replay.hpp, select.hpp). Instantiated
+// in host/cpu_backend.cpp and kernels/cuda_backend.cu (LearnProgramFor<Exec>).
+#pragma once
+#include "myriad/engine/learn_program.hpp"
+#include "myriad/exec.hpp"
+
+namespace myriad {
+
+template <typename Ex>
+class LearnProgramFor final : public LearnProgram {
+ public:
+  explicit LearnProgramFor(Ex ex) : ex_(ex) {}
+
+  void net_input(const NetInputSource& s, int64_t first_id, const int64_t* ids, int64_t rows,
+                 const NetInputDest& d) const override {
+    ex_.for_each_wide(rows, static_cast<int>(s.width()),
+                      MYRIAD_LAMBDA(int64_t r, int c) { net_input_element(s, first_id, ids, r, c, d); });
+  }
+  void td_targets(const TdParams& p, int64_t batch, const float* reward, const float* done, const float* q_tgt,
+                  const float* q_on, float* y) const override {
+    ex_.for_each(batch, MYRIAD_LAMBDA(int64_t b) { td_target_row(p, b, reward, done, q_tgt, q_on, y); });
+  }
+  void keep_flags(const KeepParams& p, const uint8_t* alive, const uint8_t* died, int64_t count, int64_t first_id,
+                  int32_t* flags) const override {
+    ex_.for_each(count,
+                 MYRIAD_LAMBDA(int64_t r) { flags[r] = transition_kept(p, alive[r], died[r], first_id + r) ? 1 : 0; });
+  }
+  void compact(const KeepParams& p, const int32_t* flags, const int32_t* pos, const uint8_t* died,
+               const float* reward, const uint8_t* action, int64_t count, int64_t* idx, float* out_reward,
+               uint8_t* out_action, uint8_t* out_done) const override {
+    ex_.for_each(count, MYRIAD_LAMBDA(int64_t r) {
+      if (!flags[r]) return;
+      const int64_t j = pos[r];
+      idx[j] = r;
+      myriad::transition_fields(p, j, r, died, reward, action, out_reward, out_action, out_done);
+    });
+  }
+  void transition_fields(const KeepParams& p, const uint8_t* died, const float* reward, const uint8_t* action,
+                         const int64_t* idx, int64_t m, float* out_reward, uint8_t* out_action,
+                         uint8_t* out_done) const override {
+    ex_.for_each(m, MYRIAD_LAMBDA(int64_t j) {
+      myriad::transition_fields(p, j, idx[j], died, reward, action, out_reward, out_action, out_done);
+    });
+  }
+  void max_q_sum(const float* q, int k, const uint8_t* alive, int64_t count, double* out) const override {
+    ex_.sum_f64(count, MYRIAD_LAMBDA(int64_t r, double* acc) {
+      if (!alive[r]) return;
+      const float* row = q + r * k;
+      acc[0] += row[argmax(row, k)];
+      acc[1] += 1.0;
+    }, out);
+  }
+  void replay_append(const ReplayStorage& st, const TransitionBatch& in, int64_t skip, int64_t base) const override {
+    const int64_t cap = st.capacity;
+    ex_.for_each_wide(in.count - skip, static_cast<int>(append_width(st.shape)), MYRIAD_LAMBDA(int64_t j, int e) {
+      const int64_t t = skip + j;
+      append_element(st, in, t, (base + t) % cap, e);
+    });
+  }
+  void replay_gather(const ReplayStorage& st, const int64_t* slots, int64_t batch,
+                     const ReplayBatch& out) const override {
+    ex_.for_each_wide(batch, static_cast<int>(append_width(st.shape)),
+                      MYRIAD_LAMBDA(int64_t b, int e) { gather_element(st, slots[b], b, e, out); });
+  }
+  void replay_sample_slots(uint64_t seed, uint32_t draw, int64_t size, int64_t batch,
+                           int64_t* slots) const override {
+    ex_.for_each(batch,
+                 MYRIAD_LAMBDA(int64_t b) { slots[b] = sample_slot(seed, draw, static_cast<uint32_t>(b), size); });
+  }
+  void select_actions(const SelectParams& p, const float* q, int64_t n, const uint32_t* ids,
+                      uint8_t* actions) const override {
+    ex_.for_each(n, MYRIAD_LAMBDA(int64_t i) { select_action(i, ids, q, p, actions); });
+  }
+
+ private:
+  Ex ex_;
+};
+
+}  // namespace myriad

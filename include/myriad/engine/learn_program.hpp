@@ -1,0 +1,49 @@
+// engine/learn_program.hpp: LearnProgram, the learners' data-parallel work on one backend (its executor
+// over engine/learn_phases.hpp): network inputs read from the world, TD targets, the choice of the
+// transitions to keep, the replay's element copies, action selection. A Backend owns one; TrainerOps,
+// ReplayBuffer and select_actions call it. Every pointer is the backend's memory.
+#pragma once
+#include <cstdint>
+
+#include "myriad/rules/keep.hpp"
+#include "myriad/rules/net_input.hpp"
+#include "myriad/rules/replay.hpp"
+#include "myriad/rules/select.hpp"
+#include "myriad/rules/td.hpp"
+
+namespace myriad {
+
+class LearnProgram {
+ public:
+  virtual ~LearnProgram() = default;
+  // rows × s.width() elements: row r is agent first_id + r (or first_id + ids[r]), written to d.
+  virtual void net_input(const NetInputSource& s, int64_t first_id, const int64_t* ids, int64_t rows,
+                         const NetInputDest& d) const = 0;
+  // y[b] = td_target(...) for b < batch (q_on may be null unless p.kind is kGreedyDouble).
+  virtual void td_targets(const TdParams& p, int64_t batch, const float* reward, const float* done,
+                          const float* q_tgt, const float* q_on, float* y) const = 0;
+  // flags[r] = 1 when row r's transition (agent first_id + r) is kept.
+  virtual void keep_flags(const KeepParams& p, const uint8_t* alive, const uint8_t* died, int64_t count,
+                          int64_t first_id, int32_t* flags) const = 0;
+  // Kept row r goes to position pos[r] (an exclusive scan of the flags): idx and the stored fields.
+  virtual void compact(const KeepParams& p, const int32_t* flags, const int32_t* pos, const uint8_t* died,
+                       const float* reward, const uint8_t* action, int64_t count, int64_t* idx, float* out_reward,
+                       uint8_t* out_action, uint8_t* out_done) const = 0;
+  // The stored fields of the m transitions whose rows are idx[0..m).
+  virtual void transition_fields(const KeepParams& p, const uint8_t* died, const float* reward,
+                                 const uint8_t* action, const int64_t* idx, int64_t m, float* out_reward,
+                                 uint8_t* out_action, uint8_t* out_done) const = 0;
+  // out[0] = Σ over rows with alive[r] of max_a q[r][a], out[1] = their number (a metric).
+  virtual void max_q_sum(const float* q, int k, const uint8_t* alive, int64_t count, double* out) const = 0;
+  virtual void replay_append(const ReplayStorage& st, const TransitionBatch& in, int64_t skip,
+                             int64_t base) const = 0;
+  virtual void replay_gather(const ReplayStorage& st, const int64_t* slots, int64_t batch,
+                             const ReplayBatch& out) const = 0;
+  virtual void replay_sample_slots(uint64_t seed, uint32_t draw, int64_t size, int64_t batch,
+                                   int64_t* slots) const = 0;
+  // actions[i] from row i of q by p's mode (rules/select.hpp); ids null: id = row.
+  virtual void select_actions(const SelectParams& p, const float* q, int64_t n, const uint32_t* ids,
+                              uint8_t* actions) const = 0;
+};
+
+}  // namespace myriad
