@@ -1,5 +1,6 @@
-// conformance_test.cpp: every MAgent2 conformance vector passes on the CPU backend (and on CUDA
-// when a device answers); tampered vectors are caught at the right step, agent and field.
+// conformance_test.cpp: every MAgent2 conformance vector of the six games passes on the CPU backend (and
+// on CUDA when a device answers); tampered vectors are caught at the right step, agent and field, and
+// crafted ones are refused with a clear error instead of a crash.
 #include <gtest/gtest.h>
 
 #include <filesystem>
@@ -14,12 +15,20 @@ using myriad::run_conformance;
 
 namespace {
 
+// Battle's ten at the top, the other games' in a folder each (shared/conformance's layout).
 std::vector<std::string> vectors() {
   std::vector<std::string> v;
-  for (const auto& e : fs::directory_iterator(fs::path(MYRIAD_TEST_DATA) / "conformance"))
+  for (const auto& e : fs::recursive_directory_iterator(fs::path(MYRIAD_TEST_DATA) / "conformance"))
     if (e.path().extension() == ".json") v.push_back(e.path().string());
   std::sort(v.begin(), v.end());
   return v;
+}
+
+// "03_tags" for battle's, "adversarial_pursuit_v4_03_tags" for a game folder's.
+std::string test_name(const std::string& path) {
+  const fs::path p(path);
+  const std::string folder = p.parent_path().filename().string();
+  return folder == "conformance" ? p.stem().string() : folder + "_" + p.stem().string();
 }
 
 std::string describe(const myriad::ConformanceResult& r) {
@@ -44,14 +53,18 @@ nlohmann::json load(const std::string& file) {
 
 }  // namespace
 
-TEST(Conformance, TenVectorsArePresent) { EXPECT_EQ(vectors().size(), 10u); }
+TEST(Conformance, EveryGamesVectorsArePresent) {
+  size_t battle = 0, others = 0;
+  for (const auto& v : vectors()) (fs::path(v).parent_path().filename() == "conformance" ? battle : others) += 1;
+  EXPECT_EQ(battle, 10u);
+  EXPECT_EQ(others, 32u);  // pursuit 5, battlefield 6, combined_arms 7, gather 8, tiger_deer 6
+}
 
 class ConformanceVector : public ::testing::TestWithParam<std::string> {};
 
 TEST_P(ConformanceVector, MatchesMAgent2OnCpu) {
   const auto r = run_conformance(GetParam(), BackendKind::kCpu);
-  EXPECT_GT(r.steps, 0);
-  EXPECT_GT(r.checked, 100);
+  EXPECT_GT(r.checked, 80);
   EXPECT_TRUE(r.ok()) << r.name << ": " << r.mismatches.size() << " mismatches\n" << describe(r);
 }
 
@@ -62,7 +75,7 @@ TEST_P(ConformanceVector, MatchesMAgent2OnCuda) {
 }
 
 INSTANTIATE_TEST_SUITE_P(All, ConformanceVector, ::testing::ValuesIn(vectors()),
-                         [](const auto& info) { return fs::path(info.param).stem().string(); });
+                         [](const auto& info) { return test_name(info.param); });
 
 TEST(Conformance, TamperedPositionIsReportedWithStepAgentAndField) {
   auto j = load("01_single_attacker_kill.json");
@@ -119,4 +132,68 @@ TEST(Conformance, MalformedFilesGiveAClearError) {
   std::ofstream(p, std::ios::trunc) << R"({"name": "x"})";
   EXPECT_THROW(run_conformance(p.string(), BackendKind::kCpu), std::runtime_error);
   EXPECT_THROW(run_conformance("/nonexistent/file.json", BackendKind::kCpu), std::runtime_error);
+}
+
+TEST(Conformance, TamperedDefaultMapIsReported) {
+  auto j = load("gather_v5/00_default_map.json");
+  j["initial"]["food"][5][0] = j["initial"]["food"][5][0].get<int>() + 1;  // the generator puts it elsewhere
+  const auto r = run_conformance(write_temp(j, "map"), BackendKind::kCpu);
+  ASSERT_FALSE(r.ok());
+  bool placed = false;
+  for (const auto& m : r.mismatches) placed = placed || m.field.find("initial") != std::string::npos;
+  EXPECT_TRUE(placed) << describe(r);
+}
+
+TEST(Conformance, TamperedTigerPairRewardIsReported) {
+  auto j = load("tiger_deer_v4/02_attacks_rewards.json");
+  auto& agents = j["steps"][1]["agents"];
+  for (auto& a : agents)
+    if (a["team"] == "tiger" && a["reward"].get<double>() > 0.5) {
+      a["reward"] = a["reward"].get<double>() - 0.5;  // half a pair: the ordered-pair rule pays 1
+      break;
+    }
+  const auto r = run_conformance(write_temp(j, "pair"), BackendKind::kCpu);
+  ASSERT_EQ(r.mismatches.size(), 1u) << describe(r);
+  EXPECT_EQ(r.mismatches[0].field, "reward");
+}
+
+// Crafted files (issue: "crashes on crafted conformance files"): every bad value is a clear error.
+TEST(Conformance, CraftedValuesAreRefusedNotCrashes) {
+  const auto base = load("01_single_attacker_kill.json");
+  auto expect_refused = [](nlohmann::json j, const std::string& name, const std::string& words) {
+    try {
+      run_conformance(write_temp(j, name), BackendKind::kCpu);
+      ADD_FAILURE() << name << ": accepted";
+    } catch (const std::runtime_error& e) {
+      EXPECT_NE(std::string(e.what()).find(words), std::string::npos) << name << ": " << e.what();
+    }
+  };
+  auto j = base;
+  j["steps"][1]["agents"][0]["index"] = 7;  // beyond red's agents
+  expect_refused(j, "index", "index beyond");
+  j = base;
+  j["steps"][1]["agents"][0]["index"] = -1;
+  expect_refused(j, "negative", "index");
+  j = base;
+  j["actions"][0][0].push_back(6);  // more actions than agents
+  expect_refused(j, "actions", "more actions");
+  j = base;
+  j["actions"][0][0][0] = 256;  // does not fit uint8: never wrapped to 0
+  expect_refused(j, "range", "an action");
+  j = base;
+  j["map_size"] = 4294967311LL;
+  expect_refused(j, "map", "map_size");
+  j = base;
+  j["steps"][1]["agents"][0]["team"] = "green";
+  expect_refused(j, "team", "unknown group");
+  j = base;
+  j["initial"]["red"][0] = nlohmann::json::array({100, 2});  // off the map
+  expect_refused(j, "off", "initial");
+  j = load("06a_observation.json");
+  auto& views = j["steps"][1]["views"];
+  views.begin().value()["view"].push_back(views.begin().value()["view"][0]);  // 14 rows
+  expect_refused(j, "rows", "rows");
+  j = load("06a_observation.json");
+  j["steps"][1]["views"]["red:9999"] = j["steps"][1]["views"].begin().value();
+  expect_refused(j, "key", "index beyond");
 }

@@ -193,7 +193,8 @@ void add_world_options(CLI::App& sub, RunOptions& o) {
   sub.add_option("--placement", o.placement, "Start positions: default (the game's map generator; battle's blocks) "
                  "or random")->capture_default_str();
   sub.add_option("--policy", o.policy,
-                 "Per team: red=P,blue=P, or one P for both; P is random, random:A-B (actions A..B), noop, scripted, "
+                 "Per group: GROUP=P,... (battle: red=P,blue=P), or one P for all; P is random, random:A-B (actions "
+                 "A..B), noop, scripted, "
                  "a checkpoint file (*.bin) or a training run directory (its latest checkpoint, greedy)")
       ->capture_default_str();
   sub.add_option("--steps", o.steps, "Steps per episode (max_steps: the episode is truncated there); default: the "

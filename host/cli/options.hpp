@@ -26,7 +26,7 @@ struct RunOptions {
   std::string agents = "162";           // the whole population; used only when given (see total_set)
   bool map_size_set = false, agents_set = false, total_set = false, steps_set = false;
   std::string placement = "default";
-  std::string policy = "red=random,blue=random";
+  std::string policy = "random";             // one policy for every group, or GROUP=P,...
   std::string steps = "1000";           // used only when given (else the game's max_cycles)
   std::string episodes = "1";
   std::string seed = "0";

@@ -66,8 +66,14 @@ MYRIAD_HD void render_pixel(int64_t p, const GridView& g, const AgentView& a, co
       else if (v == kWall) wall = true;
     }
   // From 4 px per cell on, an agent is a square with a one-pixel gutter (right, bottom) of background
-  // so that neighbours stay apart; walls stay solid.
-  const bool gutter = rp.cell_px >= 4 && (px % rp.cell_px == rp.cell_px - 1 || py % rp.cell_px == rp.cell_px - 1);
+  // so that neighbours stay apart; a multi-cell body has none between its own cells; walls stay solid.
+  bool gutter = false;
+  if (rp.cell_px >= 4 && best >= 0) {
+    const bool right = px % rp.cell_px == rp.cell_px - 1, bottom = py % rp.cell_px == rp.cell_px - 1;
+    auto same_body = [&](int x, int y) { return g.dims.inside(x, y) && g.occ[g.dims.cell(x, y)] == best; };
+    gutter = (right && !same_body(cx0 + 1, cy0)) || (bottom && !same_body(cx0, cy0 + 1)) ||
+             (right && bottom && !same_body(cx0 + 1, cy0 + 1));
+  }
   Rgb8 c;
   if (best >= 0 && !gutter) {
     const int grp = a.group[best];
