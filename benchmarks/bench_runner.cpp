@@ -1,6 +1,7 @@
 // bench_runner.cpp: the acting point, the per-point summary (times, model, floors, gaps), the memory
 // probes and the doubling sweep of `myriad bench` (the training point is in bench_training.cpp).
 #include "bench_runner.hpp"
+#include "myriad/games/game.hpp"
 
 #include <algorithm>
 #include <chrono>
@@ -131,13 +132,20 @@ json summarize_point(const PointSamples& smp, const ModelInput& model, BackendKi
   return p;
 }
 
+WorldConfig bench_world_config(const BenchSettings& s, int64_t agents) {
+  if (s.scenario == Scenario::kBattle) return battle_config(agents / 2, 0);  // exactly agents/2 per team
+  GameSize size;
+  size.agents = agents;  // the game's densities: about that many agents
+  return game_config(s.scenario, size);
+}
+
 json run_acting_point(const BenchSettings& s, int64_t agents, int steps, const ProgressFn& progress) {
-  const int64_t per_team = agents / 2;
-  WorldConfig cfg = battle_config(per_team, 0);
+  WorldConfig cfg = bench_world_config(s, agents);
+  const int64_t total = cfg.n_agents();
   cfg.obs_dtype = s.obs_dtype;
   cfg.max_steps = std::max<int64_t>(cfg.max_steps, s.warmup + steps + 1);
-  double free0 = 0, total = 0;
-  const bool have_mem = memory_available(s.backend, &free0, &total);
+  double free0 = 0, device_total = 0;
+  const bool have_mem = memory_available(s.backend, &free0, &device_total);
 
   const auto t_build = Clock::now();
   auto world = make_world(s.backend, cfg);
@@ -191,8 +199,7 @@ json run_acting_point(const BenchSettings& s, int64_t agents, int steps, const P
     if (progress) {
       char buf[200];
       std::snprintf(buf, sizeof buf, "acting %lld agents: step %d/%d (%s), %.3g ms/step",
-                    static_cast<long long>(2 * per_team), i + 1, s.warmup + steps, i < s.warmup ? "warm-up" : "timed",
-                    ms);
+                    static_cast<long long>(total), i + 1, s.warmup + steps, i < s.warmup ? "warm-up" : "timed", ms);
       progress(buf);
     }
   }
@@ -201,8 +208,12 @@ json run_acting_point(const BenchSettings& s, int64_t agents, int steps, const P
   const double mean_alive = smp.step_ms.empty() ? 0.0 : alive_sum / static_cast<double>(smp.step_ms.size());
   json p = summarize_point(smp, acting_model(*world, mean_alive), s.backend);
   p["workload"] = "acting";
-  p["agents"] = 2 * per_team;
-  p["agents_per_team"] = per_team;
+  p["scenario"] = scenario_name(s.scenario);
+  p["agents"] = total;
+  p["agents_per_team"] = total / cfg.n_groups();  // battle: exact; other games: the mean group size
+  json groups = json::object();
+  for (const auto& g : cfg.groups) groups[g.name] = g.count;
+  p["groups"] = groups;
   p["map_side"] = cfg.width;
   p["backend"] = world->backend_name();
   p["obs_dtype"] = s.obs_dtype == ObsDtype::kBf16 ? "bf16" : "f32";
@@ -214,7 +225,7 @@ json run_acting_point(const BenchSettings& s, int64_t agents, int steps, const P
   p["alive_at_end"] = alive_total(world->last_stats());
   const double world_bytes = static_cast<double>(world->state_bytes());
   const double acting_bytes = static_cast<double>(acting.bytes());
-  const double n = static_cast<double>(2 * per_team);
+  const double n = static_cast<double>(total);
   json mem = {{"world_state_bytes", world_bytes},
               {"acting_bytes", acting_bytes},
               {"model_bytes_per_agent", (world_bytes + acting_bytes) / n}};

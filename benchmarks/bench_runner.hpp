@@ -16,6 +16,7 @@
 namespace myriad::bench {
 
 struct BenchSettings {
+  Scenario scenario = Scenario::kBattle;    // the game every point plays (training: battle, battlefield)
   BackendKind backend = BackendKind::kCpu;  // resolved (kCpu or kCuda) before a run
   int steps = 50;                           // timed steps per point
   int warmup = 5;                           // untimed steps before them

@@ -7,6 +7,7 @@
 #include "acting_step.hpp"
 #include "bench_runner.hpp"
 #include "bench_util.hpp"
+#include "myriad/games/game.hpp"
 #include "myriad/trainer.hpp"
 
 namespace myriad::bench {
@@ -19,8 +20,10 @@ using nlohmann::json;
 TrainConfig training_config(const BenchSettings& s, int64_t agents) {
   const bool cuda = s.backend == BackendKind::kCuda;
   TrainConfig c;
+  c.scenario = scenario_name(s.scenario);
   c.agents_per_team = agents / 2;
-  c.map_size = battle_map_side_for(c.agents_per_team);  // 3536 for 500k per team
+  c.map_size = s.scenario == Scenario::kBattle ? battle_map_side_for(c.agents_per_team) : kAuto;  // 3536 for 500k
+  if (c.map_size == kAuto) c.map_size = 0;  // other games: their own map for that many per team
   c.store_fraction = 1.0 / 16;
   c.batch = cuda ? 65536 : 1024;
   c.replay_capacity = cuda ? 1000000 : 100000;

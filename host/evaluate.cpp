@@ -54,9 +54,9 @@ EvalConfig resolve_eval_config(EvalConfig c) {
     if (c.minimap < 0) c.minimap = t.minimap ? 1 : 0;
   }
   if (c.scenario.empty()) c.scenario = "battle";
-  parse_scenario(c.scenario);  // throws listing the games
-  if (c.agents_per_team == 0) c.agents_per_team = 64;
-  if (c.map_size == 0) c.map_size = 40;
+  const bool battle = parse_scenario(c.scenario) == Scenario::kBattle;  // throws listing the games
+  if (battle && c.agents_per_team == 0) c.agents_per_team = 64;  // other games: 0 keeps their own population
+  if (battle && c.map_size == 0) c.map_size = 40;
   if (c.max_steps == 0) c.max_steps = 400;
   if (c.minimap < 0) c.minimap = 0;
   return c;
@@ -69,6 +69,7 @@ EvalResult evaluate(const EvalConfig& config, const std::function<void(const Eva
   GameSize size;
   size.map_size = static_cast<int>(c.map_size);
   size.agents_per_team = c.agents_per_team;
+  if (parse_scenario(c.scenario) != Scenario::kBattle && size.map_size > 0) size.agents_per_team = 0;  // the map fixes it
   WorldConfig wc = game_config(parse_scenario(c.scenario), size);
   if (wc.n_groups() != 2)
     throw std::invalid_argument("eval: scenario " + c.scenario + " has " + std::to_string(wc.n_groups()) +

@@ -127,8 +127,9 @@ std::string one_line(std::string s) {
 void resolve_defaults(TrainConfig& c, bool cuda) {
   // GPU: 262,144 agents at MAgent's density (side ⌈5·√N⌉); 1/16 of the learners' transitions stored
   // (8192 a step) and a 32768 batch every 4 steps: replay ratio 1, the replay ~240 steps deep.
-  if (c.agents_per_team == kAuto) c.agents_per_team = cuda ? 131072 : 64;
-  if (c.map_size == kAuto) c.map_size = cuda ? 1811 : 40;
+  const bool battle = c.scenario == "battle" || c.scenario == "battle_v4";
+  if (c.agents_per_team == kAuto) c.agents_per_team = !battle ? 0 : cuda ? 131072 : 64;  // 0: the game's
+  if (c.map_size == kAuto) c.map_size = !battle ? 0 : cuda ? 1811 : 40;
   if (c.episodes == kAuto) c.episodes = cuda ? 60 : 300;  // CPU: ~1 s per episode on 2 cores; wins from ~180
   if (c.batch == kAuto) c.batch = cuda ? 32768 : 256;
   if (c.replay_capacity == kAuto) c.replay_capacity = cuda ? 2000000 : 100000;
@@ -192,8 +193,9 @@ void validate_train_config(const TrainConfig& c) {
   if (c.target != "boltzmann" && c.target != "greedy_double")
     fail("target: '" + c.target + "'; valid: boltzmann, greedy_double");
   if (c.episodes < 1) fail("episodes must be >= 1");
-  if (c.agents_per_team < 1) fail("agents_per_team must be >= 1");
-  if (c.map_size < 8 || c.map_size > 65535) fail("map_size must be in [8, 65535]");
+  if (c.agents_per_team < 0) fail("agents_per_team must be >= 1 (0: the game's own population)");
+  if (c.map_size != 0 && (c.map_size < 8 || c.map_size > 65535))
+    fail("map_size must be in [8, 65535] (0: the game's own map)");
   if (c.max_steps < 1) fail("max_steps must be >= 1");
   if (!(c.temperature_start > 0 && c.temperature_end > 0 && std::isfinite(c.temperature_start) &&
         std::isfinite(c.temperature_end)))

@@ -85,7 +85,9 @@ TrainMemory plan_train_memory(const TrainConfig& c, const MlpShape& shape, const
 
 // Everything but the world (already allocated) must fit what the backend has free.
 void Trainer::check_memory(const MlpShape& shape, bool cuda) {
-  memory_ = plan_train_memory(cfg_, shape, world_->obs_layout(0), world_->state_bytes(), cuda);
+  TrainConfig sized = cfg_;
+  sized.agents_per_team = world_->groups().count(0);  // the world's teams (a game may round the size asked for)
+  memory_ = plan_train_memory(sized, shape, world_->obs_layout(0), world_->state_bytes(), cuda);
   const size_t learners = cfg_.opponent == "both_learn" ? 2 : 1;
   const size_t bpt = memory_.replay / (learners * static_cast<size_t>(cfg_.replay_capacity));
   const size_t need = memory_.total() - memory_.world;

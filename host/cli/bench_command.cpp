@@ -2,6 +2,8 @@
 // and the run: reference workloads (acting, training) or the sweep, via benchmarks/ (myriad_bench).
 #include "cli/bench_command.hpp"
 
+#include "myriad/games/game.hpp"
+
 #include <unistd.h>
 
 #include <chrono>
@@ -75,6 +77,8 @@ CLI::App* add_bench_command(CLI::App& app, BenchOptions& o) {
   b->add_option("--workload", o.workload,
                 "acting, training or sweep (default: the acting then the training reference workload)")
       ->check(CLI::IsMember({"acting", "training", "sweep"}));
+  b->add_option("--scenario", o.scenario, "Game of every point (training: battle or battlefield)")
+      ->capture_default_str();
   b->add_option("--agents", o.agents,
                 "Total agents of the reference workloads (default: 1000000 on CUDA, 20000 on the CPU)")
       ->type_name("N");
@@ -109,6 +113,7 @@ int bench_command(const BenchOptions& o) {
     require_backend_available(kind);
     if (kind == BackendKind::kAuto) kind = cuda_device_available() ? BackendKind::kCuda : BackendKind::kCpu;
     s.backend = kind;
+    s.scenario = parse_scenario_option(o.scenario);
     const std::string wl = !o.workload.empty() ? o.workload : !o.sweep.empty() ? "sweep" : "";
     if (wl == "sweep") {
       if (!o.agents.empty()) throw UsageError("--agents: the sweep takes its counts from --sweep FROM:TO");

@@ -9,6 +9,7 @@ namespace myriad::cli {
 
 struct BenchOptions {
   std::string workload;         // acting | training | sweep; empty: acting then training
+  std::string scenario = "battle";
   std::string agents;           // total agents (empty: the backend's reference size)
   std::string sweep;            // FROM:TO (TO a count or "max"); empty: 1000:max
   int steps = 50;

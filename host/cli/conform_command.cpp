@@ -2,11 +2,14 @@
 // and turns the results into the exit code scripts and CI check.
 #include "cli/conform_command.hpp"
 
+#include <algorithm>
 #include <cstdio>
+#include <filesystem>
 #include <iostream>
 
 #include "cli/options.hpp"
 #include "myriad/conformance.hpp"
+#include "myriad/games/game.hpp"
 
 namespace myriad::cli {
 
@@ -30,11 +33,42 @@ void print_result(const ConformanceResult& r) {
     std::printf("  ... and %zu more mismatches\n", r.mismatches.size() - kMaxMismatchLines);
 }
 
+// The vectors bundled with the source tree for a game (battle's at the top of the folder, the others'
+// in a folder named after MAgent2's environment), or every game's for "all".
+std::vector<std::string> bundled_vectors(const std::string& game) {
+  namespace fs = std::filesystem;
+  const fs::path root = fs::path(MYRIAD_SOURCE_DIR) / "tests" / "data" / "conformance";
+  std::vector<Scenario> games;
+  if (game == "all") {
+    for (Scenario s : {Scenario::kBattle, Scenario::kBattlefield, Scenario::kAdversarialPursuit, Scenario::kGather,
+                       Scenario::kTigerDeer, Scenario::kCombinedArms})
+      games.push_back(s);
+  } else {
+    games.push_back(parse_scenario_option(game));
+  }
+  std::vector<std::string> out;
+  for (Scenario s : games) {
+    const fs::path dir = s == Scenario::kBattle ? root : root / game_spec(s).magent_name;
+    std::error_code ec;
+    std::vector<std::string> v;
+    for (const auto& e : fs::directory_iterator(dir, ec))
+      if (e.path().extension() == ".json") v.push_back(e.path().string());
+    if (v.empty())
+      throw UsageError("--scenario: no bundled vectors of " + std::string(scenario_name(s)) + " under " + dir.string() +
+                       " (the source tree's tests/data/conformance); give FILE.json ...");
+    std::sort(v.begin(), v.end());
+    out.insert(out.end(), v.begin(), v.end());
+  }
+  return out;
+}
+
 }  // namespace
 
 CLI::App* add_conform_command(CLI::App& app, ConformOptions& o) {
   CLI::App* c = app.add_subcommand("conform", "Replay MAgent2 conformance vectors and list every mismatch");
-  c->add_option("files", o.files, "Conformance vectors (JSON)")->type_name("FILE.json")->required();
+  c->add_option("files", o.files, "Conformance vectors (JSON)")->type_name("FILE.json");
+  c->add_option("--scenario", o.scenario,
+                "Also every vector bundled with the source for this game (tests/data/conformance), or all: every game's");
   c->add_option("--backend", o.backend, "auto (CUDA when a device answers), cpu or cuda")->capture_default_str();
   c->add_option("--tol", o.tol, "Tolerance on floats: |expected - got| <= tol")
       ->type_name("FLOAT")->capture_default_str();
@@ -53,8 +87,19 @@ int conform_command(const ConformOptions& o) {
     std::cerr << "myriad: " << e.what() << "\n";
     return 2;
   }
+  std::vector<std::string> files = o.files;
+  try {
+    if (!o.scenario.empty()) {
+      const std::vector<std::string> bundled = bundled_vectors(o.scenario);
+      files.insert(files.end(), bundled.begin(), bundled.end());
+    }
+    if (files.empty()) throw UsageError("conform: no vectors; give FILE.json ... or --scenario GAME (or all)");
+  } catch (const UsageError& e) {
+    std::cerr << "myriad: " << e.what() << "\n";
+    return 2;
+  }
   int code = 0;
-  for (const auto& path : o.files) {
+  for (const auto& path : files) {
     try {
       const ConformanceResult r = run_conformance(path, backend, tol);
       print_result(r);

@@ -10,6 +10,7 @@ namespace myriad::cli {
 
 struct ConformOptions {
   std::vector<std::string> files;
+  std::string scenario;  // also every bundled vector of this game (tests/data/conformance)
   std::string backend = "auto";
   std::string tol = "1e-5";
 };

@@ -2,6 +2,8 @@
 // checkpoint), plays the episodes with a progress line, prints the summary and writes JSON.
 #include "cli/eval_command.hpp"
 
+#include "myriad/games/game.hpp"
+
 #include <unistd.h>
 
 #include <cstdio>
@@ -57,6 +59,7 @@ CLI::App* add_eval_command(CLI::App& app, EvalOptions& o) {
                 "blocks (the training layout; greedy players then repeat nearly the same episode per side) or random")
       ->capture_default_str();
   e->add_option("--json", o.json, "Write the result (and every episode) as JSON")->type_name("FILE");
+  e->add_option("--scenario", o.scenario, "Game (battle or battlefield); default: the checkpoints' (else battle)");
   e->add_flag("--no-swap", o.no_swap, "A always plays red");
   e->add_flag("--quiet,-q", o.quiet, "Only the summary");
   return e;
@@ -67,6 +70,7 @@ int eval_command(const EvalOptions& o) {
   try {
     c.a = resolve_player(o.a);
     c.b = resolve_player(o.b);
+    if (!o.scenario.empty()) c.scenario = scenario_name(parse_scenario_option(o.scenario));
     c.episodes = parse_int_option("--episodes", o.episodes, 1);
     c.agents_per_team = optional_int("--agents-per-team", o.agents_per_team, 1);
     c.map_size = optional_int("--map-size", o.map_size, 8);

@@ -9,6 +9,7 @@ namespace myriad::cli {
 
 struct EvalOptions {
   std::string a, b;
+  std::string scenario;  // empty: from the checkpoints (else battle)
   std::string episodes = "100";
   std::string agents_per_team, map_size, max_steps;  // empty: from the checkpoints
   std::string seed = "1000000";

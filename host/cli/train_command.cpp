@@ -2,6 +2,8 @@
 // progress and periodic checkpoints; --resume continues from checkpoints/latest.bin (replay starts empty).
 #include "cli/train_command.hpp"
 
+#include "myriad/games/game.hpp"
+
 #include <unistd.h>
 
 #include <chrono>
@@ -79,6 +81,7 @@ EpisodeMetrics render_episode(Trainer& trainer, const TrainOptions& o, const std
 CLI::App* add_train_command(CLI::App& app, TrainOptions& o) {
   CLI::App* t = app.add_subcommand("train", "Train the red team of a battle with MF-Q or IQL (see algorithms.md in the project docs (shared/docs))");
   t->add_option("--config", o.config_path, "TOML file of training settings (keys as for --set)")->type_name("FILE");
+  t->add_option("--scenario", o.scenario, "Game (battle or battlefield): as --set scenario=GAME");
   t->add_option("--set", o.sets, "Override one setting, e.g. --set episodes=10 --set algorithm=iql")
       ->type_name("KEY=VALUE")->take_all();
   t->add_option("--backend", o.backend, "auto, cpu or cuda")->capture_default_str();
@@ -103,6 +106,7 @@ TrainConfig load_train_config(const TrainOptions& o, bool cuda) {
   } else if (!o.config_path.empty()) {
     apply_toml(c, read_file(o.config_path), o.config_path);
   }
+  if (!o.scenario.empty()) c.scenario = scenario_name(parse_scenario_option(o.scenario));
   for (const std::string& s : o.sets) apply_override(c, s);
   resolve_defaults(c, cuda);
   validate_train_config(c);

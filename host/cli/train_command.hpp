@@ -13,6 +13,7 @@ namespace myriad::cli {
 struct TrainOptions {
   std::string config_path;
   std::vector<std::string> sets;
+  std::string scenario;      // --scenario: as --set scenario=... (applied before the --set list)
   std::string backend = "auto";
   std::string out;
   std::string resume;

@@ -20,8 +20,8 @@ struct TrainConfig {
   std::string scenario = "battle";    // a game of two teams of one type: battle | battlefield
   std::string algorithm = "mfq";      // mfq | iql
   int64_t episodes = kAuto;           // kAuto: the backend's default (see resolve_defaults)
-  int64_t agents_per_team = kAuto;    // 64 on the CPU, 131072 on the GPU
-  int64_t map_size = kAuto;           // 40 on the CPU, 1811 on the GPU (MAgent's density)
+  int64_t agents_per_team = kAuto;    // battle: 64 on the CPU, 131072 on the GPU; 0: the game's population
+  int64_t map_size = kAuto;           // battle: 40 on the CPU, 1811 on the GPU (MAgent's density); 0: the game's
   int64_t max_steps = 400;
   bool minimap = false;               // the two minimap channels per group and x/W, y/H features
   // The world's observation buffers: auto is bf16 with CUDA (half the bytes per agent; the replay
