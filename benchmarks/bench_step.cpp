@@ -1,5 +1,6 @@
-// bench_step.cpp: the throughput sweep: battle with random policies at a list of agent counts
-// (density rule, blocks placement), timing act + step per step and each phase; a table and JSON.
+// bench_step.cpp: the throughput sweep: a game (battle by default) with random policies at a list of agent
+// counts or map sides (the game's density rule and map generator), timing act + step per step and each
+// phase; a table and JSON. compare_magent2.py drives it.
 #include <algorithm>
 #include <chrono>
 #include <cmath>
@@ -17,6 +18,7 @@
 #include <nlohmann/json.hpp>
 
 #include "myriad/config.hpp"
+#include "myriad/games/game.hpp"
 #include "myriad/phase_timer.hpp"
 #include "myriad/world.hpp"
 #include "bench_util.hpp"
@@ -30,7 +32,9 @@ using Clock = std::chrono::steady_clock;
 using nlohmann::json;
 
 struct Options {
+  std::string scenario = "battle";
   std::string agents = "1000,10000";
+  std::string map_sizes;  // comma-separated sides (0: the game's default map); replaces --agents
   std::string backend = "auto";
   std::string placement = "blocks";
   std::string obs_dtype = "f32";
@@ -64,21 +68,40 @@ double seconds(Clock::time_point a, Clock::time_point b) {
   return std::chrono::duration<double>(b - a).count();
 }
 
+// The world of one point: battle with total/2 per team (exactly), or the game at about `total` agents,
+// or (side >= 0) the game at that map side (0: its default map).
+myriad::WorldConfig point_config(const Options& o, int64_t total, int side) {
+  const myriad::Scenario sc = myriad::parse_scenario(o.scenario);
+  myriad::GameSize size;
+  if (side >= 0) {
+    size.map_size = side;
+  } else if (sc == myriad::Scenario::kBattle) {
+    return myriad::battle_config(total / 2, 0);
+  } else {
+    size.agents = total;
+  }
+  return myriad::game_config(sc, size);
+}
+
 // One point of the sweep; throws whatever the world throws (the caller records it).
-json run_point(const Options& o, int64_t total, std::string& backend_name) {
-  const int64_t per_team = total / 2;
-  myriad::WorldConfig cfg = myriad::battle_config(per_team, 0);
+json run_point(const Options& o, int64_t total, int side, std::string& backend_name) {
+  myriad::WorldConfig cfg = point_config(o, total, side);
+  const int64_t n_agents = cfg.n_agents();
   cfg.placement = o.placement == "random" ? myriad::Placement::kRandom : myriad::Placement::kDefault;
   cfg.obs_dtype = o.obs_dtype == "bf16" ? myriad::ObsDtype::kBf16 : myriad::ObsDtype::kF32;
   cfg.mean_mode = o.mean_action == "off"    ? myriad::MeanActionMode::kOff
                   : o.mean_action == "team" ? myriad::MeanActionMode::kTeamWide
                                             : myriad::MeanActionMode::kRadius;
   cfg.max_steps = std::max<int64_t>(cfg.max_steps, o.warmup + o.steps + 1);
-  const std::vector<myriad::PolicySpec> policy(2);
+  const std::vector<myriad::PolicySpec> policy(cfg.groups.size());
 
   json p;
-  p["agents"] = 2 * per_team;
-  p["agents_per_team"] = per_team;
+  p["scenario"] = myriad::scenario_name(cfg.scenario);
+  p["agents"] = n_agents;
+  p["agents_per_team"] = n_agents / cfg.n_groups();
+  json groups = json::object();
+  for (const auto& g : cfg.groups) groups[g.name] = g.count;
+  p["groups"] = groups;
   p["map_side"] = cfg.width;
 
   const auto t_build = Clock::now();
@@ -164,7 +187,7 @@ json run_point(const Options& o, int64_t total, std::string& backend_name) {
     p["phases_sum"] = {{"ms_median", sum.median}, {"ms_min", sum.min}, {"ms_max", sum.max}, {"ms_mean", sum.mean}};
   }
   p["state_bytes"] = static_cast<unsigned long long>(bytes);
-  p["bytes_per_agent"] = static_cast<double>(bytes) / static_cast<double>(2 * per_team);
+  p["bytes_per_agent"] = static_cast<double>(bytes) / static_cast<double>(n_agents);
   return p;
 }
 
@@ -179,8 +202,11 @@ void write_json(const std::string& path, const json& j) {
 
 int main(int argc, char** argv) {
   Options o;
-  CLI::App app{"myriad_bench_step: battle step throughput (random policies) over agent counts"};
-  app.add_option("--agents", o.agents, "total agent counts, comma-separated (per team = half)")->capture_default_str();
+  CLI::App app{"myriad_bench_step: a game's step throughput (random policies) over agent counts or map sides"};
+  app.add_option("--scenario", o.scenario, "game: " + myriad::scenario_list())->capture_default_str();
+  app.add_option("--agents", o.agents, "total agent counts, comma-separated (battle: per team = half)")
+      ->capture_default_str();
+  app.add_option("--map-size", o.map_sizes, "map sides, comma-separated, instead of --agents (0: the game's default)");
   app.add_option("--backend", o.backend, "auto | cpu | cuda")->capture_default_str();
   app.add_option("--steps", o.steps, "timed steps per point")->capture_default_str()->check(CLI::PositiveNumber);
   app.add_option("--warmup", o.warmup, "untimed steps before timing")->capture_default_str()->check(CLI::NonNegativeNumber);
@@ -199,8 +225,22 @@ int main(int argc, char** argv) {
   CLI11_PARSE(app, argc, argv);
 
   std::vector<int64_t> counts;
+  std::vector<int> sides;
   try {
-    counts = parse_counts(o.agents);
+    myriad::parse_scenario(o.scenario);
+    if (!o.map_sizes.empty()) {
+      std::stringstream ss(o.map_sizes);
+      std::string item;
+      while (std::getline(ss, item, ',')) {
+        size_t used = 0;
+        const long v = std::stol(item, &used);
+        if (used != item.size() || v < 0 || v > 65535) throw std::invalid_argument("--map-size: bad side '" + item + "'");
+        sides.push_back(static_cast<int>(v));
+        counts.push_back(0);
+      }
+    } else {
+      counts = parse_counts(o.agents);
+    }
     myriad::bench::parse_profile_steps(o.profile_steps, o.profile_from, o.profile_to);
     myriad::parse_backend(o.backend);
   } catch (const std::exception& e) {
@@ -217,9 +257,10 @@ int main(int argc, char** argv) {
   doc["date"] = utc_now();
   doc["commit"] = o.commit;
   doc["device"] = {{"backend_requested", o.backend}, {"backend", nullptr}, {"host", myriad::bench::host_info()}};
-  doc["configuration"] = {{"scenario", "battle"},
-                          {"policy", "random (PolicySpec{}) for both teams"},
-                          {"map_rule", "S = ceil(5*sqrt(agents_per_team))"},
+  doc["configuration"] = {{"scenario", o.scenario},
+                          {"policy", "random (PolicySpec{}) for every group"},
+                          {"map_rule", o.scenario == "battle" ? "S = ceil(5*sqrt(agents_per_team))"
+                                                              : "the game's density rule / map generator"},
                           {"placement", o.placement},
                           {"obs_dtype", o.obs_dtype},
                           {"mean_action", o.mean_action},
@@ -243,11 +284,12 @@ int main(int argc, char** argv) {
   std::printf("%11s %6s %8s %10s %10s %10s %14s %12s %10s  %s\n", "agents", "map", "backend", "ms_median",
               "ms_min", "ms_max", "agent-steps/s", "state_MB", "B/agent", "note");
   int ok = 0;
-  for (const int64_t total : counts) {
+  for (size_t k = 0; k < counts.size(); ++k) {
+    const int64_t total = counts[k];
     std::string backend_name = "?";
     json p;
     try {
-      p = run_point(o, total, backend_name);
+      p = run_point(o, total, sides.empty() ? -1 : sides[k], backend_name);
       ++ok;
       std::printf("%11lld %6d %8s %10.3f %10.3f %10.3f %14.4g %12.1f %10.1f\n",
                   static_cast<long long>(p["agents"].get<int64_t>()), p["map_side"].get<int>(),
@@ -271,10 +313,8 @@ int main(int argc, char** argv) {
         have_cuda_info = true;
       }
     } catch (const std::exception& e) {
-      const int64_t per_team = total / 2;
-      p = {{"agents", 2 * per_team}, {"agents_per_team", per_team},
-           {"map_side", myriad::battle_map_side_for(std::max<int64_t>(per_team, 1))}, {"error", e.what()}};
-      std::printf("%11lld %6d %8s %10s %10s %10s %14s %12s %10s  error: %s\n", static_cast<long long>(2 * per_team),
+      p = {{"agents", total}, {"map_side", sides.empty() ? 0 : sides[k]}, {"error", e.what()}};
+      std::printf("%11lld %6d %8s %10s %10s %10s %14s %12s %10s  error: %s\n", static_cast<long long>(total),
                   p["map_side"].get<int>(), "-", "-", "-", "-", "-", "-", "-", e.what());
     }
     std::fflush(stdout);

@@ -1,9 +1,12 @@
 #!/usr/bin/env bash
-# gpu_check.sh: everything a GPU machine should check in one run (performance.md "The GPU check
-# script"): build with the bundled .gpu-deps, every test, compute-sanitizer memcheck and racecheck
-# on a small battle, then the benchmarks: `myriad bench` (acting + training reference workloads and
-# the sweep to the largest population that fits), the micro-benchmarks (JSON), the PyTorch
-# comparison, the sweep plot and BENCHMARKS.md (make_report.py); results and a summary go to OUTDIR.
+# gpu_check.sh: everything a GPU machine should check in one run, sized for a 15-minute device lease
+# (performance.md "The GPU check script"): build with the bundled .gpu-deps (stop if that fails), the
+# CUDA tests first and in parallel with MYRIAD_REQUIRE_CUDA=1 (a skipped CUDA test fails: the check
+# cannot pass without a GPU), the other tests, compute-sanitizer (probed on a trivial run first)
+# memcheck, racecheck and initcheck on small runs and on a tiny training run that really updates, a
+# short training run and its evaluation, then the benchmarks last: `myriad bench` (acting + training
+# reference workloads, the sweep to the largest population that fits), the micro-benchmarks, the
+# PyTorch comparison, the sweep plot and BENCHMARKS.md; results and a summary go to OUTDIR.
 #
 #   bash scripts/gpu_check.sh OUTDIR                 (on the GPU machine, from the repository root,
 #                                                    with .gpu-deps/ made by ../shared/tools/gpu-deps)
@@ -12,13 +15,15 @@
 #   bash scripts/gpu_check.sh --cpu-dry-run OUTDIR   (no GPU: a CPU-only build in build/dry, CPU
 #                                                    backend, small sizes; checks the script's plumbing)
 #
-# Keeps going after a failing step; each step's exit code and time land in OUTDIR/summary.txt.
-# Every step runs under `timeout`, capped by an overall deadline (GPU_CHECK_BUDGET_S, default 540 s).
+# Keeps going after a failing step (but not after a failed configure or build); each step's exit code
+# and time land in OUTDIR/summary.txt. Every step runs under `timeout`, capped by an overall deadline
+# (GPU_CHECK_BUDGET_S, default 420 s: about 7 minutes, so a rerun fits the lease).
 # Results to keep: copy OUTDIR/bench_gpu_*.json and pytorch_compare.json (as pytorch_*.json) into
 # benchmarks/results/ and rerun benchmarks/make_report.py (BENCHMARKS.md).
-# GPU_CHECK_PACK=1 packs the logs, the training runs and BENCHMARKS.md (make_report.py remakes it from
-# the JSON) into OUTDIR/logs.tar.gz at the end, so that OUTDIR keeps at most 8 files: summary, the
-# results JSON (reference, acting_fp32, sweep, phases, pytorch), the sweep plot and the tarball.
+# At the end the logs, the training runs and BENCHMARKS.md (make_report.py remakes it from the JSON) are
+# packed into OUTDIR/logs.tar.gz, so that OUTDIR keeps at most 8 files (the device tool brings back no
+# more): summary, the results JSON (reference, acting_fp32, sweep, phases, pytorch), the sweep plot and
+# the tarball (GPU_CHECK_PACK=0 keeps them unpacked).
 # Environment: CUDA_ARCH (default: from nvidia-smi's compute capability, else 90-real),
 # MYRIAD_COMMIT (when there is no .git), BUILD_DIR (dry run only; default build/dry), SWEEP (myriad
 # bench --sweep; default 1000:max), PYTHON_PLOT (an interpreter with matplotlib; default: python3 if
@@ -45,7 +50,7 @@ mkdir -p "$1"
 out=$(cd "$1" && pwd)
 summary=$out/summary.txt
 start=$(date +%s)
-deadline=$((start + ${GPU_CHECK_BUDGET_S:-540}))
+deadline=$((start + ${GPU_CHECK_BUDGET_S:-420}))
 failures=0
 step_lines=()
 
@@ -141,49 +146,79 @@ log "$arch_note; backend $backend; sweep $sweep; commit $commit"
 
 # ---- the steps
 myriad=$build/myriad
+# must_pass NAME: ends the run (with the summary) when step NAME failed: nothing after it can run.
+must_pass() {
+  local last=${step_lines[-1]}
+  [[ $last == "$1"*"rc=0 "* ]] && return 0
+  log "$1 failed: stopping (see $out/$1.log)"
+  stop_early=1
+}
+stop_early=0
 if ((bench_only)); then
-  if [[ -f $build/build.ninja ]]; then skip configure "--bench-only (using $build)"; else step configure 150 "${configure[@]}"; fi
-  step build 330 cmake --build "$build" -j "$jobs"  # incremental: nothing to do on an up-to-date tree
+  if [[ -f $build/build.ninja ]]; then skip configure "--bench-only (using $build)"; else step configure 150 "${configure[@]}"; must_pass configure; fi
+  ((stop_early)) || { step build 330 cmake --build "$build" -j "$jobs"; must_pass build; }  # incremental
   skip tests "--bench-only"
 else
   step configure 150 "${configure[@]}"
-  step build 330 cmake --build "$build" -j "$jobs"
-  step tests 150 ctest --test-dir "$build" --output-on-failure --timeout 120
+  must_pass configure
+  ((stop_early)) || { step build 330 cmake --build "$build" -j "$jobs"; must_pass build; }
+  if ((!stop_early)); then
+    if ((dry)); then
+      step tests 150 ctest --test-dir "$build" --output-on-failure --timeout 120 -j "$jobs"
+    else
+      # The CUDA tests first, in parallel; a skipped one fails (MYRIAD_REQUIRE_CUDA=1). Then the rest.
+      step tests_cuda 150 env MYRIAD_REQUIRE_CUDA=1 ctest --test-dir "$build" --output-on-failure --timeout 120 \
+        -j "$jobs" -R Cuda
+      step tests 120 ctest --test-dir "$build" --output-on-failure --timeout 120 -j "$jobs" -E Cuda
+    fi
+  fi
 fi
 
+# compute-sanitizer: probed on a trivial CUDA run first (a device that refuses the sanitizer, or a
+# sanitizer that does not fit the driver, is noted and its steps skipped rather than failed).
 small=(run --backend "$backend" --agents-per-team 500 --steps 20)
-if ((bench_only)); then
-  skip memcheck "--bench-only"
-  skip racecheck "--bench-only"
+pursuit=(run --backend "$backend" --scenario adversarial_pursuit --map-size 60 --steps 20)
+# A tiny training run that really updates: 64 stored transitions a step, the warm-up (64) reached after
+# the first, an update every 2 steps: 5 updates in 12 steps (trainer ops, replay, cuBLAS backward, Adam).
+tiny_train=(train --backend "$backend" --set agents_per_team=32 --set map_size=24 --set episodes=1 --set max_steps=12
+  --set store_fraction=1 --set batch=64 --set warmup=64 --set update_every=2 --set replay_capacity=1024 -q)
+sanitizer_ok=0
+if ((stop_early || bench_only)); then
+  skip sanitizer "--bench-only, or the build failed"
 elif ((dry)); then
   step small_run 60 "$myriad" "${small[@]}"
-  skip memcheck "CPU dry run"
-  skip racecheck "CPU dry run"
-elif [[ -n $sanitizer ]]; then
-  step memcheck 120 "$sanitizer" --tool memcheck --error-exitcode 1 "$myriad" "${small[@]}"
-  step racecheck 120 "$sanitizer" --tool racecheck --error-exitcode 1 "$myriad" "${small[@]}"
+  step pursuit_run 60 "$myriad" "${pursuit[@]}"
+  step train_tiny 60 "$myriad" "${tiny_train[@]}" --out "$out/train_tiny"
+  skip sanitizer "CPU dry run"
+elif [[ -z $sanitizer ]]; then
+  skip sanitizer "compute-sanitizer not found"
 else
-  skip memcheck "compute-sanitizer not found"
-  skip racecheck "compute-sanitizer not found"
+  step sanitizer_probe 60 "$sanitizer" --tool memcheck --error-exitcode 1 "$myriad" run --backend cuda \
+    --agents-per-team 4 --map-size 12 --steps 1
+  if [[ ${step_lines[-1]} == sanitizer_probe*"rc=0 "* ]]; then sanitizer_ok=1; fi
+fi
+if ((sanitizer_ok)); then
+  step memcheck 90 "$sanitizer" --tool memcheck --error-exitcode 1 "$myriad" "${small[@]}"
+  step racecheck 90 "$sanitizer" --tool racecheck --error-exitcode 1 "$myriad" "${small[@]}"
+  step memcheck_pursuit 60 "$sanitizer" --tool memcheck --error-exitcode 1 "$myriad" "${pursuit[@]}"
+  step train_memcheck 90 "$sanitizer" --tool memcheck --error-exitcode 1 "$myriad" "${tiny_train[@]}" \
+    --out "$out/train_memcheck"
+  step train_initcheck 90 "$sanitizer" --tool initcheck --error-exitcode 1 "$myriad" "${tiny_train[@]}" \
+    --out "$out/train_initcheck"
+elif ((!dry && !bench_only && !stop_early)); then
+  step train_tiny 60 "$myriad" "${tiny_train[@]}" --out "$out/train_tiny"
 fi
 
-# Training on the backend: a tiny run under memcheck (trainer ops, replay, cuBLAS updates), then a
-# short default-sized run with its metrics and an evaluation against random brought back.
-tiny_train=(train --backend "$backend" --set agents_per_team=64 --set map_size=40 --set episodes=1 --set max_steps=20
-  --set batch=256 --set replay_capacity=4096 -q --out "$out/train_tiny")
-if ((bench_only)); then
-  skip train_memcheck "--bench-only"
-  skip train_short "--bench-only"
+# A short default-sized training run with its metrics, and an evaluation against random.
+if ((bench_only || stop_early)); then
+  skip train_short "--bench-only, or the build failed"
 else
-  if ((dry)) || [[ -z $sanitizer ]]; then
-    step train_tiny 60 "$myriad" "${tiny_train[@]}"
-  else
-    step train_memcheck 120 "$sanitizer" --tool memcheck --error-exitcode 1 "$myriad" "${tiny_train[@]}"
-  fi
   step train_short 120 "$myriad" train --backend "$backend" --set episodes=3 --out "$out/train_short"
   step eval_short 60 "$myriad" eval "$out/train_short" random --episodes 4 --backend "$backend" -q \
     --json "$out/train_short/eval_v_random.json"
 fi
+
+if ((stop_early)); then deadline=$(date +%s); fi  # nothing below can run without a build
 
 # leave_tail LIMIT: LIMIT, or less so that 70 s stay for the plot and the report at the end.
 leave_tail() {
@@ -268,8 +303,16 @@ step make_report 60 "$py_plot" "$root/benchmarks/make_report.py" "${report_input
   echo "== nvcc --version"
   nvcc --version 2>&1 || echo "(nvcc not available)"
   echo
+  echo "== CUDA tests (tail of tests_cuda.log)"
+  tail -n 15 "$out/tests_cuda.log" 2>/dev/null || echo "(no tests_cuda.log)"
+  echo
   echo "== tests (tail of tests.log)"
   tail -n 15 "$out/tests.log" 2>/dev/null || echo "(no tests.log)"
+  echo
+  echo "== tiny training runs: updates per episode (metrics.csv column 'updates' must be > 0)"
+  for d in train_memcheck train_initcheck train_tiny; do
+    [[ -f $out/$d/metrics.csv ]] && echo "$d: $(cut -d, -f13 "$out/$d/metrics.csv" | tail -n +2 | tr '\n' ' ')"
+  done
   echo
   echo "== myriad bench: reference workloads (step lines)"
   grep -E '^(acting|training) step|^step:' "$out/bench_reference.log" 2>/dev/null || echo "(no bench_reference output)"
@@ -278,8 +321,8 @@ step make_report 60 "$py_plot" "$root/benchmarks/make_report.py" "${report_input
   sed -n '/^sweep (acting step/,$p' "$out/bench_sweep.log" 2>/dev/null || echo "(no bench_sweep output)"
 } >"$summary"
 cat "$summary"
-if [[ ${GPU_CHECK_PACK:-0} == 1 ]]; then
-  (cd "$out" && tar czf logs.tar.gz --remove-files -- *.log train_tiny train_short BENCHMARKS.md 2>/dev/null)
+if [[ ${GPU_CHECK_PACK:-1} == 1 ]]; then
+  (cd "$out" && tar czf logs.tar.gz --remove-files -- *.log train_* BENCHMARKS.md 2>/dev/null)
   log "packed the logs, the training runs and BENCHMARKS.md into $out/logs.tar.gz"
 fi
 log "wrote $out"

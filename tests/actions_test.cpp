@@ -107,14 +107,10 @@ TEST(Actions, AttackRadiusTwoOnOneCellBody) {
   EXPECT_EQ(offsets(t, t.n_moves, t.n_actions()), want);
 }
 
-// rules.md §7: the pursuit predator (2×2 body, speed 1, attack radius 2) has 5 moves and 8 tag
+// games.md §2: the pursuit predator (2×2 body, speed 1, attack radius 2) has 5 moves and 8 tag
 // cells. MAgent measures the ring from the centre of the 2×2 body (cells at half-integer offsets
-// with 1 <= distance <= 2: the 8 cells edge-adjacent to the body).
+// with 1 <= distance <= 2: the 8 cells edge-adjacent to the body), its window is 10×10.
 TEST(Actions, PursuitPredatorHasEightTagCells) {
-  // MAgent measures a 2x2 body's attack ring from its centre at half-cell offsets
-  // (CircleRange with parity); make_type_params uses integer offsets and gives 12. Bodies other
-  // than 1x1 are refused by validate() until the pursuit game lands, which must fix this.
-  GTEST_SKIP() << "2x2 bodies are not implemented yet (pursuit): attack ring gives 12, MAgent 8";
   AgentType pred;
   pred.body_w = pred.body_h = 2;
   pred.hp_max = 1.0f;
@@ -124,7 +120,23 @@ TEST(Actions, PursuitPredatorHasEightTagCells) {
   pred.damage = 0.0f;
   const TypeParams t = make_type_params(pred);
   EXPECT_EQ(t.n_moves, 5);
+  EXPECT_EQ(t.stay_action, 2);
   EXPECT_EQ(t.n_attacks, 8);
+  // Deltas from the attack centre anchor + (1, 1), row-major (games.md §2).
+  const Offsets want = {{-1, -2}, {0, -2}, {-2, -1}, {1, -1}, {-2, 0}, {1, 0}, {-1, 1}, {0, 1}};
+  EXPECT_EQ(offsets(t, t.n_moves, t.n_actions()), want);
+  EXPECT_EQ(t.view_side, 10);
+  EXPECT_EQ(t.view_center, 5);
+}
+
+// The stay action sits at the centre of the move disc: 2, 4, 6 or 14 (games.md §7.4).
+TEST(Actions, StayIsTheCentreOfTheMoveDisc) {
+  const std::pair<float, int> cases[] = {{1.0f, 2}, {1.5f, 4}, {2.0f, 6}, {3.0f, 14}, {0.0f, 0}};
+  for (auto [speed, stay] : cases) {
+    AgentType t;
+    t.speed = speed;
+    EXPECT_EQ(make_type_params(t).stay_action, stay) << "speed " << speed;
+  }
 }
 
 TEST(Actions, TooManyActionsThrow) {

@@ -7,6 +7,7 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 
+#include "cuda_test_fixture.hpp"
 #include "myriad/conformance.hpp"
 
 namespace fs = std::filesystem;
@@ -69,7 +70,7 @@ TEST_P(ConformanceVector, MatchesMAgent2OnCpu) {
 }
 
 TEST_P(ConformanceVector, MatchesMAgent2OnCuda) {
-  if (!myriad::cuda_device_available()) GTEST_SKIP() << "no CUDA device";
+  MYRIAD_SKIP_WITHOUT_CUDA();
   const auto r = run_conformance(GetParam(), BackendKind::kCuda);
   EXPECT_TRUE(r.ok()) << r.name << ": " << r.mismatches.size() << " mismatches\n" << describe(r);
 }

@@ -13,6 +13,7 @@
 
 #include "cuda_test_fixture.hpp"
 #include "myriad/bf16.hpp"
+#include "myriad/games/game.hpp"
 #include "myriad/rng.hpp"
 #include "myriad/world.hpp"
 #include "test_backends.hpp"
@@ -210,6 +211,44 @@ TEST_F(CudaTest, SetActionsMatchesCpu) {
     ASSERT_TRUE(expect_same_world(*cpu, *gpu, t));
   }
 }
+
+// Every game on both backends, random and scripted play, its default map and at scale (about 20k
+// agents: tiled battlefield and gather, density-scaled pursuit, tiger_deer and combined_arms), minimap
+// and bf16 observations on the scaled ones.
+struct GameParityCase {
+  Scenario scenario;
+  int64_t agents;  // 0: the game's default map
+  PolicyKind policy;
+};
+
+class CudaGameParity : public CudaTest, public ::testing::WithParamInterface<GameParityCase> {};
+
+TEST_P(CudaGameParity, MatchesCpuEveryStep) {
+  const GameParityCase& pc = GetParam();
+  GameSize size;
+  size.agents = pc.agents;
+  WorldConfig cfg = game_config(pc.scenario, size);
+  if (pc.agents > 0) {
+    cfg.minimap = true;
+    cfg.obs_dtype = ObsDtype::kBf16;
+  }
+  run_parity(cfg, pc.policy, 11);
+}
+
+std::vector<GameParityCase> game_parity_cases() {
+  std::vector<GameParityCase> v;
+  for (Scenario s : {Scenario::kBattle, Scenario::kBattlefield, Scenario::kAdversarialPursuit, Scenario::kGather,
+                     Scenario::kTigerDeer, Scenario::kCombinedArms})
+    for (int64_t agents : {int64_t{0}, int64_t{20000}})
+      for (PolicyKind k : {PolicyKind::kRandom, PolicyKind::kScripted}) v.push_back({s, agents, k});
+  return v;
+}
+
+INSTANTIATE_TEST_SUITE_P(Games, CudaGameParity, ::testing::ValuesIn(game_parity_cases()), [](const auto& info) {
+  const GameParityCase& pc = info.param;
+  return std::string(scenario_name(pc.scenario)) + (pc.agents > 0 ? "_20k" : "_default") +
+         (pc.policy == PolicyKind::kScripted ? "_scripted" : "_random");
+});
 
 #if defined(MYRIAD_HAVE_CUDA)  // cuda_draw_u32 lives in kernels/
 TEST_F(CudaTest, PhiloxMatchesHost) {

@@ -1,0 +1,106 @@
+#!/usr/bin/env python3
+"""compare_builds.py: two builds of myriad on the same workload, in one run, interleaved.
+
+Runs `myriad bench --workload acting` (or the training workload) with each binary in turn, ROUNDS
+times (A, B, A, B, ...), so that both see the same machine state, and reports per phase the median
+over the rounds of each run's median milliseconds, and the ratio new / old. Results (device, both
+commits, configuration, date, every run) go to a JSON file.
+
+  python3 benchmarks/compare_builds.py OLD/myriad NEW/myriad --agents 20000 --rounds 5 \\
+      --json benchmarks/results/refactor_cpu_step.json
+"""
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from provenance import commit_of, machine_description, utc_now  # noqa: E402
+
+PHASES = ["index", "mean_action", "observe", "rules", "forward", "select", "replay", "update"]
+
+
+def run_bench(binary, args):
+    with tempfile.TemporaryDirectory() as tmp:
+        out = os.path.join(tmp, "bench.json")
+        cmd = [binary, "bench", "--workload", args.workload, "--agents", str(args.agents), "--backend", args.backend,
+               "--steps", str(args.steps), "--warmup", str(args.warmup), "--json", out, "--quiet"]
+        if args.scenario:
+            cmd += ["--scenario", args.scenario]
+        r = subprocess.run(cmd, capture_output=True, text=True)
+        if r.returncode != 0:
+            sys.exit(f"compare_builds: {' '.join(cmd)} failed ({r.returncode}): {r.stderr.strip()}")
+        with open(out) as f:
+            doc = json.load(f)
+    point = doc["points"][0]
+    got = {"step": point["step"]["ms_median"], "commit": doc.get("commit")}
+    for p in PHASES:
+        if p in point.get("phases", {}):
+            got[p] = point["phases"][p]["ms_median"]
+    return got
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("old", help="the reference build's myriad binary")
+    ap.add_argument("new", help="the build under test")
+    ap.add_argument("--agents", type=int, default=20000)
+    ap.add_argument("--workload", default="acting", choices=["acting", "training"])
+    ap.add_argument("--scenario", default="", help="game (both builds must know it; empty: battle)")
+    ap.add_argument("--backend", default="cpu")
+    ap.add_argument("--steps", type=int, default=30)
+    ap.add_argument("--warmup", type=int, default=5)
+    ap.add_argument("--rounds", type=int, default=5)
+    ap.add_argument("--json", default="", help="results file (written through a temporary file)")
+    args = ap.parse_args()
+    for b in (args.old, args.new):
+        if not os.access(b, os.X_OK):
+            sys.exit(f"compare_builds: {b} is not an executable; give the myriad binaries of two builds")
+
+    runs = {"old": [], "new": []}
+    for r in range(args.rounds):
+        for which, binary in (("old", args.old), ("new", args.new)):
+            got = run_bench(binary, args)
+            runs[which].append(got)
+            print(f"round {r + 1}/{args.rounds} {which}: step {got['step']:.2f} ms", flush=True)
+
+    keys = ["step"] + [p for p in PHASES if all(p in g for g in runs["old"] + runs["new"])]
+    table = {}
+    print(f"\n{'phase':<12} {'old ms':>9} {'new ms':>9} {'new/old':>8}   (median over {args.rounds} rounds)")
+    for k in keys:
+        old = statistics.median(g[k] for g in runs["old"])
+        new = statistics.median(g[k] for g in runs["new"])
+        ratio = new / old if old > 0 else float("nan")
+        table[k] = {"old_ms": old, "new_ms": new, "ratio": ratio}
+        print(f"{k:<12} {old:9.3f} {new:9.3f} {ratio:8.3f}")
+
+    if args.json:
+        doc = {
+            "benchmark": "compare_builds",
+            "date": utc_now(),
+            "device": machine_description(),
+            "commits": {"old": runs["old"][0]["commit"], "new": runs["new"][0]["commit"], "repository": commit_of()},
+            "configuration": {"workload": args.workload, "agents": args.agents, "backend": args.backend,
+                              "scenario": args.scenario or "battle", "steps": args.steps, "warmup": args.warmup,
+                              "rounds": args.rounds, "old": args.old, "new": args.new},
+            "median_ms": table,
+            "runs": runs,
+        }
+        tmp = args.json + ".tmp"
+        try:
+            with open(tmp, "w") as f:
+                json.dump(doc, f, indent=1)
+                f.write("\n")
+            os.replace(tmp, args.json)
+        except OSError as e:
+            if os.path.exists(tmp):
+                os.remove(tmp)
+            sys.exit(f"compare_builds: cannot write {args.json}: {e}")
+        print(f"results: {args.json}")
+
+
+if __name__ == "__main__":
+    main()
