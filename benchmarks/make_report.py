@@ -314,8 +314,9 @@ def magent2_engine_table(point):
                       ("myriad_1_thread", "Myriad CPU, %s thread, radius mean action")):
         v = point.get(key)
         if v:
+            x = v.get("ratio_over_magent2")
             lines.append("| %s | %s | %s |" % (name % v.get("omp_num_threads", "?"), fmt(v.get("agent_steps_per_s_at_median")),
-                                               fmt(v.get("ratio_over_magent2"), "x")))
+                                               "-" if x is None else "%.2fx" % x))
     return lines
 
 

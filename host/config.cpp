@@ -7,6 +7,7 @@
 
 #include "myriad/games/game.hpp"
 #include "myriad/placement.hpp"
+#include "myriad/rules/attack.hpp"
 
 namespace myriad {
 
@@ -75,6 +76,15 @@ std::string validate(const WorldConfig& c) {
     body_cells += g.count * t.body_w * t.body_h;
   }
   if (c.n_agents() > 2147483647LL) return "at most 2^31-1 agents in one world";
+  for (const auto& v : c.groups) {  // the attackers that can aim at one agent must fit the rule's list
+    int64_t attackers = 0;
+    for (const auto& a : c.groups)
+      if (&a != &v || a.type.attack_in_group) attackers += make_type_params(a.type).n_attacks;
+    attackers *= static_cast<int64_t>(v.type.body_w) * v.type.body_h;
+    if (attackers > kMaxAttackersPerVictim)
+      return "agent types: up to " + std::to_string(attackers) + " attackers could aim at one '" + v.name +
+             "' agent, the rules take " + std::to_string(kMaxAttackersPerVictim) + "; use smaller attack radii";
+  }
   if (c.embedding_bits < 0 || c.embedding_bits > 31) return "embedding_bits must be in [0, 31]";
   if (!c.insertion_order.empty()) {
     std::vector<int> seen(c.groups.size(), 0);

@@ -93,6 +93,10 @@ class CpuQNetwork final : public QNetwork {
         wt_(max_layer_weights(shape)) {}
 
   bool on_device() const override { return false; }
+  void prepare(int forward_rows, int batch) override {
+    reserve(std::max(forward_rows, batch));
+    rows_.resize(static_cast<size_t>(std::max(forward_rows, 0)) * static_cast<size_t>(shape().inputs));
+  }
 
   void forward(const float* x, int batch, float* q) override {
     if (batch <= 0) return;
@@ -194,7 +198,8 @@ class CpuQNetwork final : public QNetwork {
       throw std::invalid_argument("QNetwork::forward_inputs: rows of " + std::to_string(s.width()) + " inputs, the network takes " +
                                   std::to_string(shape().inputs));
     const int64_t w = s.width();
-    rows_.resize(static_cast<size_t>(rows) * static_cast<size_t>(w));
+    if (rows_.size() < static_cast<size_t>(rows) * static_cast<size_t>(w))
+      rows_.resize(static_cast<size_t>(rows) * static_cast<size_t>(w));
     const NetInputDest d = row_dest(rows_.data(), s);
 #pragma omp parallel for schedule(static)
     for (int64_t r = 0; r < rows; ++r)

@@ -107,10 +107,14 @@ void ReplayBuffer::gather(const int64_t* slots, int batch, const ReplayBatch& ou
   if (batch > 0) be_.learn().replay_gather(st_, slots, batch, out);
 }
 
+void ReplayBuffer::reserve_sample(int batch) {
+  if (batch > 0 && slots_.size() < static_cast<size_t>(batch)) slots_ = Buffer<int64_t>(be_, static_cast<size_t>(batch));
+}
+
 void ReplayBuffer::sample(int batch, uint64_t seed, uint32_t draw, const ReplayBatch& out) {
   check_sample(batch);
   if (batch == 0) return;
-  if (slots_.size() < static_cast<size_t>(batch)) slots_ = Buffer<int64_t>(be_, static_cast<size_t>(batch));
+  reserve_sample(batch);
   be_.learn().replay_sample_slots(seed, draw, size_, batch, slots_.data());
   be_.learn().replay_gather(st_, slots_.data(), batch, out);
 }

@@ -102,7 +102,11 @@ Trainer::Trainer(const TrainConfig& c, std::shared_ptr<Backend> backend) : cfg_(
       n->adam().clip_norm = static_cast<float>(cfg_.clip_norm);
     }
     l.target->copy_from(*l.online);
+    const int chunk = static_cast<int>(std::min<int64_t>(policy_[0]->count(), TeamPolicy::kForwardChunk));
+    l.online->prepare(chunk, static_cast<int>(cfg_.batch));  // acting chunks; update and double-Q batches
+    l.target->prepare(0, static_cast<int>(cfg_.batch));
     l.replay = std::make_unique<ReplayBuffer>(*backend_, rs, cfg_.replay_capacity);
+    l.replay->reserve_sample(static_cast<int>(cfg_.batch));
     const size_t cap = static_cast<size_t>(kept_capacity(policy_[0]->count(), cfg_.store_fraction));
     l.idx = ops_->alloc<int64_t>(static_cast<size_t>(policy_[0]->count()));  // the compaction writes up to a team
     l.o_view = ops_->alloc<float>(cap * static_cast<size_t>(rs.view_size));
@@ -112,10 +116,12 @@ Trainer::Trainer(const TrainConfig& c, std::shared_ptr<Backend> backend) : cfg_(
   }
   if (cfg_.opponent == "selfplay_lagged") {
     opponent_net_ = make_qnetwork(*backend_, shape, 0, math);
+    opponent_net_->prepare(static_cast<int>(std::min<int64_t>(policy_[0]->count(), TeamPolicy::kForwardChunk)), 0);
     opponent_net_->copy_from(*learners_[0].online);
     opponent_uses_mean_ = mfq;
   } else if (cfg_.opponent == "frozen") {
     opponent_net_ = make_qnetwork(*backend_, shape, 0, math);
+    opponent_net_->prepare(static_cast<int>(std::min<int64_t>(policy_[0]->count(), TeamPolicy::kForwardChunk)), 0);
     load_opponent(cfg_.opponent_checkpoint);
   }
 

@@ -182,6 +182,7 @@ void World::reset_at(uint64_t seed, std::vector<uint8_t> wall, const std::vector
   state_.seed = seed;
   state_.t = 0;
   if (clock_) clock_->forget();  // a policy timed before a reset belongs to no step
+  tiles_sorted_at_ = -1;
   be_->world().reset(state_);
   be_->synchronize();
   last_ = StepStats{};
@@ -249,6 +250,13 @@ void World::act(const std::vector<PolicySpec>& per_group) {
     table.spec[g] = p;
   }
   state_.t = t_;
+  bool scripted = false;
+  for (int g = 0; g < gt.n_groups; ++g) scripted = scripted || table.spec[g].kind == PolicyKind::kScripted;
+  if (scripted && tiles_sorted_at_ != t_) {  // the tile index of this step's state, sorted once
+    PhaseGuard guard(clock_.get(), Phase::kIndex);
+    be_->world().sort_tiles(state_);
+    tiles_sorted_at_ = t_;
+  }
   PhaseGuard guard(clock_.get(), Phase::kPolicy);
   be_->world().act(state_, table);
 }

@@ -129,6 +129,11 @@ class CudaBackend final : public Backend {
                   int end_bit) override {
     if (n <= 0) return;
     check_items(n);
+    if (end_bit <= 0) {  // no key bits: the input order, as the CPU's zero passes leave it
+      copy(keys_out, keys_in, static_cast<size_t>(n) * sizeof(uint32_t));
+      copy(vals_out, vals_in, static_cast<size_t>(n) * sizeof(int32_t));
+      return;
+    }
     reserve_primitives(n, end_bit);
     size_t bytes = scratch_bytes_;
     MYRIAD_CUDA_CHECK(cub::DeviceRadixSort::SortPairs(scratch_, bytes, keys_in, keys_out, vals_in, vals_out,

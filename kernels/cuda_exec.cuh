@@ -60,7 +60,7 @@ __global__ void sum_f64_kernel(int64_t n, F f, double* out) {
   __syncthreads();
   double acc[2] = {0.0, 0.0};
   for (int64_t i = thread_index(); i < n; i += thread_stride()) f(i, acc);
-  if (acc[1] != 0.0) {
+  if (acc[0] != 0.0 || acc[1] != 0.0) {
     atomicAdd(&block[0], acc[0]);
     atomicAdd(&block[1], acc[1]);
   }

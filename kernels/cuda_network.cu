@@ -69,6 +69,14 @@ class CudaQNetwork final : public QNetwork {
 
   bool on_device() const override { return true; }
   void synchronize() override { be_.synchronize(); }
+  void prepare(int forward_rows, int batch) override {
+    if (forward_rows > 0) reserve_forward(forward_rows);
+    if (batch > 0) reserve(batch);
+    if (forward_rows > 0 && math_ != NetMath::kTf32) {  // FP32 math on bf16 views assembles rows
+      const size_t n = static_cast<size_t>(forward_rows) * static_cast<size_t>(shape().inputs);
+      if (rows_.size() < n) rows_ = Buffer<float>(be_, n);
+    }
+  }
 
   void forward(const float* d_x, int batch, float* d_q) override {
     if (batch <= 0) return;

@@ -401,6 +401,15 @@ RunSettings parse_run_options(const RunOptions& o) {
   std::string err = validate(cfg);
   if (sc != Scenario::kBattle) {
     if (!err.empty()) throw UsageError(with_flag_names(err));
+    if (o.agents_set || o.total_set) {  // the game's map rule rounds the population: say what it gave
+      const int64_t asked = o.agents_set ? parse_int_option("--agents-per-team", o.agents_per_team, 1)
+                                         : parse_int_option("--agents", o.agents, 1);
+      const int64_t got = o.agents_set ? cfg.groups[0].count : cfg.n_agents();
+      if (got != asked)
+        s.note = std::string(scenario_name(sc)) + ": " + std::to_string(got) +
+                 (o.agents_set ? " per team" : " agents") + " on a " + std::to_string(cfg.width) +
+                 " map for the " + std::to_string(asked) + " asked (" + game_spec(sc).size_rule + ")";
+    }
     s.policies = parse_policies(o.policy, cfg, &s.checkpoints);
     s.render = parse_render_settings(o, cfg);
     s.cfg = std::move(cfg);

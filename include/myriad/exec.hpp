@@ -57,7 +57,7 @@ struct CpuExec {
   // f(i, r) for i in [0, n), r in [0, rows): a thread takes whole items.
   template <typename F>
   void for_each_rows(int64_t n, int rows, F f) const {
-#pragma omp parallel for schedule(static) if (n >= kParallelMin)
+#pragma omp parallel for schedule(static) if (n * rows >= kParallelMin)
     for (int64_t i = 0; i < n; ++i)
       for (int r = 0; r < rows; ++r) f(i, r);
   }

@@ -113,6 +113,9 @@ class QNetwork {
   virtual void soft_update_from(const QNetwork& online, float tau) = 0;
   virtual void copy_from(const QNetwork& online) = 0;
   virtual void synchronize() {}
+  // Allocates now the activations and scratch of forward_inputs over up to forward_rows rows and of
+  // backward_td (and forward) over up to batch rows, so that none is allocated mid-step.
+  virtual void prepare(int forward_rows, int batch) = 0;
 
   virtual std::vector<float> params() const = 0;  // host copy, MlpParams layout
   virtual void set_params(const std::vector<float>& p) = 0;

@@ -47,6 +47,8 @@ class ReplayBuffer {
   // `batch` uniform slots of [0, size) (sample_slot of (seed, draw)), gathered; throws when empty.
   void sample(int batch, uint64_t seed, uint32_t draw, const ReplayBatch& out);
   void clear() { head_ = size_ = 0; }
+  // Allocates now sample's slot list for batches up to `batch` (no allocation mid-step).
+  void reserve_sample(int batch);
 
   // Host-vector conveniences: the same on host copies (waits).
   void append_host(const HostTransitions& t);

@@ -122,6 +122,7 @@ class World {
   WorldConfig cfg_;
   int64_t n_ = 0;
   int64_t t_ = 0;
+  int64_t tiles_sorted_at_ = -1;  // the step whose state the tile index holds (-1: none)
   uint64_t seed_ = 0;
   size_t bytes_ = 0;
   StepStats last_{};

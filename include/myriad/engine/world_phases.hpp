@@ -20,20 +20,27 @@ namespace myriad {
 
 constexpr int kMeanSegment = 64;  // cells per sliding-window segment of the mean-action passes
 
-// Occupancy from the alive agents' bodies, then the alive agents sorted by the tile of their anchor
-// (stable by id) and each tile's start.
+// Occupancy from the alive agents' bodies (at reset; during a step the rules keep it: the dead leave
+// their cells in recover_and_clear, a move rewrites its body's cells in apply_move).
 template <typename Ex>
-void build_index(const Ex& ex, Backend& be, const WorldState& s) {
+void build_occupancy(const Ex& ex, const WorldState& s) {
   const AgentView a = s.a;
   const GridView g = s.g;
   const GroupTable gt = s.gt;
+  ex.for_each(g.dims.n_cells(), MYRIAD_LAMBDA(int64_t c) { clear_cell(c, g); });
+  ex.for_each(a.n, MYRIAD_LAMBDA(int64_t i) { scatter_agent(i, a, g, gt); });
+}
+
+// The alive agents sorted by the tile of their anchor (stable by id) and each tile's start: what the
+// scripted policy searches (World sorts on demand, before a scripted act).
+template <typename Ex>
+void sort_by_tile(const Ex& ex, Backend& be, const WorldState& s) {
+  const AgentView a = s.a;
   const TileView tv = s.tiles;
   uint32_t* keys = s.tile_keys;
   const uint32_t* sorted_keys = s.sorted_keys;
   int32_t* tile_start = s.tile_start;
   const int64_t n = a.n;
-  ex.for_each(g.dims.n_cells(), MYRIAD_LAMBDA(int64_t c) { clear_cell(c, g); });
-  ex.for_each(n, MYRIAD_LAMBDA(int64_t i) { scatter_agent(i, a, g, gt); });
   ex.for_each(n, MYRIAD_LAMBDA(int64_t i) { keys[i] = static_cast<uint32_t>(tile_key(i, a, tv)); });
   be.sort_pairs(s.tile_keys, s.sorted_keys, s.ids, s.sorted_ids, n, s.sort_end_bit);
   const int64_t n_starts = static_cast<int64_t>(tv.tiles_x) * tv.tiles_y + 2;
@@ -48,8 +55,8 @@ void compute_mean_action(const Ex& ex, Backend& be, const WorldState& s) {
   const MeanActionParams p = s.ma;
   float* out = s.mean;
   const int64_t n = a.n;
+  if (s.mean_mode == MeanActionMode::kOff) return;  // zeroed at reset, never written
   be.zero(s.mean, static_cast<size_t>(n) * static_cast<size_t>(p.k_stride) * sizeof(float));
-  if (s.mean_mode == MeanActionMode::kOff) return;
   if (s.mean_mode == MeanActionMode::kTeamWide) {
     uint32_t* counts = s.team_counts;
     be.zero(counts, static_cast<size_t>(kMaxGroups) * kMaxActions * sizeof(uint32_t));
@@ -122,13 +129,14 @@ void reset_world(const Ex& ex, Backend& be, const WorldState& s) {
     a.prev_reward[i] = 0.0f;
   });
   be.zero(s.g.claim, static_cast<size_t>(s.g.dims.n_cells()) * sizeof(unsigned long long));
-  build_index(ex, be, s);
+  build_occupancy(ex, s);
   be.zero(s.mean, static_cast<size_t>(a.n) * static_cast<size_t>(s.ma.k_stride) * sizeof(float));
   observe(ex, be, s, false);
 }
 
 // One step with the actions in the action buffer (rules.md §3): attacks → recovery → moves → rewards
-// → stats → index → mean action → observations. The stats land in s.stats (backend memory).
+// → stats → mean action → observations. The stats land in s.stats (backend memory). The occupancy
+// grid is kept by the rules themselves; the tile index is sorted only when a scripted policy needs it.
 template <typename Ex>
 void step_world(const Ex& ex, Backend& be, const WorldState& s, PhaseClock* clock) {
   const AgentView a = s.a;
@@ -180,10 +188,6 @@ void step_world(const Ex& ex, Backend& be, const WorldState& s, PhaseClock* cloc
         s.stats);
   }
   {
-    PhaseGuard guard(clock, Phase::kIndex);
-    build_index(ex, be, s);
-  }
-  {
     PhaseGuard guard(clock, Phase::kMeanAction);
     compute_mean_action(ex, be, s);
   }
@@ -220,6 +224,7 @@ class WorldProgramFor final : public WorldProgram {
   void reset(const WorldState& s) const override { reset_world(ex_, be_, s); }
   void step(const WorldState& s, PhaseClock* clock) const override { step_world(ex_, be_, s, clock); }
   void act(const WorldState& s, const PolicyTable& p) const override { act_world(ex_, s, p); }
+  void sort_tiles(const WorldState& s) const override { sort_by_tile(ex_, be_, s); }
   void render(const WorldState& s, const RenderParams& rp, uint8_t* rgb) const override {
     render_world(ex_, s, rp, rgb);
   }

@@ -18,8 +18,10 @@ class WorldProgram {
   virtual void reset(const WorldState& s) const = 0;
   // One step with the actions in s.a.action; the per-group sums land in s.stats (backend memory).
   virtual void step(const WorldState& s, PhaseClock* clock) const = 0;
-  // The policies' actions (one spec per group) into s.a.action.
+  // The policies' actions (one spec per group) into s.a.action; a scripted one needs sort_tiles first.
   virtual void act(const WorldState& s, const PolicyTable& p) const = 0;
+  // The alive agents sorted by tile and the tiles' starts (s.tiles), for the scripted policy.
+  virtual void sort_tiles(const WorldState& s) const = 0;
   // The raster of the current state into rgb (backend memory, rp.n_pixels()·3 bytes).
   virtual void render(const WorldState& s, const RenderParams& rp, uint8_t* rgb) const = 0;
 };

@@ -3,11 +3,14 @@
 // priority order, one killing blow), classify_hit per attacker (non-lethal, killing blow, or nothing),
 // recover_and_clear per agent (recovery or starvation; the dead leave the grid). No atomics.
 #pragma once
+#include "myriad/rules/fp.hpp"
 #include "myriad/rules/priority.hpp"
 #include "myriad/views.hpp"
 
 namespace myriad {
 
+// The most attackers one victim can have: validate() refuses games whose attack tables could exceed it
+// (the sum over the groups that land on a group of their attack offsets, times the victim's cells).
 constexpr int kMaxAttackersPerVictim = 64;
 
 // The cell attack action `act` of an agent with anchor (x, y) aims at: anchor + (⌊w/2⌋, ⌊h/2⌋) + offset.
@@ -110,7 +113,7 @@ MYRIAD_HD void classify_hit(int64_t i, const AgentView& a, const GridView& g, co
   a.hit[i] = kNonLethalHit;
   float r = gt.rules.hit[gi][gu];
   const float pair = gt.rules.pair[gi][gu];
-  if (pair != 0.0f && a.pair_hits[u] > 1) r = r + pair * static_cast<float>(a.pair_hits[u] - 1);
+  if (pair != 0.0f && a.pair_hits[u] > 1) r = add_rn(r, mul_rn(pair, static_cast<float>(a.pair_hits[u] - 1)));
   a.rule_bonus[i] = r;
 }
 

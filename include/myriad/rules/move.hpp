@@ -5,6 +5,7 @@
 // cleared, so a body that lost one of its cells leaves none behind). Independent of thread order; two
 // agents never swap.
 #pragma once
+#include "myriad/rules/fp.hpp"
 #include "myriad/rules/priority.hpp"
 #include "myriad/views.hpp"
 
@@ -67,21 +68,23 @@ MYRIAD_HD bool apply_move(int64_t i, const AgentView& a, const GridView& g, cons
   int tx, ty;
   move_target(i, a, g, t, tx, ty);
   const unsigned long long key = priority_key(seed, step, i, Stream::kMovePriority);
-  // Cells other than its own are the ones it claimed; only it writes its id, so the test is stable.
+  // Cells other than its own are the ones it claimed; only it writes its id, so the test is stable. A
+  // cell another thread writes in this pass is one this agent lost: it reads that winner's key or 0.
   for (int by = 0; by < t.body_h; ++by)
     for (int bx = 0; bx < t.body_w; ++bx) {
       const int64_t c = g.dims.cell(tx + bx, ty + by);
-      if (g.occ[c] != i && g.claim[c] != key) return false;  // lost a cell
+      if (load_relaxed(&g.occ[c]) != i && load_relaxed(&g.claim[c]) != key) return false;  // lost a cell
     }
   for (int by = 0; by < t.body_h; ++by)
     for (int bx = 0; bx < t.body_w; ++bx) {
       const int64_t c = g.dims.cell(tx + bx, ty + by);
-      if (g.occ[c] != i) g.claim[c] = 0;  // only the winner clears; losers compare against 0 or its key
+      if (load_relaxed(&g.occ[c]) != i) store_relaxed(&g.claim[c], 0ULL);  // only the winner clears
     }
   for (int by = 0; by < t.body_h; ++by)
-    for (int bx = 0; bx < t.body_w; ++bx) g.occ[g.dims.cell(a.x[i] + bx, a.y[i] + by)] = kEmpty;
+    for (int bx = 0; bx < t.body_w; ++bx) store_relaxed(&g.occ[g.dims.cell(a.x[i] + bx, a.y[i] + by)], kEmpty);
   for (int by = 0; by < t.body_h; ++by)
-    for (int bx = 0; bx < t.body_w; ++bx) g.occ[g.dims.cell(tx + bx, ty + by)] = static_cast<int32_t>(i);
+    for (int bx = 0; bx < t.body_w; ++bx)
+      store_relaxed(&g.occ[g.dims.cell(tx + bx, ty + by)], static_cast<int32_t>(i));
   a.x[i] = tx;
   a.y[i] = ty;
   a.move_state[i] = kMoveDone;
@@ -98,7 +101,7 @@ MYRIAD_HD void release_claims(int64_t i, const AgentView& a, const GridView& g, 
   const int tx = a.move_state[i] == kMoveDone ? a.x[i] : a.x[i] + t.dx[act];
   const int ty = a.move_state[i] == kMoveDone ? a.y[i] : a.y[i] + t.dy[act];
   for (int by = 0; by < t.body_h; ++by)
-    for (int bx = 0; bx < t.body_w; ++bx) g.claim[g.dims.cell(tx + bx, ty + by)] = 0;
+    for (int bx = 0; bx < t.body_w; ++bx) store_relaxed(&g.claim[g.dims.cell(tx + bx, ty + by)], 0ULL);
 }
 
 }  // namespace myriad

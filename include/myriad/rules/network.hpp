@@ -6,30 +6,16 @@
 
 #include "myriad/hd.hpp"
 #include "myriad/rng.hpp"
+#include "myriad/rules/fp.hpp"
 
 namespace myriad {
 
-// Products and sums go through mul_rn/add_rn so that nvcc cannot contract them into an FMA that
-// g++ would round differently: the element-wise part is bit-identical given identical inputs.
+// Products and sums go through mul_rn/add_rn (rules/fp.hpp) so that nvcc cannot contract them into an
+// FMA that g++ would round differently: the element-wise part is bit-identical given identical inputs.
 
 // Stream of the weight initialisation draws (counter = parameter index, step 0).
 constexpr Stream kNetworkInitStream = static_cast<Stream>(static_cast<uint32_t>(Stream::kUser) + 1);
 
-MYRIAD_HD float mul_rn(float a, float b) {
-#if defined(__CUDA_ARCH__)
-  return __fmul_rn(a, b);
-#else
-  return a * b;
-#endif
-}
-MYRIAD_HD float add_rn(float a, float b) {
-#if defined(__CUDA_ARCH__)
-  return __fadd_rn(a, b);
-#else
-  return a + b;
-#endif
-}
-MYRIAD_HD float sub_rn(float a, float b) { return add_rn(a, -b); }
 
 // He-uniform weight number `index` of a layer with fan-in `fan_in`: U(-limit, limit),
 // limit = sqrt(6 / fan_in) (computed by the caller on the host). 24 random bits, exact in float.
