@@ -1,13 +1,17 @@
 #!/usr/bin/env python3
 """compare_builds.py: two builds of myriad on the same workload, in one run, interleaved.
 
-Runs `myriad bench --workload acting` (or the training workload) with each binary in turn, ROUNDS
-times (A, B, A, B, ...), so that both see the same machine state, and reports per phase the median
-over the rounds of each run's median milliseconds, and the ratio new / old. Results (device, both
-commits, configuration, date, every run) go to a JSON file.
+Runs `myriad bench --workload acting` (or the training workload), or, given two myriad_bench_step
+binaries, the world's step alone (act + step with random policies: rules, mean action,
+observations), with each binary in turn, ROUNDS times (A, B, A, B, ...), so that both see the same
+machine state, and reports per phase the median over the rounds of each run's median milliseconds,
+and the ratio new / old. Results (device, both commits, configuration, date, every run) go to a JSON
+file.
 
   python3 benchmarks/compare_builds.py OLD/myriad NEW/myriad --agents 20000 --rounds 5 \\
-      --json benchmarks/results/refactor_cpu_step.json
+      --json benchmarks/results/refactor_cpu_acting_20k.json
+  python3 benchmarks/compare_builds.py OLD/benchmarks/myriad_bench_step NEW/benchmarks/myriad_bench_step \\
+      --agents 20000 --rounds 9 --json benchmarks/results/refactor_cpu_world_step_20k.json
 """
 import argparse
 import json
@@ -18,9 +22,31 @@ import sys
 import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from provenance import commit_of, machine_description, utc_now  # noqa: E402
+from provenance import commit_id, machine_info, utc_now  # noqa: E402
 
 PHASES = ["index", "mean_action", "observe", "rules", "forward", "select", "replay", "update"]
+WORLD_PHASES = ["attack", "recovery", "move", "reward", "stats", "index", "mean_action", "observe", "policy"]
+
+
+def run_bench_step(binary, args):
+    """The world's step alone (myriad_bench_step): its median and its phases' medians."""
+    with tempfile.TemporaryDirectory() as tmp:
+        out = os.path.join(tmp, "step.json")
+        cmd = [binary, "--agents", str(args.agents), "--backend", args.backend, "--steps", str(args.steps),
+               "--warmup", str(args.warmup), "--out", out]
+        if args.scenario:
+            cmd += ["--scenario", args.scenario]
+        r = subprocess.run(cmd, capture_output=True, text=True, env=dict(os.environ, OMP_NUM_THREADS="2"))
+        if r.returncode != 0:
+            sys.exit(f"compare_builds: {' '.join(cmd)} failed ({r.returncode}): {r.stderr.strip()}")
+        with open(out) as f:
+            doc = json.load(f)
+    point = doc["points"][0]
+    got = {"step": point["ms_median"], "commit": doc.get("commit")}
+    for p in WORLD_PHASES:
+        if p in point.get("phases", {}):
+            got[p] = point["phases"][p]["ms_median"]
+    return got
 
 
 def run_bench(binary, args):
@@ -60,14 +86,18 @@ def main():
         if not os.access(b, os.X_OK):
             sys.exit(f"compare_builds: {b} is not an executable; give the myriad binaries of two builds")
 
+    step_tool = os.path.basename(args.new) == "myriad_bench_step"
+    runner = run_bench_step if step_tool else run_bench
     runs = {"old": [], "new": []}
     for r in range(args.rounds):
-        for which, binary in (("old", args.old), ("new", args.new)):
-            got = run_bench(binary, args)
+        order = (("old", args.old), ("new", args.new)) if r % 2 == 0 else (("new", args.new), ("old", args.old))
+        for which, binary in order:
+            got = runner(binary, args)
             runs[which].append(got)
             print(f"round {r + 1}/{args.rounds} {which}: step {got['step']:.2f} ms", flush=True)
 
-    keys = ["step"] + [p for p in PHASES if all(p in g for g in runs["old"] + runs["new"])]
+    phases = WORLD_PHASES if step_tool else PHASES
+    keys = ["step"] + [p for p in phases if all(p in g for g in runs["old"] + runs["new"])]
     table = {}
     print(f"\n{'phase':<12} {'old ms':>9} {'new ms':>9} {'new/old':>8}   (median over {args.rounds} rounds)")
     for k in keys:
@@ -81,9 +111,10 @@ def main():
         doc = {
             "benchmark": "compare_builds",
             "date": utc_now(),
-            "device": machine_description(),
-            "commits": {"old": runs["old"][0]["commit"], "new": runs["new"][0]["commit"], "repository": commit_of()},
-            "configuration": {"workload": args.workload, "agents": args.agents, "backend": args.backend,
+            "device": machine_info(),
+            "commits": {"old": runs["old"][0]["commit"], "new": runs["new"][0]["commit"], "repository": commit_id()},
+            "configuration": {"workload": "world step (myriad_bench_step)" if step_tool else args.workload,
+                              "agents": args.agents, "backend": args.backend,
                               "scenario": args.scenario or "battle", "steps": args.steps, "warmup": args.warmup,
                               "rounds": args.rounds, "old": args.old, "new": args.new},
             "median_ms": table,

@@ -45,15 +45,16 @@ import importlib
 import json
 import math
 import os
-import platform
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
 
+from provenance import ROOT, commit_id, loadavg  # noqa: E402 (benchmarks/ is the script's folder)
+from provenance import machine_info as provenance_machine_info  # noqa: E402
+
 FIG = "agent_steps_per_s_at_median"
-from provenance import ROOT, commit_id  # noqa: E402 (benchmarks/ is the script's folder)
 
 # game: (MAgent2 default map side, group names in magent2's handle order (Myriad's names too),
 #        the handles that act (PettingZoo's agents), how the map is made)
@@ -71,14 +72,6 @@ GAMES = {
                       "combined_arms_v6 generate_map at S"),
 }
 SIZES = ("default", "large")
-
-
-def loadavg():
-    try:
-        with open("/proc/loadavg") as f:
-            return " ".join(f.read().split()[:3])
-    except OSError:
-        return None
 
 
 def cpu_busy_pct(seconds=1.0):
@@ -108,35 +101,10 @@ def wait_for_idle(max_wait_s, threshold=10.0):
 
 
 def machine_info():
-    model = "unknown"
-    try:
-        with open("/proc/cpuinfo") as f:
-            for line in f:
-                if line.startswith("model name"):
-                    model = line.split(":", 1)[1].strip()
-                    break
-    except OSError:
-        pass
-    mem_kb = None
-    try:
-        with open("/proc/meminfo") as f:
-            for line in f:
-                if line.startswith("MemTotal:"):
-                    mem_kb = int(line.split()[1])
-    except OSError:
-        pass
     import numpy
-    return {
-        "loadavg_at_start": loadavg(),
-        "hostname": platform.node(),
-        "nproc": os.cpu_count(),
-        "cpu_model": model,
-        "mem_total_gib": round(mem_kb / 2**20, 1) if mem_kb else None,
-        "kernel": platform.release(),
-        "python": platform.python_version(),
-        "numpy": numpy.__version__,
-    }
-
+    info = provenance_machine_info()
+    info["numpy"] = numpy.__version__
+    return info
 
 def summarize(ms, agent_steps):
     total_s = sum(ms) / 1e3

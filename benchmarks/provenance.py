@@ -1,7 +1,9 @@
 """provenance.py: where a benchmark figure comes from, shared by the comparison scripts: the
-repository root, a quiet command runner and the commit id (MYRIAD_COMMIT, else git, "-dirty" when
-tracked files differ from it)."""
+repository root, a quiet command runner, the commit id (MYRIAD_COMMIT, else git, "-dirty" when
+tracked files differ from it), the machine (CPU model, cores, memory, load) and the UTC time."""
+import datetime
 import os
+import platform
 import subprocess
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -20,3 +22,45 @@ def commit_id():
     if sh(["git", "status", "--porcelain", "--untracked-files=no"]):
         c += "-dirty"
     return c
+
+
+def loadavg():
+    try:
+        with open("/proc/loadavg") as f:
+            return " ".join(f.read().split()[:3])
+    except OSError:
+        return None
+
+
+def machine_info():
+    """The machine a figure was measured on: CPU model, cores, memory, kernel, Python, load."""
+    model = "unknown"
+    try:
+        with open("/proc/cpuinfo") as f:
+            for line in f:
+                if line.startswith("model name"):
+                    model = line.split(":", 1)[1].strip()
+                    break
+    except OSError:
+        pass
+    mem_kb = None
+    try:
+        with open("/proc/meminfo") as f:
+            for line in f:
+                if line.startswith("MemTotal:"):
+                    mem_kb = int(line.split()[1])
+    except OSError:
+        pass
+    return {
+        "loadavg_at_start": loadavg(),
+        "hostname": platform.node(),
+        "nproc": os.cpu_count(),
+        "cpu_model": model,
+        "mem_total_gib": round(mem_kb / 2**20, 1) if mem_kb else None,
+        "kernel": platform.release(),
+        "python": platform.python_version(),
+    }
+
+
+def utc_now():
+    return datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")

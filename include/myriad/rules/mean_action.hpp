@@ -44,18 +44,20 @@ MYRIAD_HD void finalize_mean(int64_t i, const AgentView& a, const TypeParams& t,
 // and, for multi-cell bodies, c is its anchor: an agent counts once), else -1. The pointers are held in
 // locals: the uint8 stores of the row pass may alias anything, and would otherwise force a reload of
 // every view member.
+template <bool Anchors>
 struct CountSource {
   const int32_t* occ;
   const uint8_t* group;
   const uint8_t* alive;
   const uint8_t* action;
-  const int32_t* ax;  // anchors, read only when `anchors` is set
+  const int32_t* ax;  // anchors, read only with Anchors (a group of multi-cell bodies)
   const int32_t* ay;
-  bool anchors;
   MYRIAD_HD int at(int64_t c, int cx, int cy, int gg) const {
     const int32_t u = occ[c];
     if (u < 0 || group[u] != gg || !alive[u]) return -1;
-    if (anchors && (ax[u] != cx || ay[u] != cy)) return -1;
+    if constexpr (Anchors) {
+      if (ax[u] != cx || ay[u] != cy) return -1;
+    }
     return action[u];
   }
 };
@@ -64,11 +66,12 @@ MYRIAD_HD bool multi_cell(const TypeParams& t) { return t.body_w > 1 || t.body_h
 
 // Pass 1, per (group gg, row y, columns [x0, x1)): hc[((gg·H + y)·W + x)·k_stride + k] = agents of gg
 // with action k in row y, columns [x-R, x+R].
-MYRIAD_HD void mean_row_pass(int gg, int y, int x0, int x1, const AgentView& a, const GridView& g,
-                             const GroupTable& gt, const MeanActionParams& p, uint8_t* hc) {
+template <bool Anchors>
+MYRIAD_HD void mean_row_pass_of(int gg, int y, int x0, int x1, const AgentView& a, const GridView& g,
+                                const GroupTable& gt, const MeanActionParams& p, uint8_t* hc) {
   const int K = gt.type[gg].n_actions();
   const int W = g.dims.width, R = p.half;
-  const CountSource src{g.occ + g.dims.cell(0, y), a.group, a.alive, a.action, a.x, a.y, multi_cell(gt.type[gg])};
+  const CountSource<Anchors> src{g.occ + g.dims.cell(0, y), a.group, a.alive, a.action, a.x, a.y};
   uint32_t cnt[kMaxActions];
   for (int k = 0; k < K; ++k) cnt[k] = 0;
   // The window of x0 - 1, so that the first slide (add x0+R, drop x0-R-1) lands on x0's window.
@@ -84,6 +87,12 @@ MYRIAD_HD void mean_row_pass(int gg, int y, int x0, int x1, const AgentView& a, 
     if (xout >= 0) { const int act = src.at(xout, xout, y, gg); if (act >= 0) --cnt[act]; }
     for (int k = 0; k < K; ++k) o[k] = static_cast<uint8_t>(cnt[k]);
   }
+}
+
+MYRIAD_HD void mean_row_pass(int gg, int y, int x0, int x1, const AgentView& a, const GridView& g,
+                             const GroupTable& gt, const MeanActionParams& p, uint8_t* hc) {
+  if (multi_cell(gt.type[gg])) mean_row_pass_of<true>(gg, y, x0, x1, a, g, gt, p, hc);
+  else mean_row_pass_of<false>(gg, y, x0, x1, a, g, gt, p, hc);
 }
 
 // Pass 2, per (group gg, column x, rows [y0, y1)): slides the row counts down the column and
@@ -122,16 +131,14 @@ MYRIAD_HD void mean_column_pass(int gg, int x, int y0, int y1, const AgentView& 
 }
 
 // Direct gather (Euclidean, or Chebyshev as the reference the sliding passes are tested against).
-MYRIAD_HD void mean_direct(int64_t i, const AgentView& a, const GridView& g,
-                           const GroupTable& gt, const MeanActionParams& p, float* out) {
-  if (!a.alive[i]) return;
-  const int gi = a.group[i];
-  const TypeParams& t = gt.type[gi];
+template <bool Anchors>
+MYRIAD_HD void mean_direct_of(int64_t i, const AgentView& a, const GridView& g, const TypeParams& t, int gi,
+                              const MeanActionParams& p, float* out) {
   uint32_t cnt[kMaxActions];
   for (int k = 0; k < t.n_actions(); ++k) cnt[k] = 0;
   const float r2 = p.radius * p.radius;
   const int ax = a.x[i], ay = a.y[i], W = g.dims.width;
-  const CountSource src{g.occ, a.group, a.alive, a.action, a.x, a.y, multi_cell(t)};
+  const CountSource<Anchors> src{g.occ, a.group, a.alive, a.action, a.x, a.y};
   for (int dy = -p.half; dy <= p.half; ++dy) {
     const int y = ay + dy;
     if (y < 0 || y >= g.dims.height) continue;
@@ -146,6 +153,15 @@ MYRIAD_HD void mean_direct(int64_t i, const AgentView& a, const GridView& g,
     }
   }
   finalize_mean(i, a, t, cnt, true, p.k_stride, out);
+}
+
+MYRIAD_HD void mean_direct(int64_t i, const AgentView& a, const GridView& g,
+                           const GroupTable& gt, const MeanActionParams& p, float* out) {
+  if (!a.alive[i]) return;
+  const int gi = a.group[i];
+  const TypeParams& t = gt.type[gi];
+  if (multi_cell(t)) mean_direct_of<true>(i, a, g, t, gi, p, out);
+  else mean_direct_of<false>(i, a, g, t, gi, p, out);
 }
 
 // Team-wide: counts[gg·kMaxActions + k] over the alive agents of each group (i included).
