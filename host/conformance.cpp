@@ -110,6 +110,7 @@ Scene read_scene(const json& doc) {
   }
   c.placement = Placement::kRandom;  // positions come from the file
   c.minimap = doc.value("minimap", false);
+  c.observe_passive = true;  // the vectors record food's own views too
   c.mean_mode = MeanActionMode::kOff;
   const json& actions = need(doc, "actions");
   if (!actions.is_array()) throw Bad("actions must be a list of steps");

@@ -17,7 +17,7 @@
 namespace myriad {
 
 struct World::Buffers {
-  Buffer<int32_t> x, y, killer, occ, ids, sorted_ids, tile_start, minimap_counts, minimap_div;
+  Buffer<int32_t> x, y, killer, occ, ids, sorted_ids, tile_start, minimap_counts, minimap_div, move_list;
   Buffer<float> hp, reward, prev_reward, hit_bonus, rule_bonus, taken, mean, feat, obs_f32;
   Buffer<uint8_t> alive, died, group, action, hit, pair_hits, move_state, decision, wall, hc;
   Buffer<unsigned long long> claim, stats, moved;
@@ -45,13 +45,15 @@ struct World::Buffers {
     f(at(&Buffers::team_counts), static_cast<size_t>(kMaxGroups) * kMaxActions);
     f(at(&Buffers::minimap_counts), s.minimap); f(at(&Buffers::minimap_div), s.groups);
     f(at(&Buffers::stats), static_cast<size_t>(kStatSlots)); f(at(&Buffers::moved), 1);
+    f(at(&Buffers::move_list), s.host_lists ? n : 0);
   }
 };
 
-size_t World::planned_bytes(const WorldConfig& cfg) {
+size_t World::planned_bytes(const WorldConfig& cfg, bool on_device) {
   const std::string err = validate(cfg);
   if (!err.empty()) throw std::invalid_argument(err);
-  const Sizes s = sizes_of(cfg, layouts_of(cfg), mean_params_of(cfg));
+  Sizes s = sizes_of(cfg, layouts_of(cfg), mean_params_of(cfg));
+  s.host_lists = !on_device;
   size_t bytes = 0;
   Buffers::each(nullptr, s, [&bytes](auto* b, size_t count) {
     bytes += count * sizeof(typename std::remove_pointer_t<decltype(b)>::value_type);
@@ -68,10 +70,11 @@ World::World(std::shared_ptr<Backend> backend, WorldConfig cfg) : be_(std::move(
   st.obs = layouts_of(cfg_);
   st.ma = mean_params_of(cfg_);
   st.mean_mode = cfg_.mean_mode;
-  const Sizes s = sizes_of(cfg_, st.obs, st.ma);
+  Sizes s = sizes_of(cfg_, st.obs, st.ma);
+  s.host_lists = !be_->on_device();
 
   // The memory check, before the first allocation.
-  const size_t need = planned_bytes(cfg_);
+  const size_t need = planned_bytes(cfg_, be_->on_device());
   const size_t avail = be_->available_bytes();
   const size_t reserve = be_->on_device() ? (size_t{512} << 20) + avail / 50 : avail / 10;
   const size_t usable = avail > reserve ? avail - reserve : 0;
@@ -123,6 +126,7 @@ World::World(std::shared_ptr<Backend> backend, WorldConfig cfg) : be_(std::move(
   st.minimap_div = b.minimap_div.data();
   st.stats = b.stats.data();
   st.moved = b.moved.data();
+  st.move_list = b.move_list.empty() ? nullptr : b.move_list.data();
   be_->reserve_primitives(n_, st.sort_end_bit);  // no allocation mid-step
   be_->synchronize();
 }

@@ -52,6 +52,7 @@ ObsLayouts layouts_of(const WorldConfig& cfg) {
     obs_offset += count * l.row_stride();
     feat_offset += count * l.n_features;
     L.max_side = std::max(L.max_side, l.view_side);
+    L.observed[g] = cfg.groups[static_cast<size_t>(g)].acts || cfg.observe_passive ? 1 : 0;
   }
   return L;
 }

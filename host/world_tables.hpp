@@ -16,6 +16,7 @@ namespace myriad {
 struct Sizes {
   size_t n = 0, cells = 0, tile_starts = 0, mean = 0, feat = 0, obs = 0, hc = 0, minimap = 0, groups = 0;
   bool bf16 = false;
+  bool host_lists = false;  // the host backend's per-agent work lists (the pending movers)
 };
 
 int tile_key_bits(int64_t n_tiles);

@@ -16,16 +16,18 @@ __global__ void for_each_kernel(int64_t n, F f) {
   for (int64_t i = thread_index(); i < n; i += thread_stride()) f(i);
 }
 
-// j = i·rows + r, with the division in 32 bits while the count fits.
+// j = i·rows + r, one row a thread: f(i, r, r + 1); the division in 32 bits while the count fits.
 template <typename F>
 __global__ void for_each_rows_kernel(int64_t n_pairs, int rows, F f) {
   const bool narrow = n_pairs <= 0xFFFFFFFFll;
   for (int64_t j = thread_index(); j < n_pairs; j += thread_stride()) {
     if (narrow) {
       const uint32_t u = static_cast<uint32_t>(j), rr = static_cast<uint32_t>(rows);
-      f(static_cast<int64_t>(u / rr), static_cast<int>(u % rr));
+      const int r = static_cast<int>(u % rr);
+      f(static_cast<int64_t>(u / rr), r, r + 1);
     } else {
-      f(j / rows, static_cast<int>(j % rows));
+      const int r = static_cast<int>(j % rows);
+      f(j / rows, r, r + 1);
     }
   }
 }

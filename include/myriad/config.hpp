@@ -52,6 +52,9 @@ struct WorldConfig {
   Placement placement = Placement::kDefault;
   int64_t max_steps = 1000;
   bool minimap = false;
+  // Also observe the groups that never act (gather's food): MAgent2's engine can, PettingZoo never asks,
+  // so by default their views are left at zero.
+  bool observe_passive = false;
   ObsDtype obs_dtype = ObsDtype::kF32;
   MeanActionMode mean_mode = MeanActionMode::kRadius;
   Metric mean_metric = Metric::kChebyshev;

@@ -54,12 +54,13 @@ struct CpuExec {
 #pragma omp parallel for schedule(static) if (n >= kParallelMin)
     for (int64_t i = 0; i < n; ++i) f(i);
   }
-  // f(i, r) for i in [0, n), r in [0, rows): a thread takes whole items.
+  // Every (i, r) for i in [0, n), r in [0, rows), as f(i, r_begin, r_end) over spans of rows: here one
+  // call per item with the whole span (the item's set-up is shared by its rows); the device executor
+  // calls each row alone, a thread per row.
   template <typename F>
   void for_each_rows(int64_t n, int rows, F f) const {
-#pragma omp parallel for schedule(static) if (n * rows >= kParallelMin)
-    for (int64_t i = 0; i < n; ++i)
-      for (int r = 0; r < rows; ++r) f(i, r);
+#pragma omp parallel for schedule(static) if (n * rows >= kParallelMin / 8)  // rows are heavy (a window row each)
+    for (int64_t i = 0; i < n; ++i) f(i, 0, rows);
   }
   // f(i, c) for i in [0, n), c in [0, width): wide items (network rows, replay transitions).
   template <typename F>

@@ -110,7 +110,7 @@ class World {
   const PhaseTimes& last_phase_times() const { return last_phase_times_; }
 
   // Bytes a world of cfg holds on a backend (the buffers, the primitives' scratch excluded).
-  static size_t planned_bytes(const WorldConfig& cfg);
+  static size_t planned_bytes(const WorldConfig& cfg, bool on_device);
 
  private:
   void check_actions(const std::vector<uint8_t>& actions) const;

@@ -102,12 +102,20 @@ void observe(const Ex& ex, Backend& be, const WorldState& s, bool acted) {
     ex.for_each(n, MYRIAD_LAMBDA(int64_t i) { minimap_count(i, a, gt, Ls, counts, div, AtomicAdd{}); });
   }
   const MinimapView mm{s.minimap_counts, s.minimap_div};
-  if (s.obs_f32 != nullptr) {
-    float* obs = s.obs_f32;
-    ex.for_each_rows(n, Ls.max_side, MYRIAD_LAMBDA(int64_t i, int r) { observe_row(i, r, a, g, gt, Ls, mm, obs); });
-  } else {
-    Bf16* obs = s.obs_bf16;
-    ex.for_each_rows(n, Ls.max_side, MYRIAD_LAMBDA(int64_t i, int r) { observe_row(i, r, a, g, gt, Ls, mm, obs); });
+  for (int gg = 0; gg < gt.n_groups; ++gg) {  // each group over its own window's rows
+    if (!Ls.observed[gg]) continue;
+    const int64_t first = gt.begin[gg];
+    if (s.obs_f32 != nullptr) {
+      float* obs = s.obs_f32;
+      ex.for_each_rows(gt.count(gg), Ls.g[gg].view_side, MYRIAD_LAMBDA(int64_t i, int r0, int r1) {
+        observe_rows(first + i, r0, r1, a, g, gt, Ls, mm, obs);
+      });
+    } else {
+      Bf16* obs = s.obs_bf16;
+      ex.for_each_rows(gt.count(gg), Ls.g[gg].view_side, MYRIAD_LAMBDA(int64_t i, int r0, int r1) {
+        observe_rows(first + i, r0, r1, a, g, gt, Ls, mm, obs);
+      });
+    }
   }
   float* feat = s.feat;
   ex.for_each(n, MYRIAD_LAMBDA(int64_t i) { observe_features(i, a, g, gt, Ls, acted, feat); });
@@ -158,15 +166,36 @@ void step_world(const Ex& ex, Backend& be, const WorldState& s, PhaseClock* cloc
     PhaseGuard guard(clock, Phase::kMove);
     ex.for_each(n, MYRIAD_LAMBDA(int64_t i) { begin_move(i, a, gt); });
     unsigned long long* moved = s.moved;
-    for (int round = 0; round < kMaxMoveRounds; ++round) {
-      ex.for_each(n, MYRIAD_LAMBDA(int64_t i) { claim_move(i, a, g, gt, seed, t, AtomicMaxU64{}); });
+    // The rounds visit the agents with a move pending: on the host a list that shrinks as they resolve
+    // (it lives there); the device visits every agent, the others' calls being no-ops.
+    int32_t* list = s.move_list;
+    int64_t m = n;
+    if constexpr (Ex::kHost) {
+      m = 0;
+      for (int64_t i = 0; i < n; ++i)
+        if (a.move_state[i] == kMovePending) list[m++] = static_cast<int32_t>(i);
+    }
+    const bool listed = Ex::kHost;
+    for (int round = 0; round < kMaxMoveRounds && m > 0; ++round) {
+      ex.for_each(m, MYRIAD_LAMBDA(int64_t k) {
+        claim_move(listed ? list[k] : k, a, g, gt, seed, t, AtomicMaxU64{});
+      });
       ex.template sum_u64<1>(
-          n, MYRIAD_LAMBDA(int64_t i, unsigned long long* acc) { acc[0] += apply_move(i, a, g, gt, seed, t) ? 1 : 0; },
+          m,
+          MYRIAD_LAMBDA(int64_t k, unsigned long long* acc) {
+            acc[0] += apply_move(listed ? list[k] : k, a, g, gt, seed, t) ? 1 : 0;
+          },
           moved);
-      if (gt.multi_cell) ex.for_each(n, MYRIAD_LAMBDA(int64_t i) { release_claims(i, a, g, gt); });
-      // The host reads the count where it lives (CPU): a round that changes nothing is a fixed point.
-      // The device plays every round without a read-back; once nothing changes, each is a no-op.
-      if (Ex::kHost && *moved == 0) break;
+      if (gt.multi_cell) ex.for_each(m, MYRIAD_LAMBDA(int64_t k) { release_claims(listed ? list[k] : k, a, g, gt); });
+      // The host reads the count where it lives: a round that changes nothing is a fixed point. The
+      // device plays every round without a read-back; once nothing changes, each is a no-op.
+      if constexpr (Ex::kHost) {
+        if (*moved == 0) break;
+        int64_t still = 0;
+        for (int64_t k = 0; k < m; ++k)
+          if (a.move_state[list[k]] == kMovePending) list[still++] = list[k];
+        m = still;
+      }
     }
   }
   {

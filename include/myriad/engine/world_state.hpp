@@ -43,6 +43,7 @@ struct WorldState {
   // Scratch and results.
   unsigned long long* stats;  // kStatSlots
   unsigned long long* moved;  // 1: agents whose move state changed in the last round
+  int32_t* move_list;         // n on the host backend (the pending movers of a round), null on the device
   uint64_t seed;
   int64_t t;               // the step being played (0 for the first)
 };

@@ -26,7 +26,8 @@ struct ObsLayout {
 
 struct ObsLayouts {
   ObsLayout g[kMaxGroups];
-  int max_side;  // the largest window side (the minimap counts' pitch)
+  int max_side;                  // the largest window side (the minimap counts' pitch)
+  uint8_t observed[kMaxGroups];  // 0: the group's views are not computed (they stay zero)
 };
 
 // Minimap counts: per observer group o and counted group g, g's agents alive at the start of the step
@@ -38,55 +39,60 @@ struct MinimapView {
 
 // The channel block of group g for an observer of group o: own group first, then cyclic order.
 MYRIAD_HD int group_slot(int observer_group, int g, int n_groups) {
-  return (g - observer_group + n_groups) % n_groups;
+  return g >= observer_group ? g - observer_group : g - observer_group + n_groups;
 }
 
-// Per (agent i, window row `row` in [0, V)): writes the V·C values of that row of its group's window.
-// Dead agents get zeros. The row is zeroed first, then only the cells with content are written
-// (walls, agents, minimap bins), so a mostly empty view costs little more than its zeroing.
+// Per (agent i, window rows [r0, r1) within [0, V)): writes the V·C values of each of those rows of its
+// group's window (a CPU thread takes all V rows of an agent at once, a GPU thread one row). Dead agents
+// get zeros. A row is zeroed first, then only the cells with content are written (walls, agents, minimap
+// bins), so a mostly empty view costs little more than its zeroing.
 template <typename T>
-MYRIAD_HD void observe_row(int64_t i, int row, const AgentView& a, const GridView& g, const GroupTable& gt,
-                           const ObsLayouts& Ls, const MinimapView& mm, T* obs) {
+MYRIAD_HD void observe_rows(int64_t i, int r0, int r1, const AgentView& a, const GridView& g, const GroupTable& gt,
+                            const ObsLayouts& Ls, const MinimapView& mm, T* obs) {
   const int gi = a.group[i];
   const ObsLayout& L = Ls.g[gi];
-  const int C = L.channels, V = L.view_side;
-  if (row >= V) return;
-  T* out = obs + L.obs_offset + (i - gt.begin[gi]) * L.row_stride() + static_cast<int64_t>(row) * V * C;
-  for (int k = 0; k < V * C; ++k) store_value(out + k, 0.0f);
-  if (!a.alive[i]) return;
+  const int C = L.channels, V = L.view_side, G = gt.n_groups;
+  if (r1 > V) r1 = V;
+  T* const window = obs + L.obs_offset + (i - gt.begin[gi]) * L.row_stride();
+  const bool alive = a.alive[i] != 0;
   const TypeParams& t = gt.type[gi];
   const int ax = a.x[i], ay = a.y[i];
-  if (L.minimap) {  // the minimap is not masked by the disc
-    const int own_row = ay / L.bin_h, own_col = ax / L.bin_w, M = Ls.max_side;
-    for (int gg = 0; gg < gt.n_groups; ++gg) {
-      const int32_t d = mm.divisor[gg];
-      const int ch = 1 + group_slot(gi, gg, gt.n_groups) * L.per_group + 2;
-      const int32_t* counts = mm.counts + ((static_cast<int64_t>(gi) * gt.n_groups + gg) * M + row) * M;
-      for (int col = 0; col < V; ++col) {
-        float m = d > 0 ? static_cast<float>(counts[col]) / static_cast<float>(d) : 0.0f;
-        if (row == own_row && col == own_col) m = m + 1.0f;
-        if (m != 0.0f) store_value(out + col * C + ch, m);
+  const int own_row = ay / L.bin_h, own_col = ax / L.bin_w, M = Ls.max_side;
+  const int x_base = ax + t.body_w / 2 - t.view_center;  // map column of window column 0
+  for (int row = r0; row < r1; ++row) {
+    T* out = window + static_cast<int64_t>(row) * V * C;
+    for (int k = 0; k < V * C; ++k) store_value(out + k, 0.0f);
+    if (!alive) continue;
+    if (L.minimap) {  // the minimap is not masked by the disc
+      for (int gg = 0; gg < G; ++gg) {
+        const int32_t d = mm.divisor[gg];
+        const int ch = 1 + group_slot(gi, gg, G) * L.per_group + 2;
+        const int32_t* counts = mm.counts + ((static_cast<int64_t>(gi) * G + gg) * M + row) * M;
+        for (int col = 0; col < V; ++col) {
+          float m = d > 0 ? static_cast<float>(counts[col]) / static_cast<float>(d) : 0.0f;
+          if (row == own_row && col == own_col) m = m + 1.0f;
+          if (m != 0.0f) store_value(out + col * C + ch, m);
+        }
       }
     }
-  }
-  const int c0 = t.view_col0[row], c1 = t.view_col1[row];
-  if (c0 > c1) return;  // a row outside the disc
-  const int y = ay + t.body_h / 2 + row - t.view_center;
-  if (y < 0 || y >= g.dims.height) return;
-  const int x_base = ax + t.body_w / 2 - t.view_center;  // map column of window column 0
-  const int j0 = c0 > -x_base ? c0 : -x_base;
-  const int j1 = c1 < g.dims.width - 1 - x_base ? c1 : g.dims.width - 1 - x_base;
-  const int32_t* occ = g.occ + g.dims.cell(0, y) + x_base;
-  const uint8_t* wall = g.wall + g.dims.cell(0, y) + x_base;
-  for (int j = j0; j <= j1; ++j) {  // off-map cells stay zero in every channel, wall included
-    T* cell = out + j * C;
-    if (wall[j]) store_value(cell, 1.0f);
-    const int32_t u = occ[j];
-    if (u >= 0) {
-      const int gu = a.group[u];
-      const int base = 1 + group_slot(gi, gu, gt.n_groups) * L.per_group;
-      store_value(cell + base, 1.0f);
-      store_value(cell + base + 1, a.hp[u] / gt.type[gu].hp_max);
+    const int c0 = t.view_col0[row], c1 = t.view_col1[row];
+    if (c0 > c1) continue;  // a row outside the disc
+    const int y = ay + t.body_h / 2 + row - t.view_center;
+    if (y < 0 || y >= g.dims.height) continue;
+    const int j0 = c0 > -x_base ? c0 : -x_base;
+    const int j1 = c1 < g.dims.width - 1 - x_base ? c1 : g.dims.width - 1 - x_base;
+    const int32_t* occ = g.occ + g.dims.cell(0, y) + x_base;
+    const uint8_t* wall = g.wall + g.dims.cell(0, y) + x_base;
+    for (int j = j0; j <= j1; ++j) {  // off-map cells stay zero in every channel, wall included
+      T* cell = out + j * C;
+      if (wall[j]) store_value(cell, 1.0f);
+      const int32_t u = occ[j];
+      if (u >= 0) {
+        const int gu = a.group[u];
+        const int base = 1 + group_slot(gi, gu, G) * L.per_group;
+        store_value(cell + base, 1.0f);
+        store_value(cell + base + 1, a.hp[u] / gt.type[gu].hp_max);
+      }
     }
   }
 }
