@@ -55,6 +55,19 @@ void copy_back(Backend& be, std::vector<T>& h, const T* src) {
   if (!h.empty()) be.to_host(h.data(), src, h.size() * sizeof(T));
 }
 
+// Runs fill(batch) into device buffers shaped like h, then copies them into h.
+template <typename Fill>
+void through_backend(Backend& be, HostReplayBatch& h, Fill&& fill) {
+  Buffer<float> x(be, h.x.size()), x_next(be, h.x_next.size()), reward(be, h.reward.size()), done(be, h.done.size());
+  Buffer<int> action(be, h.action.size());
+  fill(ReplayBatch{x.data(), x_next.data(), action.data(), reward.data(), done.data()});
+  copy_back(be, h.x, x.data());
+  copy_back(be, h.x_next, x_next.data());
+  copy_back(be, h.action, action.data());
+  copy_back(be, h.reward, reward.data());
+  copy_back(be, h.done, done.data());
+}
+
 }  // namespace
 
 ReplayBuffer::ReplayBuffer(Backend& backend, const ReplayShape& shape, int64_t capacity)
@@ -142,15 +155,7 @@ HostReplayBatch ReplayBuffer::gather_host(const std::vector<int64_t>& slots) {
     return h;
   }
   const Buffer<int64_t> d_slots = on_backend(be_, slots);
-  const size_t X = h.x.size();
-  Buffer<float> x(be_, X), x_next(be_, X), reward(be_, h.reward.size()), done(be_, h.done.size());
-  Buffer<int> action(be_, h.action.size());
-  gather(d_slots.data(), batch, ReplayBatch{x.data(), x_next.data(), action.data(), reward.data(), done.data()});
-  copy_back(be_, h.x, x.data());
-  copy_back(be_, h.x_next, x_next.data());
-  copy_back(be_, h.action, action.data());
-  copy_back(be_, h.reward, reward.data());
-  copy_back(be_, h.done, done.data());
+  through_backend(be_, h, [&](const ReplayBatch& out) { gather(d_slots.data(), batch, out); });
   return h;
 }
 
@@ -161,15 +166,7 @@ HostReplayBatch ReplayBuffer::sample_host(int batch, uint64_t seed, uint32_t dra
     sample(batch, seed, draw, batch_view(h));
     return h;
   }
-  const size_t X = h.x.size();
-  Buffer<float> x(be_, X), x_next(be_, X), reward(be_, h.reward.size()), done(be_, h.done.size());
-  Buffer<int> action(be_, h.action.size());
-  sample(batch, seed, draw, ReplayBatch{x.data(), x_next.data(), action.data(), reward.data(), done.data()});
-  copy_back(be_, h.x, x.data());
-  copy_back(be_, h.x_next, x_next.data());
-  copy_back(be_, h.action, action.data());
-  copy_back(be_, h.reward, reward.data());
-  copy_back(be_, h.done, done.data());
+  through_backend(be_, h, [&](const ReplayBatch& out) { sample(batch, seed, draw, out); });
   return h;
 }
 

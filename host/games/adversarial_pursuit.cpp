@@ -43,16 +43,7 @@ GameSpec adversarial_pursuit_spec() {
   s.min_map = 9;  // the smallest side with one predator
   s.max_steps = 500;
   s.size_rule = "int(0.0125*S^2) predators, int(0.025*S^2) prey and int(0.03*S^2) random walls on a side S";
-  s.fit_map = [](WorldConfig& c, int64_t) {
-    c.groups[0].count = density_count(kPredators, c.width);
-    c.groups[1].count = density_count(kPrey, c.width);
-    c.random_walls = density_count(kWalls, c.width);
-  };
-  s.map_for_agents = [](int64_t n) {
-    int side = side_for_density(kPredators + kPrey, n);
-    while (density_count(kPredators, side) + density_count(kPrey, side) < n) ++side;
-    return side;
-  };
+  scale_by_density(s, kPredators, kPrey, kWalls);
   s.place = [](const WorldConfig& c, const std::vector<uint8_t>& wall, uint64_t seed) {
     return random_anchors(c, wall, seed);
   };

@@ -35,6 +35,21 @@ inline int side_for_density(double density, int64_t n) {
   return s;
 }
 
+// fit_map and map_for_agents of a game whose two groups and random walls all scale with the map side
+// (int(density · S²) each): adversarial pursuit, tiger_deer.
+inline void scale_by_density(GameSpec& s, double first, double second, double walls) {
+  s.fit_map = [=](WorldConfig& c, int64_t) {
+    c.groups[0].count = density_count(first, c.width);
+    c.groups[1].count = density_count(second, c.width);
+    c.random_walls = density_count(walls, c.width);
+  };
+  s.map_for_agents = [=](int64_t n) {
+    int side = side_for_density(first + second, n);
+    while (density_count(first, side) + density_count(second, side) < n) ++side;
+    return side;
+  };
+}
+
 // Anchors per group of a generator's map (slot order within each group).
 using GroupCells = std::vector<std::vector<Cell>>;
 

@@ -48,16 +48,7 @@ GameSpec tiger_deer_spec() {
   s.min_map = 10;
   s.max_steps = 300;
   s.size_rule = "int(0.05*S^2) deer, int(0.01*S^2) tigers and int(0.04*S^2) random walls on a side S";
-  s.fit_map = [](WorldConfig& c, int64_t) {
-    c.groups[0].count = density_count(kDeer, c.width);
-    c.groups[1].count = density_count(kTigers, c.width);
-    c.random_walls = density_count(kWalls, c.width);
-  };
-  s.map_for_agents = [](int64_t n) {
-    int side = side_for_density(kDeer + kTigers, n);
-    while (density_count(kDeer, side) + density_count(kTigers, side) < n) ++side;
-    return side;
-  };
+  scale_by_density(s, kDeer, kTigers, kWalls);
   s.place = [](const WorldConfig& c, const std::vector<uint8_t>& wall, uint64_t seed) {
     return random_anchors(c, wall, seed);
   };
