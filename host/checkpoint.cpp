@@ -1,6 +1,7 @@
 // checkpoint.cpp: encoding, validation and atomic I/O of checkpoint files (layout in
 // checkpoint.hpp); every length read from a file is bounded by the bytes left before use.
 #include "myriad/checkpoint.hpp"
+#include "myriad/input_file.hpp"
 
 #include <fcntl.h>
 #include <unistd.h>
@@ -293,14 +294,9 @@ void write_checkpoint(const std::string& path, const Checkpoint& ckpt) {
 }
 
 Checkpoint read_checkpoint(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw std::runtime_error(sys_error("open", path));
-  if (std::error_code ec; !std::filesystem::is_regular_file(path, ec))
-    throw std::runtime_error("checkpoint " + squote(path) + " is not a regular file");
-  // Read to the end: the buffer grows only with bytes actually read, whatever the file claims.
-  const std::vector<uint8_t> data{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-  if (in.bad()) throw std::runtime_error(sys_error("read", path));
-  return decode_checkpoint(data, path);
+  // Networks of the sizes the trainer accepts take megabytes; 4 GiB leaves room and bounds a wrong path.
+  constexpr uint64_t kMaxCheckpointBytes = uint64_t{4} << 30;
+  return decode_checkpoint(read_input_file(path, "checkpoint", kMaxCheckpointBytes), path);
 }
 
 }  // namespace myriad

@@ -3,6 +3,7 @@
 // with placement "default" also the game generator's walls and start positions), order-dependent fields
 // by their sum. Every value the file gives is checked before use.
 #include "myriad/conformance.hpp"
+#include "myriad/input_file.hpp"
 
 #include <cmath>
 #include <fstream>
@@ -144,11 +145,11 @@ void check_default_layout(const Scene& sc, Checker& check) {
 }  // namespace
 
 ConformanceResult run_conformance(const std::string& path, BackendKind backend, double tol) {
-  std::ifstream in(path);
-  if (!in) throw std::runtime_error(path + ": cannot open file");
+  constexpr uint64_t kMaxVectorBytes = uint64_t{256} << 20;  // the largest bundled vector is ~100 kB
+  const std::string text = read_input_text(path, "conformance vector", kMaxVectorBytes);
   json doc;
   try {
-    in >> doc;
+    doc = json::parse(text);
   } catch (const std::exception& e) {
     throw std::runtime_error(path + ": not valid JSON (" + e.what() + ")");
   }

@@ -180,7 +180,7 @@ small=(run --backend "$backend" --agents-per-team 500 --steps 20)
 pursuit=(run --backend "$backend" --scenario adversarial_pursuit --map-size 60 --steps 20)
 # A tiny training run that really updates: 64 stored transitions a step, the warm-up (64) reached after
 # the first, an update every 2 steps: 5 updates in 12 steps (trainer ops, replay, cuBLAS backward, Adam).
-tiny_train=(train --backend "$backend" --set agents_per_team=32 --set map_size=24 --set episodes=1 --set max_steps=12
+tiny_train=(train --backend "$backend" --set agents_per_team=32 --set map_size=32 --set episodes=1 --set max_steps=12
   --set store_fraction=1 --set batch=64 --set warmup=64 --set update_every=2 --set replay_capacity=1024 -q)
 sanitizer_ok=0
 if ((stop_early || bench_only)); then

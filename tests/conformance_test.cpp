@@ -2,6 +2,7 @@
 // on CUDA when a device answers); tampered vectors are caught at the right step, agent and field, and
 // crafted ones are refused with a clear error instead of a crash.
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
@@ -42,7 +43,10 @@ std::string describe(const myriad::ConformanceResult& r) {
 }
 
 std::string write_temp(const nlohmann::json& j, const std::string& name) {
-  const auto p = fs::temp_directory_path() / ("myriad_conf_" + name + ".json");
+  // Named by test and process: ctest runs tests (and two builds' suites) side by side.
+  const auto* test = ::testing::UnitTest::GetInstance()->current_test_info();
+  const auto p = fs::temp_directory_path() / ("myriad_conf_" + std::string(test->name()) + "_" + name + "_" +
+                                              std::to_string(::getpid()) + ".json");
   std::ofstream(p) << j.dump();
   return p.string();
 }
@@ -122,7 +126,7 @@ TEST(Conformance, OrderDependentFieldsAreComparedBySum) {
 }
 
 TEST(Conformance, MalformedFilesGiveAClearError) {
-  const auto p = fs::temp_directory_path() / "myriad_conf_bad.json";
+  const auto p = fs::temp_directory_path() / ("myriad_conf_bad_" + std::to_string(::getpid()) + ".json");
   std::ofstream(p) << "this is not json";
   try {
     run_conformance(p.string(), BackendKind::kCpu);

@@ -3,6 +3,7 @@
 // network's group on its own stream, and the network's selection must land after it. Skips without
 // a device (CudaTest).
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <filesystem>
 
@@ -25,7 +26,7 @@ TEST_F(CudaPlayersTest, NetworkBesideScriptedActsAsOnTheCpu) {
   resolve_defaults(t, false);
   Trainer tr(t, BackendKind::kCpu);
   tr.run_episode();
-  const std::string path = (std::filesystem::temp_directory_path() / "myriad_cuda_players.bin").string();
+  const std::string path = (std::filesystem::temp_directory_path() / ("myriad_cuda_players_" + std::to_string(::getpid()) + ".bin")).string();
   write_checkpoint(path, tr.checkpoint());
 
   // 2 × 20,000 agents: the scripted kernel (a tile search per agent) runs long enough that a select

@@ -1,6 +1,7 @@
 // eval_test.cpp: head-to-head evaluation: the Wilson interval against published values, side
 // swapping and outcomes with scripted players, checkpoint players, and `myriad eval` end to end.
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <filesystem>
 #include <nlohmann/json.hpp>
@@ -75,7 +76,7 @@ TEST(Evaluate, CheckpointPlayersAreGreedyAndDeterministic) {
   resolve_defaults(t, false);
   Trainer tr(t, BackendKind::kCpu);
   tr.run_episode();
-  const std::string path = (std::filesystem::temp_directory_path() / "myriad_eval_ckpt.bin").string();
+  const std::string path = (std::filesystem::temp_directory_path() / ("myriad_eval_ckpt_" + std::to_string(::getpid()) + ".bin")).string();
   write_checkpoint(path, tr.checkpoint());
   EvalConfig c = small_eval(path, "random", 2);
   c.agents_per_team = c.map_size = c.max_steps = 0;  // from the checkpoint

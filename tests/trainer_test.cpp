@@ -1,6 +1,7 @@
 // trainer_test.cpp: the MF-Q / IQL trainer: TD targets on hand-built cases, network-input assembly
 // against the world's own accessors, a short CPU training run, checkpoint → restore, CUDA parity.
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <cmath>
 #include <filesystem>
@@ -114,7 +115,7 @@ TEST(Trainer, CheckpointRestoreGivesTheSameNetworksAndContinuesTheCounter) {
   Trainer a(c, BackendKind::kCpu);
   a.run_episode();
   a.run_episode();
-  const std::string path = (std::filesystem::temp_directory_path() / "myriad_trainer_ckpt.bin").string();
+  const std::string path = (std::filesystem::temp_directory_path() / ("myriad_trainer_ckpt_" + std::to_string(::getpid()) + ".bin")).string();
   write_checkpoint(path, a.checkpoint());
   const Checkpoint ck = read_checkpoint(path);
   std::filesystem::remove(path);

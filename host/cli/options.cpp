@@ -273,6 +273,9 @@ std::string checkpoint_argument(const std::string& option, const std::string& te
     return p;
   }
   if (std::filesystem::is_regular_file(text, ec)) return text;
+  if (std::filesystem::exists(text, ec))  // a FIFO, device or socket: never opened
+    throw UsageError(option + ": " + quoted(text) + " is not a regular file; give a checkpoint file or a training run "
+                     "directory");
   if (text.size() > 4 && text.compare(text.size() - 4, 4, ".bin") == 0)
     throw UsageError(option + ": no such file " + quoted(text) + "; give a checkpoint file or a training run directory");
   return "";
@@ -407,7 +410,7 @@ RunSettings parse_run_options(const RunOptions& o) {
       const int64_t got = o.agents_set ? cfg.groups[0].count : cfg.n_agents();
       if (got != asked)
         s.note = std::string(scenario_name(sc)) + ": " + std::to_string(got) +
-                 (o.agents_set ? " per team" : " agents") + " on a " + std::to_string(cfg.width) +
+                 (o.agents_set ? " " + cfg.groups[0].name + " (its first group)" : std::string(" agents")) + " on a " + std::to_string(cfg.width) +
                  " map for the " + std::to_string(asked) + " asked (" + game_spec(sc).size_rule + ")";
     }
     s.policies = parse_policies(o.policy, cfg, &s.checkpoints);

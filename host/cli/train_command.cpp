@@ -2,6 +2,7 @@
 // progress and periodic checkpoints; --resume continues from checkpoints/latest.bin (replay starts empty).
 #include "cli/train_command.hpp"
 
+#include "myriad/input_file.hpp"
 #include "myriad/games/game.hpp"
 
 #include <unistd.h>
@@ -28,12 +29,15 @@ namespace {
 volatile std::sig_atomic_t g_stop = 0;
 extern "C" void on_train_interrupt(int) { g_stop = 1; }
 
+// A config is a few kilobytes; a megabyte bounds what a mistaken path (a log, /dev/zero) can cost.
+constexpr uint64_t kMaxConfigBytes = 1 << 20;
+
 std::string read_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw ConfigError(path + ": cannot read the file");
-  std::ostringstream os;
-  os << in.rdbuf();
-  return os.str();
+  try {
+    return read_input_text(path, "config", kMaxConfigBytes);
+  } catch (const std::runtime_error& e) {
+    throw ConfigError(e.what());
+  }
 }
 
 std::string default_out_dir() {
