@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cmath>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -147,6 +148,37 @@ std::vector<float> Checkpoint::get_floats(const std::string& name) const {
     std::memcpy(&out[i], &u, 4);
   }
   return out;
+}
+
+std::vector<float> Checkpoint::get_finite_floats(const std::string& name) const {
+  std::vector<float> v = get_floats(name);
+  for (size_t i = 0; i < v.size(); ++i)
+    if (!std::isfinite(v[i]))
+      throw std::runtime_error("checkpoint section " + squote(name) + " holds " + std::to_string(v[i]) + " at index " +
+                               std::to_string(i) + "; a usable checkpoint has finite values (damaged file, or a "
+                               "run that diverged: take an earlier checkpoint)");
+  return v;
+}
+
+uint64_t Checkpoint::get_count(const std::string& name, uint64_t max) const {
+  const uint64_t v = get_u64(name);
+  if (v > max)
+    throw std::runtime_error("checkpoint section " + squote(name) + " holds " + std::to_string(v) + ", above " +
+                             std::to_string(max) + "; the file is damaged");
+  return v;
+}
+
+uint64_t network_parameter_count(const std::vector<int>& shape) {
+  constexpr uint64_t kMax = uint64_t{1} << 40;
+  if (shape.size() < 2) return 0;
+  uint64_t total = 0;
+  for (size_t i = 0; i + 1 < shape.size(); ++i) {
+    if (shape[i] < 1 || shape[i + 1] < 1) return 0;
+    const uint64_t a = static_cast<uint64_t>(shape[i]), b = static_cast<uint64_t>(shape[i + 1]);
+    total += a * b + b;  // each factor < 2^31: no overflow before the check
+    if (total > kMax) return 0;
+  }
+  return total;
 }
 
 uint64_t Checkpoint::get_u64(const std::string& name) const {

@@ -2,12 +2,15 @@
 // which acts for every group: world policies through World::act, networks greedily through TeamPolicy.
 #include "myriad/players.hpp"
 
+#include <new>
 #include <stdexcept>
 
 namespace myriad {
 
-CheckpointNetwork load_checkpoint_network(const Checkpoint& ck, const std::string& path, World& world,
-                                          int group, int64_t input_width) {
+namespace {
+
+CheckpointNetwork load_network(const Checkpoint& ck, const std::string& path, World& world, int group,
+                               int64_t input_width) {
   const std::vector<int>& shape = ck.header.network_shape;
   if (shape.size() < 2)
     throw std::runtime_error(path + ": the checkpoint has no network shape (not a training checkpoint?)");
@@ -17,19 +20,42 @@ CheckpointNetwork load_checkpoint_network(const Checkpoint& ck, const std::strin
                              std::to_string(shape.back()) + " actions, this world gives " +
                              std::to_string(input_width) + " inputs and " + std::to_string(n_actions) +
                              " actions (same view radius, minimap setting and features are needed)");
+  // The section must hold exactly the header's shape, checked before anything is allocated for it.
+  const uint64_t params = network_parameter_count(shape);
+  const Section* sec = ck.find("red.online");
+  const uint64_t held = sec ? sec->bytes.size() / 4 : 0;
+  if (params == 0 || params != held)
+    throw std::runtime_error(path + ": its header's network shape needs " + std::to_string(params) +
+                             " parameters but section red.online holds " + std::to_string(held) +
+                             " (a damaged or hand-edited checkpoint)");
   MlpShape s;
   s.inputs = shape.front();
   s.hidden.assign(shape.begin() + 1, shape.end() - 1);
   s.outputs = shape.back();
   CheckpointNetwork out;
   out.net = make_qnetwork(world.backend(), s, 0);
-  const std::vector<float> p = ck.get_floats("red.online");
+  const std::vector<float> p = ck.get_finite_floats("red.online");
   if (p.size() != out.net->layout().size())
     throw std::runtime_error(path + ": section red.online holds " + std::to_string(p.size()) +
                              " parameters, its header's shape needs " + std::to_string(out.net->layout().size()));
   out.net->set_params(p);
   out.uses_mean_action = ck.header.algorithm != "iql";
   return out;
+}
+
+}  // namespace
+
+// Every refusal is about the file (std::invalid_argument: the command's input, exit 2), named first.
+CheckpointNetwork load_checkpoint_network(const Checkpoint& ck, const std::string& path, World& world,
+                                          int group, int64_t input_width) {
+  try {
+    return load_network(ck, path, world, group, input_width);
+  } catch (const std::bad_alloc&) {
+    throw;
+  } catch (const std::exception& e) {
+    const std::string what = e.what();
+    throw std::invalid_argument(what.rfind(path, 0) == 0 ? what : path + ": " + what);
+  }
 }
 
 Players::Players(World& world, const std::vector<PlayerSpec>& specs) : world_(world), specs_(specs) {

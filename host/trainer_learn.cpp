@@ -112,7 +112,12 @@ void Trainer::load_opponent(const std::string& path) {
   } catch (const std::exception& e) {
     throw ConfigError(std::string("opponent_checkpoint: ") + e.what());
   }
-  const std::vector<float> p = ck.get_floats("red.online");
+  std::vector<float> p;
+  try {
+    p = ck.get_finite_floats("red.online");
+  } catch (const std::exception& e) {
+    throw ConfigError("opponent_checkpoint: " + path + ": " + e.what());
+  }
   if (p.size() != opponent_net_->layout().size())
     throw ConfigError("opponent_checkpoint: " + path + " holds a network of " + std::to_string(p.size()) +
                       " parameters, this run needs " + std::to_string(opponent_net_->layout().size()) +
@@ -156,23 +161,42 @@ Checkpoint Trainer::checkpoint() const {
 void Trainer::restore(const Checkpoint& ck) {
   if (ck.header.algorithm != cfg_.algorithm)
     throw std::runtime_error("checkpoint: algorithm " + ck.header.algorithm + ", this run " + cfg_.algorithm);
+  // The run the checkpoint came from: its game and opponent mode must be this run's.
+  TrainConfig theirs;
+  try {
+    apply_toml(theirs, ck.header.config_toml, "checkpoint");
+  } catch (const std::exception& e) {
+    throw std::runtime_error(std::string("checkpoint: its config does not read back (") + e.what() + ")");
+  }
+  if (theirs.scenario != cfg_.scenario)
+    throw std::runtime_error("checkpoint: trained on " + theirs.scenario + ", this run plays " + cfg_.scenario);
+  if (theirs.opponent != cfg_.opponent)
+    throw std::runtime_error("checkpoint: opponent " + theirs.opponent + ", this run " + cfg_.opponent +
+                             " (resume with the run's own config.toml)");
+  // Counters far above any real run would wrap when signed: 2^48 leaves every real value.
+  constexpr uint64_t kMaxCount = uint64_t{1} << 48;
+  const uint64_t episode = ck.get_count("episode", kMaxCount), env_steps = ck.get_count("env_steps", kMaxCount),
+                 updates = ck.get_count("updates", kMaxCount);
   for (size_t i = 0; i < learners_.size(); ++i) {
     const std::string p = learner_prefix(i);
     Learner& l = learners_[i];
-    const std::vector<float> w = ck.get_floats(p + ".online");
+    const std::vector<float> w = ck.get_finite_floats(p + ".online");
     if (w.size() != l.online->layout().size())
       throw std::runtime_error("checkpoint: network has " + std::to_string(w.size()) + " parameters, this run " +
                                std::to_string(l.online->layout().size()) + " (different world or hidden sizes?)");
+    const std::vector<float> target = ck.get_finite_floats(p + ".target"), m = ck.get_finite_floats(p + ".adam_m"),
+                             v = ck.get_finite_floats(p + ".adam_v");
+    for (float x : v)
+      if (x < 0) throw std::runtime_error("checkpoint: section " + p + ".adam_v holds a negative second moment");
     l.online->set_params(w);
-    l.target->set_params(ck.get_floats(p + ".target"));
-    l.online->set_adam_state(ck.get_floats(p + ".adam_m"), ck.get_floats(p + ".adam_v"),
-                             static_cast<int64_t>(ck.get_u64(p + ".adam_step")));
+    l.target->set_params(target);
+    l.online->set_adam_state(m, v, static_cast<int64_t>(ck.get_count(p + ".adam_step", kMaxCount)));
     l.draws = static_cast<uint32_t>(ck.get_rng("rng." + p + ".replay").counter);
   }
-  if (opponent_net_ && ck.has("opponent.online")) opponent_net_->set_params(ck.get_floats("opponent.online"));
-  episode_ = static_cast<int64_t>(ck.get_u64("episode"));
-  env_steps_ = static_cast<int64_t>(ck.get_u64("env_steps"));
-  updates_ = static_cast<int64_t>(ck.get_u64("updates"));
+  if (opponent_net_ && ck.has("opponent.online")) opponent_net_->set_params(ck.get_finite_floats("opponent.online"));
+  episode_ = static_cast<int64_t>(episode);
+  env_steps_ = static_cast<int64_t>(env_steps);
+  updates_ = static_cast<int64_t>(updates);
   in_episode_ = false;
 }
 

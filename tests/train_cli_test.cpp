@@ -8,7 +8,9 @@
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+#include <limits>
 #include <string>
+#include <vector>
 
 #include "binary_fixture.hpp"
 #include "myriad/checkpoint.hpp"
@@ -84,6 +86,64 @@ TEST_F(TrainCliTest, BadConfigsExit2WithOneLine) {
     EXPECT_EQ(count_lines(r.err), 1) << args << ": " << r.err;
     EXPECT_FALSE(fs::exists(dir_ / "never")) << args;
   }
+}
+
+}  // namespace
+
+namespace {
+
+// A checkpoint that does not belong to the run, or is damaged behind a valid CRC, is refused at
+// resume, eval and --policy with what differs; exit 2, and the run's files are left as they were.
+class CheckpointRefusalTest : public TrainCliTest {
+ protected:
+  fs::path make_run(const std::string& name, const std::string& extra) {
+    const fs::path run = dir_ / name;
+    const Result r = train(tiny + "--set episodes=1 " + extra + "--out '" + run.string() + "'");
+    EXPECT_EQ(r.code, 0) << r.err;
+    return run;
+  }
+  static std::string latest(const fs::path& run) { return (run / "checkpoints/latest.bin").string(); }
+  void expect_refused(const std::string& args, const std::string& says) {
+    const Result r = myriad(args);
+    EXPECT_EQ(r.code, 2) << args << "\n" << r.err;
+    EXPECT_NE(r.err.find(says), std::string::npos) << args << "\n" << r.err;
+    EXPECT_EQ(count_lines(r.err), 1) << r.err;
+  }
+};
+
+TEST_F(CheckpointRefusalTest, DamagedCountersAndWeightsAreRefused) {
+  const fs::path run = make_run("run", "");
+  const std::string csv_before = slurp(run / "metrics.csv");
+  myriad::Checkpoint ck = myriad::read_checkpoint(latest(run));
+  const myriad::Checkpoint good = ck;
+
+  ck.put_u64("episode", ~uint64_t{0});  // -1 when signed: an index before the first episode
+  myriad::write_checkpoint(latest(run), ck);
+  expect_refused("train --backend cpu --resume '" + run.string() + "' --set episodes=2", "'episode'");
+
+  ck = good;
+  std::vector<float> w = ck.get_floats("red.online");
+  w[3] = std::numeric_limits<float>::quiet_NaN();
+  ck.put_floats("red.online", w);
+  myriad::write_checkpoint(latest(run), ck);
+  expect_refused("train --backend cpu --resume '" + run.string() + "' --set episodes=2", "finite");
+  expect_refused("eval '" + latest(run) + "' random --episodes 1 --backend cpu", "finite");
+  expect_refused("run --backend cpu --agents-per-team 8 --map-size 20 --steps 1 --policy red='" + latest(run) + "'",
+                 "finite");
+  EXPECT_EQ(slurp(run / "metrics.csv"), csv_before);
+
+  // A header that declares a huge hidden layer is refused before anything of that size is allocated.
+  ck = good;
+  ck.header.network_shape = {ck.header.network_shape.front(), 1000000, ck.header.network_shape.back()};
+  myriad::write_checkpoint(latest(run), ck);
+  expect_refused("eval '" + latest(run) + "' random --episodes 1 --backend cpu", "section red.online holds");
+}
+
+TEST_F(CheckpointRefusalTest, AnotherRunsOpponentModeIsRefused) {
+  const fs::path mine = make_run("random_run", "");
+  const fs::path theirs = make_run("both_run", "--set opponent=both_learn ");
+  fs::copy_file(latest(theirs), latest(mine), fs::copy_options::overwrite_existing);
+  expect_refused("train --backend cpu --resume '" + mine.string() + "' --set episodes=2", "opponent both_learn");
 }
 
 }  // namespace

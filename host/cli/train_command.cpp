@@ -129,6 +129,8 @@ int train_command(const TrainOptions& o) {
     if (!o.resume.empty() && !o.out.empty() && o.out != o.resume)
       throw ConfigError("--out and --resume: a resumed run writes into its own directory");
     trainer = std::make_unique<Trainer>(c, kind);
+    // A checkpoint that does not fit this run is refused here, before the run directory is touched.
+    if (!o.resume.empty()) trainer->restore(read_checkpoint(latest_checkpoint_path(o.resume)));
   } catch (const std::exception& e) {  // ConfigError, UsageError, invalid_argument, runtime_error
     std::cerr << "myriad: train: " << e.what() << "\n";
     return 2;
@@ -137,10 +139,7 @@ int train_command(const TrainOptions& o) {
     const bool resume = !o.resume.empty();
     const std::string dir = resume ? o.resume : (o.out.empty() ? default_out_dir() : o.out);
     int64_t resumed_from = -1;
-    if (resume) {
-      trainer->restore(read_checkpoint(latest_checkpoint_path(dir)));
-      resumed_from = trainer->episode();
-    }
+    if (resume) resumed_from = trainer->episode();
     TrainOutput out(dir, resume);
     out.write_config(to_toml(c));
     const std::string device = kind == BackendKind::kCuda ? cuda_device_description() : "";

@@ -65,7 +65,16 @@ struct Checkpoint {
   std::vector<float> get_floats(const std::string& name) const;
   uint64_t get_u64(const std::string& name) const;
   RngCounter get_rng(const std::string& name) const;
+  // get_floats, refusing a NaN or an infinity (a damaged file, or a run that diverged).
+  std::vector<float> get_finite_floats(const std::string& name) const;
+  // get_u64, refusing a value above `max` (a counter that would wrap when signed).
+  uint64_t get_count(const std::string& name, uint64_t max) const;
 };
+
+// The number of parameters of a fully connected network of this shape (inputs, hidden..., outputs),
+// weights and biases; 0 when the shape has fewer than two sizes, a size below 1, or the count
+// passes 2^40 (no network a checkpoint may hold is that large).
+uint64_t network_parameter_count(const std::vector<int>& shape);
 
 // CRC-32 (IEEE, as zlib's crc32); pass the previous value to continue a running checksum.
 uint32_t crc32(const uint8_t* data, size_t n, uint32_t crc = 0);

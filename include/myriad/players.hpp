@@ -23,7 +23,7 @@ struct PlayerSpec {
 
 // The learner network stored in a checkpoint (section `red.online`: the first learner), on the
 // world's backend, checked against the world's input width and the group's action count. Throws
-// std::runtime_error naming the file and what differs.
+// std::invalid_argument naming the file and what differs (wrong shape, damaged or non-finite weights).
 struct CheckpointNetwork {
   std::unique_ptr<QNetwork> net;
   bool uses_mean_action = true;  // MF-Q checkpoints read ā; IQL ones do not
