@@ -58,6 +58,7 @@ const std::vector<Key>& keys() {
       {"hidden", Kind::kIntList, [](TrainConfig& c) -> void* { return &c.hidden; }},
       {"seed", Kind::kSeed, [](TrainConfig& c) -> void* { return &c.seed; }},
       {"checkpoint_every", Kind::kInt, [](TrainConfig& c) -> void* { return &c.checkpoint_every; }},
+      {"autosave_seconds", Kind::kInt, [](TrainConfig& c) -> void* { return &c.autosave_seconds; }},
   };
   return k;
 }
@@ -218,6 +219,8 @@ void validate_train_config(const TrainConfig& c) {
   for (int64_t h : c.hidden)
     if (h < 1 || h > 65536) fail("hidden: layer widths must be in [1, 65536]");
   if (c.checkpoint_every < 0) fail("checkpoint_every must be >= 0");
+  if (c.autosave_seconds < 0 || c.autosave_seconds > 86400)
+    fail("autosave_seconds must be in [0, 86400] (0: after every episode)");
 }
 
 std::string to_toml(const TrainConfig& c) {

@@ -13,14 +13,13 @@
 
 #include "cli/progress.hpp"
 #include "cli/render_command.hpp"
+#include "cli/signal_stop.hpp"
 #include "cli/stats_writer.hpp"
 
 namespace myriad::cli {
 
 namespace {
 
-volatile std::sig_atomic_t g_interrupted = 0;
-extern "C" void on_interrupt(int) { g_interrupted = 1; }
 
 struct EpisodeTotals {
   int64_t steps = 0;
@@ -103,7 +102,7 @@ bool play(World& world, Players& players, const RunSettings& s, StatsWriter& sta
     players.observe();
     if (frames) frames->maybe_capture(world, e);
     while (!world.done()) {
-      if (g_interrupted) return false;
+      if (SignalStop::requested()) return false;
       int64_t alive_before = 0;
       for (int g = 0; g < n_groups; ++g) alive_before += world.last_stats().alive[g];
       const auto t0 = Clock::now();
@@ -171,14 +170,14 @@ int run_command(RunOptions o, const CLI::App& sub) {
   std::vector<std::string> names;
   for (const auto& g : s.cfg.groups) names.push_back(g.name);
   try {
+    // SIGINT, SIGTERM and SIGHUP stop after the step: the --stats temporary file is removed (the
+    // handlers come first: the file exists from the next line on), the video closed.
+    const SignalStop stop;
     StatsWriter stats(s.stats_path, names);
     if (!s.quiet) print_header(s, o.render_command ? "render" : "run", world->backend_name());
     std::unique_ptr<FrameRecorder> frames;
     if (s.render.enabled()) frames = std::make_unique<FrameRecorder>(s.render, s.episodes > 1);
-    g_interrupted = 0;
-    auto* old_handler = std::signal(SIGINT, on_interrupt);
     const bool finished = play(*world, *players, s, stats, frames.get());
-    std::signal(SIGINT, old_handler);
     if (frames) frames->finish();  // closes the video (with the frames so far when interrupted)
     if (!finished) {
       std::printf("\n");

@@ -17,6 +17,7 @@
 #include <sstream>
 
 #include "cli/options.hpp"
+#include "cli/signal_stop.hpp"
 #include "cli/progress.hpp"
 #include "cli/render_command.hpp"
 #include "cli/train_output.hpp"
@@ -26,8 +27,6 @@ namespace myriad::cli {
 
 namespace {
 
-volatile std::sig_atomic_t g_stop = 0;
-extern "C" void on_train_interrupt(int) { g_stop = 1; }
 
 // A config is a few kilobytes; a megabyte bounds what a mistaken path (a log, /dev/zero) can cost.
 constexpr uint64_t kMaxConfigBytes = 1 << 20;
@@ -136,11 +135,12 @@ int train_command(const TrainOptions& o) {
     return 2;
   }
   try {
+    const SignalStop stop;  // SIGINT, SIGTERM and SIGHUP end the run after its episode, with a checkpoint
     const bool resume = !o.resume.empty();
     const std::string dir = resume ? o.resume : (o.out.empty() ? default_out_dir() : o.out);
     int64_t resumed_from = -1;
     if (resume) resumed_from = trainer->episode();
-    TrainOutput out(dir, resume);
+    TrainOutput out(dir, resumed_from);
     out.write_config(to_toml(c));
     const std::string device = kind == BackendKind::kCuda ? cuda_device_description() : "";
     out.write_run_json(trainer->world().backend_name(), device, c.seed, o.command_line, resumed_from);
@@ -159,13 +159,14 @@ int train_command(const TrainOptions& o) {
     }
     const bool tty = isatty(fileno(stdout)) != 0;
     auto last_print = std::chrono::steady_clock::now() - std::chrono::seconds(60);
-    g_stop = 0;
-    auto* old_handler = std::signal(SIGINT, on_train_interrupt);
+    // The autosave: latest.bin once autosave_seconds have passed and 50 write times have (< 2%).
+    auto last_save = std::chrono::steady_clock::now();
+    double save_seconds = 0;
     EpisodeMetrics last{};
     const auto run_start = std::chrono::steady_clock::now();
     const int64_t first_episode = trainer->episode();
     bool any = false, shown = false;  // shown: the last episode's line is already on its own line
-    while (trainer->episode() < c.episodes && !g_stop) {
+    while (trainer->episode() < c.episodes && !SignalStop::requested()) {
       const int64_t ep = trainer->episode();
       if (o.render_every > 0 && ep % o.render_every == 0) {
         last = render_episode(*trainer, o, dir);
@@ -174,8 +175,15 @@ int train_command(const TrainOptions& o) {
       }
       any = true;
       out.write_metrics(last);
-      if (c.checkpoint_every > 0 && trainer->episode() % c.checkpoint_every == 0 && trainer->episode() < c.episodes)
-        out.write_checkpoint(trainer->checkpoint());
+      const auto t_saved = std::chrono::steady_clock::now();
+      const double since = std::chrono::duration<double>(t_saved - last_save).count();
+      const bool numbered = c.checkpoint_every > 0 && trainer->episode() % c.checkpoint_every == 0;
+      const bool autosave = since >= static_cast<double>(c.autosave_seconds) && since >= 50 * save_seconds;
+      if (trainer->episode() < c.episodes && !SignalStop::requested() && (numbered || autosave)) {
+        numbered ? static_cast<void>(out.write_checkpoint(trainer->checkpoint())) : out.write_latest(trainer->checkpoint());
+        last_save = std::chrono::steady_clock::now();
+        save_seconds = std::chrono::duration<double>(last_save - t_saved).count();
+      }
       shown = false;
       if (o.quiet) continue;
       const auto now = std::chrono::steady_clock::now();
@@ -194,12 +202,11 @@ int train_command(const TrainOptions& o) {
       }
       std::fflush(stdout);
     }
-    std::signal(SIGINT, old_handler);
     if (tty && !o.quiet && any) std::printf("\n");
     const std::string path = out.write_checkpoint(trainer->checkpoint());
     if (any && !shown) std::printf("%s\n", episode_line(last, c.episodes, c.exploration == "epsilon").c_str());
     std::printf("checkpoint %s, metrics %s/metrics.csv\n", path.c_str(), dir.c_str());
-    if (g_stop) {
+    if (SignalStop::requested()) {
       std::cerr << "myriad: train: interrupted after episode " << trainer->episode() << "; resume with --resume " << dir
                 << "\n";
       return 130;

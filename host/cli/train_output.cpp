@@ -17,12 +17,40 @@
 #include <vector>
 
 #include "myriad/checkpoint.hpp"
+#include "myriad/input_file.hpp"
 
 namespace myriad::cli {
 
 namespace fs = std::filesystem;
 
 namespace {
+
+// The episode number a metrics line starts with (csv: "E,...", jsonl: {"episode":E,...}); -1 if none.
+int64_t line_episode(const std::string& line) {
+  const std::string key = "{\"episode\":";
+  size_t at = line.rfind(key, 0) == 0 ? key.size() : 0;
+  if (at == line.size() || line[at] < '0' || line[at] > '9') return -1;
+  int64_t e = 0;
+  for (; at < line.size() && line[at] >= '0' && line[at] <= '9' && e < (int64_t{1} << 50); ++at) e = e * 10 + (line[at] - '0');
+  return at < line.size() && line[at] == ',' ? e : -1;
+}
+
+// Keeps, of a metrics file, the header (csv) and the whole rows of the first `done` episodes (numbered
+// from 0): the rows of episodes played after the checkpoint a run resumes from, and a row torn by a
+// kill, go.
+void keep_first(const std::string& path, bool has_header, int64_t done) {
+  std::error_code ec;
+  if (!fs::exists(path, ec)) return;
+  const std::string text = read_input_text(path, "metrics file", uint64_t{1} << 32);
+  std::string kept;
+  size_t start = 0;
+  for (size_t end; (end = text.find('\n', start)) != std::string::npos; start = end + 1) {
+    const std::string line = text.substr(start, end - start);
+    const int64_t e = line_episode(line);
+    if ((has_header && start == 0 && e < 0) || (e >= 0 && e < done)) kept += line + "\n";
+  }
+  if (kept != text) write_text(path, kept);
+}
 
 std::FILE* open_append(const std::string& path, bool resume, bool& fresh) {
   fresh = !resume || !fs::exists(path);
@@ -68,10 +96,15 @@ std::string git_commit() {
   return rc == 0 && s.size() == 40 ? s : "unknown";
 }
 
-TrainOutput::TrainOutput(const std::string& dir, bool resume) : dir_(dir) {
+TrainOutput::TrainOutput(const std::string& dir, int64_t resumed_from) : dir_(dir) {
   std::error_code ec;
   fs::create_directories(fs::path(dir) / "checkpoints", ec);
   if (ec) throw std::runtime_error("cannot create " + dir + "/checkpoints: " + ec.message());
+  const bool resume = resumed_from >= 0;
+  if (resume) {
+    keep_first((fs::path(dir) / "metrics.csv").string(), true, resumed_from);
+    keep_first((fs::path(dir) / "metrics.jsonl").string(), false, resumed_from);
+  }
   bool fresh = false;
   csv_ = open_append((fs::path(dir) / "metrics.csv").string(), resume, fresh);
   if (fresh)
@@ -154,5 +187,7 @@ std::string TrainOutput::write_checkpoint(const Checkpoint& ck) {
   myriad::write_checkpoint(latest_checkpoint_path(dir_), ck);
   return path;
 }
+
+void TrainOutput::write_latest(const Checkpoint& ck) { myriad::write_checkpoint(latest_checkpoint_path(dir_), ck); }
 
 }  // namespace myriad::cli

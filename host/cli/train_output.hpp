@@ -1,5 +1,5 @@
 // cli/train_output.hpp: the run directory of `myriad train`: config.toml, run.json, per-episode
-// metrics.csv / metrics.jsonl (appended on resume) and checkpoints/ (ckpt_EEEEEE.bin, latest.bin).
+// metrics.csv / metrics.jsonl (on resume: kept through the checkpoint's episode, then appended) and checkpoints/ (ckpt_EEEEEE.bin, latest.bin).
 #pragma once
 #include <cstdio>
 #include <string>
@@ -10,8 +10,10 @@ namespace myriad::cli {
 
 class TrainOutput {
  public:
-  // Creates dir (and dir/checkpoints); resume: appends to the metrics files instead of starting them.
-  TrainOutput(const std::string& dir, bool resume);
+  // Creates dir (and dir/checkpoints). resumed_from >= 0 (episodes the checkpoint has completed): the
+  // metrics files keep their rows of episodes 0..resumed_from-1 (later or torn rows are dropped) and
+  // are appended to; -1: they start anew.
+  TrainOutput(const std::string& dir, int64_t resumed_from);
   ~TrainOutput();
   TrainOutput(const TrainOutput&) = delete;
   TrainOutput& operator=(const TrainOutput&) = delete;
@@ -24,6 +26,7 @@ class TrainOutput {
   void write_metrics(const EpisodeMetrics& m);  // one csv row and one jsonl line, flushed
   // checkpoints/ckpt_EEEEEE.bin (E = episodes completed) and checkpoints/latest.bin; returns the path.
   std::string write_checkpoint(const Checkpoint& ck);
+  void write_latest(const Checkpoint& ck);  // checkpoints/latest.bin alone (the periodic autosave)
 
  private:
   std::string dir_;

@@ -55,7 +55,11 @@ struct TrainConfig {
   // on the CPU, whose network is always FP32.
   std::string network_math = "auto";  // auto | fp32 | tf32
   uint64_t seed = 0;
-  int64_t checkpoint_every = 0;       // episodes; 0: only the final checkpoint
+  int64_t checkpoint_every = 0;       // episodes between numbered checkpoints; 0: only the final one
+  // checkpoints/latest.bin is rewritten after an episode once this many seconds have passed since the
+  // last write, and never more often than 50 times the last write's duration (< 2% of the run); 0:
+  // after every episode. A killed run resumes from it.
+  int64_t autosave_seconds = 30;
 };
 
 // Fills the kAuto fields for the CPU (cuda = false) or the device.
