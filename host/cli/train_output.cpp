@@ -70,12 +70,21 @@ std::string num(double v) {  // JSON has no NaN: null
 
 void write_text(const std::string& path, const std::string& text) {
   const std::string tmp = path + ".tmp";
-  {
-    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-    out << text;
-    if (!out) throw std::runtime_error("cannot write " + tmp);
+  std::FILE* f = std::fopen(tmp.c_str(), "wb");
+  if (f == nullptr) throw std::runtime_error("cannot write " + tmp + ": " + std::strerror(errno));
+  const bool written = std::fwrite(text.data(), 1, text.size(), f) == text.size() && std::fflush(f) == 0;
+  const int err = errno;
+  const bool closed = std::fclose(f) == 0;  // a full disk may show only here
+  std::error_code ec;
+  if (!written || !closed) {
+    fs::remove(tmp, ec);
+    throw std::runtime_error("writing " + path + " failed: " + std::strerror(written ? errno : err));
   }
-  fs::rename(tmp, path);
+  fs::rename(tmp, path, ec);
+  if (ec) {
+    fs::remove(tmp, ec);
+    throw std::runtime_error("cannot rename " + tmp + " to " + path);
+  }
 }
 
 std::string latest_checkpoint_path(const std::string& dir) { return (fs::path(dir) / "checkpoints" / "latest.bin").string(); }
@@ -108,9 +117,11 @@ TrainOutput::TrainOutput(const std::string& dir, int64_t resumed_from) : dir_(di
   bool fresh = false;
   csv_ = open_append((fs::path(dir) / "metrics.csv").string(), resume, fresh);
   if (fresh)
-    std::fprintf(csv_, "episode,steps,learner_side,outcome,return_learner,return_opponent,per_agent_return_learner,"
-                       "per_agent_return_opponent,kills_learner,kills_opponent,survivors_learner,survivors_opponent,"
-                       "updates,loss,first_loss,mean_q,temperature,agent_steps_per_s,seconds\n");
+    checked_write(csv_,
+                  "episode,steps,learner_side,outcome,return_learner,return_opponent,per_agent_return_learner,"
+                  "per_agent_return_opponent,kills_learner,kills_opponent,survivors_learner,survivors_opponent,"
+                  "updates,loss,first_loss,mean_q,temperature,agent_steps_per_s,seconds\n",
+                  "metrics.csv");
   jsonl_ = open_append((fs::path(dir) / "metrics.jsonl").string(), resume, fresh);
 }
 
@@ -173,10 +184,20 @@ void TrainOutput::write_metrics(const EpisodeMetrics& m) {
     csv += (k ? "," : "") + (v.front() == '"' ? v.substr(1, v.size() - 2) : v);
     json += std::string(k ? "," : "") + "\"" + fields[k].first + "\":" + v;
   }
-  std::fprintf(csv_, "%s\n", csv.c_str());
-  std::fprintf(jsonl_, "%s}\n", json.c_str());
-  std::fflush(csv_);
-  std::fflush(jsonl_);
+  checked_write(csv_, csv + "\n", "metrics.csv");
+  checked_write(jsonl_, json + "}\n", "metrics.jsonl");
+}
+
+// A failed write (a full disk, a quota) stops the run at once, naming the file and the free space:
+// the rows before it stay readable, and the last checkpoint still resumes the run.
+void TrainOutput::checked_write(std::FILE* f, const std::string& text, const char* name) {
+  if (std::fwrite(text.data(), 1, text.size(), f) == text.size() && std::fflush(f) == 0) return;
+  const int err = errno;
+  std::error_code ec;
+  const fs::space_info sp = fs::space(dir_, ec);
+  throw std::runtime_error("writing " + (fs::path(dir_) / name).string() + " failed: " + std::strerror(err) +
+                           (ec ? std::string() : " (" + std::to_string(sp.available >> 20) + " MiB free)") +
+                           "; free some space and resume with --resume " + dir_);
 }
 
 std::string TrainOutput::write_checkpoint(const Checkpoint& ck) {

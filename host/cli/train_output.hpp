@@ -29,6 +29,7 @@ class TrainOutput {
   void write_latest(const Checkpoint& ck);  // checkpoints/latest.bin alone (the periodic autosave)
 
  private:
+  void checked_write(std::FILE* f, const std::string& text, const char* name);
   std::string dir_;
   std::FILE* csv_ = nullptr;
   std::FILE* jsonl_ = nullptr;

@@ -1,0 +1,68 @@
+// full_disk_test.cpp: on a tiny tmpfs (mounted by the test; skipped where mounting is not allowed)
+// train and run --stats stop at the first failed write with one line naming the file, leave no
+// temporary file, and what they wrote before stays whole.
+#include <gtest/gtest.h>
+#include <sys/mount.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <string>
+
+#include "binary_fixture.hpp"
+
+namespace {
+
+namespace fs = std::filesystem;
+
+class FullDisk : public myriad::test::BinaryTest {
+ protected:
+  void SetUp() override {
+    BinaryTest::SetUp();
+    disk_ = dir_ / "disk";
+    fs::create_directories(disk_);
+    if (::mount("tmpfs", disk_.c_str(), "tmpfs", 0, "size=1500k") != 0)
+      GTEST_SKIP() << "cannot mount a tmpfs here (needs root in a mount namespace)";
+    mounted_ = true;
+  }
+  void TearDown() override {
+    if (mounted_) ::umount(disk_.c_str());
+    BinaryTest::TearDown();
+  }
+  int temporaries() const {
+    int n = 0;
+    for (const auto& e : fs::recursive_directory_iterator(disk_))
+      n += e.path().extension() == ".tmp";
+    return n;
+  }
+  fs::path disk_;
+  bool mounted_ = false;
+};
+
+TEST_F(FullDisk, TrainStopsAtTheFirstFailedWrite) {
+  const fs::path run = disk_ / "run";
+  const myriad::test::CmdResult r =
+      myriad("train --backend cpu -q --set agents_per_team=8 --set map_size=20 --set max_steps=40 --set batch=32 "
+             "--set replay_capacity=4096 --set episodes=50 --set autosave_seconds=0 --out '" + run.string() + "'");
+  EXPECT_EQ(r.code, 1) << r.err;
+  EXPECT_NE(r.err.find("No space left on device"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("latest.bin"), std::string::npos) << r.err;
+  EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
+  EXPECT_EQ(temporaries(), 0);
+  const std::string csv = myriad::test::read_text(run / "metrics.csv");
+  ASSERT_FALSE(csv.empty());
+  EXPECT_EQ(csv.back(), '\n') << "a torn metrics row";
+  EXPECT_LT(std::count(csv.begin(), csv.end(), '\n'), 51) << "the run went on after the failed write";
+  EXPECT_FALSE(myriad::test::read_text(run / "config.toml").empty());
+}
+
+TEST_F(FullDisk, RunStatsFailsWithoutATemporaryFile) {
+  const std::string stats = (disk_ / "stats.json").string();
+  const myriad::test::CmdResult r =
+      myriad("run --backend cpu -q --agents-per-team 10 --steps 30000 --stats '" + stats + "'");
+  EXPECT_NE(r.code, 0);
+  EXPECT_NE(r.err.find("stats"), std::string::npos) << r.err;
+  EXPECT_EQ(temporaries(), 0);
+  EXPECT_FALSE(fs::exists(stats));
+}
+
+}  // namespace
