@@ -2,6 +2,8 @@
 // phase with the phase model's bytes and FLOP, the achieved rates, the floor and the gap).
 #include "bench_output.hpp"
 
+#include "myriad/output_file.hpp"
+
 #include <cstdio>
 #include <fstream>
 #include <stdexcept>
@@ -142,10 +144,7 @@ void print_sweep(const json& points, const std::string& stop_reason) {
 
 void write_json_file(const std::string& path, const json& j) {
   if (path.empty()) return;
-  std::ofstream f(path);
-  if (!f) throw std::runtime_error("cannot write " + path);
-  f << j.dump(2) << "\n";
-  if (!f) throw std::runtime_error("cannot write " + path);
+  write_text_file(path, j.dump(2) + "\n");  // through a temporary: a failed write leaves no half file
 }
 
 }  // namespace myriad::bench

@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <fstream>
 #include <string>
 
 #include "binary_fixture.hpp"
@@ -63,6 +64,32 @@ TEST_F(FullDisk, RunStatsFailsWithoutATemporaryFile) {
   EXPECT_NE(r.err.find("stats"), std::string::npos) << r.err;
   EXPECT_EQ(temporaries(), 0);
   EXPECT_FALSE(fs::exists(stats));
+}
+
+// eval --json and bench --json on a full disk: an error, no temporary, and a result file already
+// there is left as it was (written through a temporary, never in place).
+TEST_F(FullDisk, JsonResultsFailWholeOnAFullDisk) {
+  const fs::path eval = disk_ / "eval.json", bench = disk_ / "bench.json";
+  std::ofstream(eval) << "previous\n";
+  std::ofstream(bench) << "previous\n";
+  {  // fill the disk
+    std::ofstream fill(disk_ / "fill", std::ios::binary);
+    const std::string block(4096, 'x');
+    while (fill.write(block.data(), static_cast<std::streamsize>(block.size()))) {
+    }
+  }
+  const myriad::test::CmdResult e = myriad(
+      "eval scripted random -e 1 --agents-per-team 8 --map-size 20 --max-steps 20 --backend cpu -q --json '" +
+      eval.string() + "'");
+  EXPECT_NE(e.code, 0);
+  EXPECT_NE(e.err.find("eval.json"), std::string::npos) << e.err;
+  const myriad::test::CmdResult b =
+      myriad("bench --workload acting --agents 200 --steps 2 --warmup 1 --backend cpu --json '" + bench.string() + "'");
+  EXPECT_NE(b.code, 0);
+  EXPECT_NE(b.err.find("bench.json"), std::string::npos) << b.err;
+  EXPECT_EQ(temporaries(), 0);
+  EXPECT_EQ(myriad::test::read_text(eval), "previous\n");
+  EXPECT_EQ(myriad::test::read_text(bench), "previous\n");
 }
 
 }  // namespace

@@ -18,6 +18,7 @@
 
 #include "myriad/checkpoint.hpp"
 #include "myriad/input_file.hpp"
+#include "myriad/output_file.hpp"
 
 namespace myriad::cli {
 
@@ -68,24 +69,7 @@ std::string num(double v) {  // JSON has no NaN: null
 
 }  // namespace
 
-void write_text(const std::string& path, const std::string& text) {
-  const std::string tmp = path + ".tmp";
-  std::FILE* f = std::fopen(tmp.c_str(), "wb");
-  if (f == nullptr) throw std::runtime_error("cannot write " + tmp + ": " + std::strerror(errno));
-  const bool written = std::fwrite(text.data(), 1, text.size(), f) == text.size() && std::fflush(f) == 0;
-  const int err = errno;
-  const bool closed = std::fclose(f) == 0;  // a full disk may show only here
-  std::error_code ec;
-  if (!written || !closed) {
-    fs::remove(tmp, ec);
-    throw std::runtime_error("writing " + path + " failed: " + std::strerror(written ? errno : err));
-  }
-  fs::rename(tmp, path, ec);
-  if (ec) {
-    fs::remove(tmp, ec);
-    throw std::runtime_error("cannot rename " + tmp + " to " + path);
-  }
-}
+void write_text(const std::string& path, const std::string& text) { write_text_file(path, text); }
 
 std::string latest_checkpoint_path(const std::string& dir) { return (fs::path(dir) / "checkpoints" / "latest.bin").string(); }
 

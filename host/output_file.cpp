@@ -1,0 +1,33 @@
+// output_file.cpp: see output_file.hpp.
+#include "myriad/output_file.hpp"
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
+#include <stdexcept>
+
+namespace myriad {
+
+namespace fs = std::filesystem;
+
+void write_text_file(const std::string& path, const std::string& text) {
+  const std::string tmp = path + ".tmp";
+  std::FILE* f = std::fopen(tmp.c_str(), "wb");
+  if (f == nullptr) throw std::runtime_error("cannot write " + tmp + ": " + std::strerror(errno));
+  const bool written = std::fwrite(text.data(), 1, text.size(), f) == text.size() && std::fflush(f) == 0;
+  const int err = errno;
+  const bool closed = std::fclose(f) == 0;  // a full disk may show only here
+  std::error_code ec;
+  if (!written || !closed) {
+    fs::remove(tmp, ec);
+    throw std::runtime_error("writing " + path + " failed: " + std::strerror(written ? errno : err));
+  }
+  fs::rename(tmp, path, ec);
+  if (ec) {
+    fs::remove(tmp, ec);
+    throw std::runtime_error("cannot rename " + tmp + " to " + path);
+  }
+}
+
+}  // namespace myriad
