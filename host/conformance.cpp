@@ -6,7 +6,6 @@
 #include "myriad/input_file.hpp"
 
 #include <cmath>
-#include <fstream>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <set>
