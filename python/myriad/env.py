@@ -84,7 +84,10 @@ class Env:
                  map_size: Optional[int] = None, agents: Optional[int] = None,
                  agents_per_team: Optional[int] = None, max_cycles: Optional[int] = None,
                  minimap_mode: bool = False, mean_action: str = "radius", mean_radius: float = 6.0,
-                 placement: str = "default", **game_params):
+                 placement: str = "default", _counts=None, _walls=None, _observe_passive: bool = False,
+                 **game_params):
+        # _counts (agents per group), _walls ([k, 2] interior wall cells) and _observe_passive: the
+        # explicit layouts of the MAgent2 comparison (tests); not part of the public API.
         self.scenario = _games.resolve(scenario)
         args = _games.check_args(self.scenario, game_params, "Env")
         if backend not in ("auto", "cpu", "cuda"):
@@ -96,8 +99,10 @@ class Env:
         self._seed = int(seed)
         self._world = _myriad.World(
             self.scenario, backend, int(map_size or 0), int(agents or 0), int(agents_per_team or 0),
-            int(max_cycles or 0), bool(minimap_mode), mean_action, float(mean_radius), placement, False,
-            _games.overrides(self.scenario, args))
+            int(max_cycles or 0), bool(minimap_mode), mean_action, float(mean_radius), placement,
+            bool(_observe_passive), _games.overrides(self.scenario, args),
+            [int(c) for c in _counts] if _counts is not None else [],
+            np.ascontiguousarray(np.asarray(_walls, dtype=np.int32).reshape(-1, 2)) if _walls is not None else None)
         self.game_params = args
         self._info = self._world.group_info()
         self.group_names = [g["name"] for g in self._info]

@@ -249,7 +249,11 @@ NB_MODULE(_myriad, m) {
             size.map_size = map_size;
             size.agents = agents;
             size.agents_per_team = agents_per_team;
-            WorldConfig c = game_config(parse_scenario(scenario), size);
+            // An explicit layout (counts and walls, positions at reset): the game's types and rules on a
+            // map of any side, as the conformance vectors have them (no generator is run).
+            const bool custom = !counts.empty();
+            WorldConfig c = game_config(parse_scenario(scenario), custom ? GameSize{} : size);
+            if (custom && map_size > 0) c.width = c.height = map_size;
             if (max_steps > 0) c.max_steps = max_steps;
             else if (max_steps < 0) throw std::invalid_argument("max_cycles must be positive, got " + std::to_string(max_steps));
             c.minimap = minimap;
