@@ -120,6 +120,7 @@ class MyriadMagentParallelEnv(ParallelEnv, EzPickle):
         for g in self._handles:
             self._live[g][:] = True
         self._base_state = None
+        self._update_live_flat()
         return self._observations(), {a: {} for a in self.agents}
 
     def reset_to(self, positions, seed: Optional[int] = None):
@@ -132,6 +133,7 @@ class MyriadMagentParallelEnv(ParallelEnv, EzPickle):
         for g in self._handles:
             self._live[g][:] = True
         self._base_state = None
+        self._update_live_flat()
         return self._observations(), {a: {} for a in self.agents}
 
     def step(self, actions: Dict[str, int]):
@@ -142,7 +144,11 @@ class MyriadMagentParallelEnv(ParallelEnv, EzPickle):
         full = self._stay.copy()
         if actions:
             try:
-                idx = np.fromiter((self._flat[a] for a in actions), np.int64, len(actions))
+                keys = list(actions)
+                if keys == self.agents:  # the usual call: every live agent, in order
+                    idx = self._live_flat
+                else:
+                    idx = np.fromiter((self._flat[a] for a in keys), np.int64, len(keys))
             except KeyError as e:
                 raise ValueError(f"actions: unknown agent {e.args[0]!r}; agents are named like "
                                  f"{self.possible_agents[0]!r}") from None
@@ -180,6 +186,7 @@ class MyriadMagentParallelEnv(ParallelEnv, EzPickle):
             else:
                 self._live[g] &= arrays[self._env.group_names[g]].alive
         self.agents = [a for a in self.agents if not (terminations[a] or trunc)]
+        self._update_live_flat()
         return observations, rewards, terminations, truncations, infos
 
     def state(self):
@@ -210,6 +217,9 @@ class MyriadMagentParallelEnv(ParallelEnv, EzPickle):
                 actions = np.concatenate((feats[:, :-1 - mm], np.zeros((feats.shape[0], width))), axis=1)
                 state[x, y, 1 + len(self._handles) * 2:] = np.hstack((actions, rewards))
         return state
+
+    def _update_live_flat(self):
+        self._live_flat = np.concatenate([np.flatnonzero(self._live[g]) + self._bounds[g][0] for g in self._handles])
 
     def render(self):
         return None
