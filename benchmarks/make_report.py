@@ -392,6 +392,35 @@ def pytorch_section(d):
     return "\n".join(lines) + "\n"
 
 
+def python_section(d):
+    """benchmarks/python_throughput.py: the batched API, the PettingZoo drop-in and magent2's own env."""
+    m = d.get("machine", {})
+
+    def rate(v):
+        return "-" if v is None else "{:,.0f}".format(v)
+
+    lines = ["### Python: batched API, PettingZoo drop-in and magent2's PettingZoo env (%s)" % d.get("magent_name", "?"), "",
+             "`benchmarks/python_throughput.py`; commit `%s`; date %s; %s steps per trial, median of %s trials; "
+             "Myriad %s backend, mean action %s; machine: %s, %s cores, load average %s, OMP_NUM_THREADS %s; file `%s`" % (
+                 d.get("commit", "?"), d.get("date", "?"), d.get("steps_per_trial", "?"), d.get("trials", "?"),
+                 d.get("backend", "?"), d.get("mean_action", "?"), m.get("cpu", "?"), m.get("cores", "?"),
+                 m.get("load_average", "?"), m.get("omp_num_threads", "?"), os.path.relpath(d["_path"], ROOT)), "",
+             "| map | agents | batched `myriad.Env` | drop-in `myriad.magent` | magent2 PettingZoo | batched / magent2 | drop-in / magent2 |",
+             "| --- | --- | --- | --- | --- | --- | --- |"]
+    for r in d.get("results", []):
+        med = r.get("median_agent_steps_per_s", {})
+        sp = r.get("speedup_vs_magent2", {})
+        agents = r.get("agents", {}).get("batched", "?")
+        lines.append("| %s | %s | %s | %s | %s | %s | %s |" % (
+            r.get("map_size"), format(agents, ",") if isinstance(agents, int) else agents,
+            rate(med.get("batched")), rate(med.get("dropin")), rate(med.get("magent2")),
+            fmt(sp.get("batched"), "x"), fmt(sp.get("dropin"), "x")))
+    lines.append("\nAgent-steps/s (agents that acted per second, action draw included).")
+    for n in d.get("notes", []):
+        lines.append("\n%s" % n)
+    return "\n".join(lines) + "\n"
+
+
 def main(argv=None):
     ap = argparse.ArgumentParser(description="Write BENCHMARKS.md from benchmark results files.")
     ap.add_argument("files", nargs="*", help="results JSON files (default: benchmarks/results/*.json)")
@@ -447,6 +476,7 @@ def main(argv=None):
     for d in docs:
         if d.get("benchmark") == "cpu_vs_magent2":
             parts += [magent2_section(d)]
+    parts += [python_section(d) for d in docs if d.get("benchmark") == "python_throughput"]
     py = [d for d in docs if d.get("benchmark") == "compare_pytorch"]
     parts += [pytorch_section(d) for d in py] if py else ["PyTorch comparison: %s." % NOT_YET, ""]
     with open(args.out, "w") as f:

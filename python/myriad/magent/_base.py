@@ -234,7 +234,8 @@ class MyriadMagentParallelEnv(ParallelEnv, EzPickle):
         for g in self._handles:
             a = arrays[self._env.group_names[g]]
             live = np.flatnonzero(self._live[g])
-            view = a.view[live]  # one copy of the group's views
+            # one copy of the group's views (a plain copy while every agent lives)
+            view = a.view.copy() if len(live) == len(a.view) else a.view[live]
             extra = self._extra[g]
             if extra:
                 feats = a.features[live]
