@@ -319,6 +319,18 @@ NB_MODULE(_myriad, m) {
           d["stay_action"] = t.stay_action;
           d["hp_max"] = t.hp_max;
           d["body"] = nb::make_tuple(t.body_w, t.body_h);
+          // The view window's geometry (rules/observe.hpp), for observations rebuilt on the host.
+          d["view_center"] = t.view_center;
+          nb::list col0, col1;
+          for (int r = 0; r < t.view_side; ++r) {
+            col0.append(static_cast<int>(t.view_col0[r]));
+            col1.append(static_cast<int>(t.view_col1[r]));
+          }
+          d["view_col0"] = col0;
+          d["view_col1"] = col1;
+          d["per_group"] = L.per_group;
+          d["minimap_bin"] = nb::make_tuple(L.bin_w, L.bin_h);
+          d["embedding_bits"] = gt.embedding_bits;
           out.append(d);
         }
         return out;
@@ -410,6 +422,9 @@ NB_MODULE(_myriad, m) {
         d["alive"] = own(std::move(h.alive), {n});
         d["group"] = own(std::move(h.group), {n});
         d["wall"] = own(std::move(h.wall), {H, W});
+        d["occ"] = own(std::move(h.occ), {H, W});  // the agent on each cell (any body cell), -1 for none
+        d["died"] = own(std::move(h.died), {n});
+        d["action"] = own(std::move(h.action), {n});
         return d;
       });
 }

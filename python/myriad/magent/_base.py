@@ -164,13 +164,16 @@ class MyriadMagentParallelEnv(ParallelEnv, EzPickle):
                                  f"Discrete({self._n_act[idx[k]]}) (0-{self._n_act[idx[k]] - 1})")
             full[idx] = vals
         group_actions = {self._env.group_names[g]: full[b0:b1] for g, (b0, b1) in self._bounds.items()}
+        arrays = self._env.groups
+        # the rewards of the step before, which the features of an agent dying in this one show
+        prev_reward = {g: np.array(arrays[self._env.group_names[g]].reward) for g in self._handles}
         self._env.step(group_actions)
         self.frames += 1
         step_done = self._env.terminated
         trunc = self.frames >= self.max_cycles
         observations = self._observations()
+        self._add_dying_observations(observations, prev_reward)
         rewards, terminations = {}, {}
-        arrays = self._env.groups
         for g in self._handles:
             live = np.flatnonzero(self._live[g])
             names = self._names[g][live].tolist()
@@ -217,6 +220,91 @@ class MyriadMagentParallelEnv(ParallelEnv, EzPickle):
                 actions = np.concatenate((feats[:, :-1 - mm], np.zeros((feats.shape[0], width))), axis=1)
                 state[x, y, 1 + len(self._handles) * 2:] = np.hstack((actions, rewards))
         return state
+
+    def _add_dying_observations(self, observations, prev_reward):
+        """The observations of the agents that died in this step, as MAgent2 gives them: the view at the
+        cell where they died, built like everyone's (the engine gives a dead agent zeros). Only the few
+        dying agents are visited; each window is filled a row at a time with array operations."""
+        arrays = self._env.groups
+        dying = {g: np.flatnonzero(arrays[self._env.group_names[g]].died & self._live[g]) for g in self._handles}
+        if not any(len(d) for d in dying.values()):
+            return
+        snap = self._env.state_snapshot()
+        info = self._env._info
+        G = len(info)
+        wall, occ = snap["wall"], snap["occ"]
+        H, W = wall.shape
+        hp_frac = snap["hp"] / np.array([info[g]["hp_max"] for g in snap["group"]], np.float32)
+        present = snap["alive"].astype(bool) | snap["died"].astype(bool)  # the minimap counts both
+        divisor = np.bincount(snap["group"][present], minlength=G)
+        for g, idx in dying.items():
+            if not len(idx):
+                continue
+            gi = info[g]
+            V, C, c = gi["view_side"], gi["channels"], gi["view_center"]
+            bw, bh = gi["body"]
+            per = gi["per_group"]
+            slot = [(gg - g) % G for gg in range(G)]
+            minimap = None
+            if self.minimap_mode:
+                bin_w, bin_h = gi["minimap_bin"]
+                minimap = np.zeros((G, V, V), np.float32)
+                xs, ys, grp = snap["x"][present], snap["y"][present], snap["group"][present]
+                np.add.at(minimap, (grp, ys // bin_h, xs // bin_w), 1.0)
+                minimap /= np.maximum(divisor, 1)[:, None, None].astype(np.float32)
+            for k in idx:
+                i = gi["begin"] + k
+                ax, ay = int(snap["x"][i]), int(snap["y"][i])
+                view = np.zeros((V, V, C), np.float32)
+                if minimap is not None:
+                    for gg in range(G):
+                        m = minimap[gg].copy()
+                        m[ay // gi["minimap_bin"][1], ax // gi["minimap_bin"][0]] += 1.0
+                        view[:, :, 1 + slot[gg] * per + 2] = m
+                x_base = ax + bw // 2 - c
+                for row in range(V):
+                    c0, c1 = gi["view_col0"][row], gi["view_col1"][row]
+                    y = ay + bh // 2 + row - c
+                    if c0 > c1 or y < 0 or y >= H:
+                        continue
+                    j = np.arange(max(c0, -x_base), min(c1, W - 1 - x_base) + 1)
+                    if not len(j):
+                        continue
+                    view[row, j, 0] = wall[y, x_base + j]
+                    u = occ[y, x_base + j]
+                    has = u >= 0
+                    if has.any():
+                        uj, uu = j[has], u[has]
+                        base = 1 + np.array(slot)[snap["group"][uu]] * per
+                        view[row, uj, base] = 1.0
+                        view[row, uj, base + 1] = hp_frac[uu]
+                extra = self._extra[g]
+                if extra:
+                    feats = self._features_of(g, k, i, snap, prev_reward[g][k])
+                    if self.minimap_mode and not self.extra_features:
+                        feats = feats[-2:]
+                    obs = np.empty((V, V, C + extra), np.float32)
+                    obs[..., :C] = view
+                    obs[..., C:] = feats
+                    view = obs
+                observations[self._names[g][k]] = view
+
+    def _features_of(self, g, k, i, snap, prev_reward):
+        """One agent's feature vector (rules/observe.hpp observe_features) from the host state."""
+        gi = self._env._info[g]
+        f = np.zeros(gi["n_features"], np.float32)
+        e = gi["embedding_bits"]
+        ident = gi["id_base"] + k
+        f[:e] = [(ident >> b) & 1 for b in range(e)]
+        a = int(snap["action"][i])
+        if a < gi["n_actions"]:
+            f[e + a] = 1.0
+        n = e + gi["n_actions"]
+        f[n] = prev_reward
+        if self.minimap_mode:
+            f[n + 1] = np.float32(snap["x"][i]) / np.float32(self._env.map_size)
+            f[n + 2] = np.float32(snap["y"][i]) / np.float32(self._env.map_size)
+        return f
 
     def _update_live_flat(self):
         self._live_flat = np.concatenate([np.flatnonzero(self._live[g]) + self._bounds[g][0] for g in self._handles])
