@@ -50,11 +50,12 @@ def test_options_match_magent2_spaces(kwargs):
     assert obs["red_0"].shape == ref.observation_space("red_0").shape
 
 
-def test_battle_reset_matches_magent2_exactly():
-    # battle's placement is deterministic in both engines: the first observations and state agree
-    magent = pytest.importorskip("magent2.environments.battle_v4")
+@pytest.mark.parametrize("name", ["battle_v4", "battlefield_v5", "gather_v5", "combined_arms_v6"])
+def test_reset_matches_magent2_exactly(name):
+    # these games' maps are not random: the first observations and state agree with magent2's
+    magent = pytest.importorskip(f"magent2.environments.{name}")
     ref = magent.parallel_env()
-    env = mm.battle_v4.parallel_env(backend="cpu")
+    env = mm.MODULES[name].parallel_env(backend="cpu")
     om, _ = ref.reset(seed=0)
     oy, _ = env.reset(seed=0)
     assert list(om) == list(oy)
@@ -101,3 +102,25 @@ def test_game_arguments_are_used():
     n_moves = env._env.group_info("predator")["n_moves"]
     _, rew, _, _, _ = env.step({a: (n_moves if a.startswith("predator") else 4) for a in env.agents})
     assert min(rew[a] for a in rew if a.startswith("predator")) <= -0.5 + 1e-6
+
+
+@pytest.mark.parametrize("size", [12, 16, 20, 23, 25, 30, 35, 45])
+def test_battle_small_maps_place_as_magent2(size):
+    # MAgent2 drops block cells off a small map; the drop-in places the same agents at the same cells
+    magent = pytest.importorskip("magent2.environments.battle_v4")
+    ref = magent.parallel_env(map_size=size)
+    env = mm.battle_v4.parallel_env(map_size=size, backend="cpu")
+    assert env.possible_agents == ref.possible_agents
+    for seed in (0, 1):
+        om, _ = ref.reset(seed=seed)
+        oy, _ = env.reset(seed=seed)
+        assert list(om) == list(oy)
+        for a in om:
+            np.testing.assert_array_equal(om[a], oy[a])
+        np.testing.assert_array_equal(ref.state(), env.state())
+    stay = {a: 6 for a in env.agents}
+    om, rm, tm, _, _ = ref.step(dict(stay))
+    oy, ry, ty, _, _ = env.step(dict(stay))
+    for a in om:
+        np.testing.assert_allclose(om[a], oy[a], atol=1e-6)
+    assert rm == pytest.approx(ry) and tm == ty

@@ -47,9 +47,20 @@ class MyriadMagentParallelEnv(ParallelEnv, EzPickle):
         self.max_cycles = int(max_cycles)
         self.minimap_mode = bool(minimap_mode)
         self.extra_features = bool(extra_features)
-        self._env = Env(game, backend, 0 if seed is None else int(seed), map_size=map_size,
-                        max_cycles=int(max_cycles), minimap_mode=bool(minimap_mode), mean_action="off",
-                        **(_layout or {}), **reward_args)
+        self._fixed_positions = None
+        common = dict(max_cycles=int(max_cycles), minimap_mode=bool(minimap_mode), mean_action="off")
+        try:
+            self._env = Env(game, backend, 0 if seed is None else int(seed), map_size=map_size,
+                            **common, **(_layout or {}), **reward_args)
+        except ValueError:
+            if game != "battle" or _layout:
+                raise
+            # MAgent2's battle generator drops the block cells that fall off a small map (sides 12 to
+            # about 35), where Myriad's refuses the map: the same cells, as an explicit layout.
+            pos = _magent_battle_blocks(int(map_size))
+            self._fixed_positions = pos
+            self._env = Env(game, backend, 0 if seed is None else int(seed), map_size=map_size, **common,
+                            _counts=[len(pos) // 2, len(pos) // 2], _walls=[], placement="random", **reward_args)
         self._seed = seed
         env = self._env
         # MAgent2's handles are the acting groups (gather's food is not one); state() covers every group.
@@ -111,9 +122,7 @@ class MyriadMagentParallelEnv(ParallelEnv, EzPickle):
     def reset(self, seed=None, options=None):
         if seed is not None:
             self._seed = seed
-            self._env.reset(seed=int(seed))
-        else:
-            self._env.reset()
+        self._env.reset(seed=None if seed is None else int(seed), positions=self._fixed_positions)
         self._started = True
         self.agents = self.possible_agents[:]
         self.frames = 0
@@ -336,6 +345,23 @@ class MyriadMagentParallelEnv(ParallelEnv, EzPickle):
                 view = obs
             out.update(zip(self._names[g][live].tolist(), view))
         return out
+
+
+def _magent_battle_blocks(map_size: int):
+    """MAgent2 battle_v4's start cells on a side S: a square block per team on a stride-2 lattice,
+    3 cells either side of the centre, cells off the map left out, blue cut to red's count."""
+    side = int(np.sqrt(map_size * map_size * 0.04)) * 2
+    y0, gap, half = (map_size - side) // 2, 3, map_size // 2
+
+    def block(x0):
+        return [(x, y) for x in range(x0, x0 + side, 2) for y in range(y0, y0 + side, 2)
+                if 0 < x < map_size - 1 and 0 < y < map_size - 1]
+
+    red = block(half - gap - side)
+    blue = block(half + gap)[:len(red)]
+    if len(blue) < len(red):
+        raise ValueError(f"map_size {map_size} is too small for battle_v4's blocks")
+    return np.array(red + blue, np.int32)
 
 
 def make_module(game: str, magent_name: str, default_map: Optional[int], max_cycles_default: int):
