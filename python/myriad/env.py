@@ -167,6 +167,13 @@ class Env:
         """Per-group alive, deaths, kills, hits and summed reward of the last step (lists in group order)."""
         return self._world.stats()
 
+    def render(self, max_side: int = 1024):
+        """An RGB picture of the current state, [height, width, 3] uint8 (a copy): walls grey, each group
+        in its colour shaded by hp; the map enlarged (or max-pooled) to at most max_side pixels a side."""
+        if not isinstance(max_side, (int, np.integer)) or max_side < 1:
+            raise ValueError(f"max_side must be a positive integer, got {max_side!r}")
+        return self._world.render(int(max_side))
+
     def state_snapshot(self) -> dict:
         """Host copies of x, y, hp, alive, group (per agent slot) and the wall grid [H, W]."""
         return self._world.snapshot()

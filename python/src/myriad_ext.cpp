@@ -105,6 +105,9 @@ struct PyWorld {
     const auto* base = static_cast<const unsigned char*>(a.data());
     std::vector<unsigned char> host_copy;
     if (a.device_type() == nb::device::cuda::value) {  // a device array: one copy to the host first
+      if (!w->backend().on_device())
+        throw std::invalid_argument(what + " is on a CUDA device but this Env runs on the cpu backend; pass a "
+                                           "host array (tensor.cpu())");
       if (stride != 1) throw std::invalid_argument(what + " on a CUDA device must be contiguous");
       host_copy.resize(static_cast<size_t>(n) * static_cast<size_t>(bits / 8));
       w->backend().to_host(host_copy.data(), base, host_copy.size());
@@ -403,6 +406,17 @@ NB_MODULE(_myriad, m) {
             return d;
           },
           nb::arg("group"))
+      .def(
+          "render",
+          [](PyWorld& s, int max_side) {
+            // The raster of the current state (the engine's renderer, as `myriad render` draws it).
+            const RenderParams rp = fit_render(s.w->config(), max_side);
+            auto* rgb = new std::vector<uint8_t>(s.w->render(rp));
+            nb::capsule cap(rgb, [](void* p) noexcept { delete static_cast<std::vector<uint8_t>*>(p); });
+            const size_t shape[3] = {static_cast<size_t>(rp.height), static_cast<size_t>(rp.width), 3};
+            return nb::ndarray<nb::numpy, uint8_t>(rgb->data(), 3, shape, cap);
+          },
+          nb::arg("max_side") = 1024)
       .def("snapshot", [](PyWorld& s) {
         // Host copies (for state(), tests and the MAgent2 comparison): x, y, hp, alive, group, wall [H, W].
         HostState h = s.w->snapshot();

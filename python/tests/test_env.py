@@ -208,3 +208,13 @@ def test_cuda_dlpack_zero_copy():
     cpu.step({"red": np.zeros(81, np.int64), "blue": np.zeros(81, np.int64)})
     assert np.array_equal(t.cpu().numpy(), cpu.groups["red"].view)
     assert np.array_equal(torch.from_dlpack(out["blue"].reward).cpu().numpy(), cpu.groups["blue"].reward)
+
+
+def test_render():
+    env = myriad.Env("battle", backend="cpu", seed=0)
+    env.reset()
+    img = env.render(max_side=360)
+    assert img.dtype == np.uint8 and img.ndim == 3 and img.shape[2] == 3 and max(img.shape[:2]) <= 360
+    assert len(np.unique(img.reshape(-1, 3), axis=0)) >= 3  # empty, wall, red, blue
+    with pytest.raises(ValueError, match="max_side"):
+        env.render(max_side=0)

@@ -124,3 +124,13 @@ def test_battle_small_maps_place_as_magent2(size):
     for a in om:
         np.testing.assert_allclose(om[a], oy[a], atol=1e-6)
     assert rm == pytest.approx(ry) and tm == ty
+
+
+def test_render_modes():
+    env = mm.battle_v4.parallel_env(render_mode="rgb_array", backend="cpu")
+    env.reset(seed=0)
+    frame = env.render()
+    assert frame.dtype == np.uint8 and frame.shape[2] == 3
+    assert mm.battle_v4.parallel_env(backend="cpu").render() is None
+    with pytest.raises(ValueError, match="render_mode 'human' is not supported"):
+        mm.battle_v4.parallel_env(render_mode="human")

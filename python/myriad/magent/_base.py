@@ -35,11 +35,11 @@ class MyriadMagentParallelEnv(ParallelEnv, EzPickle):
                  **args):
         EzPickle.__init__(self, game, magent_name, map_size, max_cycles, minimap_mode, extra_features,
                           render_mode, seed, backend, **args)
-        self.metadata = {"render_modes": [], "name": magent_name, "render_fps": 5}
-        if render_mode is not None:
-            raise ValueError(f"render_mode {render_mode!r} is not supported by myriad.magent (valid: None); "
-                             "use `myriad render` for pictures")
-        self.render_mode = None
+        self.metadata = {"render_modes": ["rgb_array"], "name": magent_name, "render_fps": 5}
+        if render_mode not in (None, "rgb_array"):
+            raise ValueError(f"render_mode {render_mode!r} is not supported by myriad.magent (valid: None, "
+                             "'rgb_array')")
+        self.render_mode = render_mode
         if not isinstance(max_cycles, (int, np.integer)) or max_cycles <= 0:
             raise ValueError(f"max_cycles must be a positive integer, got {max_cycles!r}")
         reward_args = _games.check_args(game, args, magent_name)
@@ -319,7 +319,11 @@ class MyriadMagentParallelEnv(ParallelEnv, EzPickle):
         self._live_flat = np.concatenate([np.flatnonzero(self._live[g]) + self._bounds[g][0] for g in self._handles])
 
     def render(self):
-        return None
+        """render_mode "rgb_array": the map as an RGB array [H, W, 3] (Myriad's renderer, not MAgent2's
+        pygame pictures); None otherwise."""
+        if self.render_mode != "rgb_array":
+            return None
+        return self._env.render(max_side=max(400, 8 * self._env.map_size) if self._env.map_size <= 128 else 1024)
 
     def close(self):
         pass
