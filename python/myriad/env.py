@@ -110,6 +110,8 @@ class Env:
         self._index = {n: i for i, n in enumerate(self.group_names)}
         self._arrays: Dict[str, GroupArrays] = {}
         self._started = False
+        self._episode = 0
+        self._host_cache = None
         self._bind()
 
     # -- description ---------------------------------------------------------------------------------
@@ -133,6 +135,32 @@ class Env:
     def groups(self) -> Dict[str, GroupArrays]:
         """The per-group arrays (the same objects reset/step return)."""
         return self._arrays
+
+    def host_groups(self, copy: bool = False) -> Dict[str, GroupArrays]:
+        """The per-group arrays as NumPy arrays on the host: on the CPU backend the views themselves
+        (no copy, unless copy=True); on CUDA one device-to-host copy of each array, made once per step and
+        kept until the next step or reset (for per-agent consumers such as the PettingZoo drop-ins)."""
+        if not self._world.on_device and not copy:
+            return self._arrays
+        key = (self._episode, self._world.step_index)
+        if self._host_cache is None or self._host_cache[0] != key:
+            out = {}
+            for g, name in enumerate(self.group_names):
+                d = self._world.host_copy(g)
+                info = self._info[g]
+                n, V, C = info["count"], info["view_side"], info["channels"]
+                d["view"] = d["view"].reshape(n, -1)[:, :V * V * C].reshape(n, V, V, C)
+                d["features"] = d["features"].reshape(n, info["n_features"])
+                d["mean_action"] = d["mean_action"].reshape(n, -1)
+                d["alive"] = d["alive"].view(np.bool_)
+                d["died"] = d["died"].view(np.bool_)
+                for a in d.values():
+                    a.flags.writeable = False
+                out[name] = GroupArrays(name, d)
+            self._host_cache = (key, out)
+        return self._host_cache[1]
+
+    _host_groups_impl = host_groups
 
     def group_info(self, group: str) -> dict:
         """count, view_side, channels, n_features, n_actions, acts, ... of a group."""
@@ -195,6 +223,7 @@ class Env:
             self._world.reset_positions(self._seed, pos)
         self._seed += 1  # the next reset without a seed plays another episode
         self._started = True
+        self._episode += 1
         return self._arrays
 
     def step(self, actions: ActionsArg, policies: Optional[Mapping[str, str]] = None) -> Dict[str, GroupArrays]:

@@ -17,6 +17,7 @@
 #include <memory>
 #include <stdexcept>
 #include <string>
+#include <type_traits>
 #include <vector>
 
 #include "myriad/backend.hpp"
@@ -403,6 +404,33 @@ NB_MODULE(_myriad, m) {
             ptr["action"] = reinterpret_cast<uintptr_t>(b.action);
             ptr["view_row_stride"] = b.row_stride;
             d["pointers"] = ptr;
+            return d;
+          },
+          nb::arg("group"))
+      .def(
+          "host_copy",
+          [](PyWorld& s, int g) {
+            // Host copies of one group's arrays (for the CUDA backend's per-agent users): flat, the views
+            // with their row pitch ([count][row_stride]).
+            s.group(g);
+            GroupBuffers b = s.w->group_buffers(g);
+            const auto n = static_cast<size_t>(b.count);
+            auto copy = [&](const auto* src, size_t count) {
+              using T = std::remove_cv_t<std::remove_pointer_t<decltype(src)>>;
+              auto* v = new std::vector<T>(count);
+              if (count > 0) s.w->backend().to_host(v->data(), src, count * sizeof(T));
+              nb::capsule cap(v, [](void* p) noexcept { delete static_cast<std::vector<T>*>(p); });
+              const size_t shape[1] = {count};
+              return nb::cast(nb::ndarray<nb::numpy, T>(v->data(), 1, shape, cap));
+            };
+            if (b.obs_f32 == nullptr) throw std::runtime_error("observations are not float32");
+            nb::dict d;
+            d["view"] = copy(b.obs_f32, n * static_cast<size_t>(b.row_stride));
+            d["features"] = copy(b.features, n * static_cast<size_t>(b.n_features));
+            d["mean_action"] = copy(b.mean_action, n * static_cast<size_t>(b.k_stride));
+            d["reward"] = copy(b.reward, n);
+            d["alive"] = copy(b.alive, n);
+            d["died"] = copy(b.died, n);
             return d;
           },
           nb::arg("group"))

@@ -218,3 +218,31 @@ def test_render():
     assert len(np.unique(img.reshape(-1, 3), axis=0)) >= 3  # empty, wall, red, blue
     with pytest.raises(ValueError, match="max_side"):
         env.render(max_side=0)
+
+
+def test_torch_from_dlpack_shares_cpu_buffers():
+    torch = pytest.importorskip("torch")
+    env = myriad.Env("battle", backend="cpu", seed=0)
+    out = env.reset()
+    t = torch.from_dlpack(out["red"].view)
+    assert t.data_ptr() == out["red"].view.__array_interface__["data"][0]
+    env.step({"red": torch.full((81,), 6, dtype=torch.int64), "blue": np.full(81, 6)})  # torch actions too
+    assert torch.equal(t, torch.from_numpy(out["red"].view.copy()))
+
+
+@pytest.mark.parametrize("game", ["battle", "adversarial_pursuit", "gather"])
+def test_host_copies_equal_the_views(game):
+    # the CUDA backend's host path (one copy per array), exercised on the CPU backend
+    env = myriad.Env(game, backend="cpu", seed=2, minimap_mode=True)
+    env.reset()
+    env.step({}, policies={g: "random" for g in env.acting_groups})
+    copies = env.host_groups(copy=True)
+    assert copies is env.host_groups(copy=True)  # one copy per step
+    for g, a in env.groups.items():
+        c = copies[g]
+        for k in ("view", "features", "mean_action", "reward", "alive", "died"):
+            x, y = getattr(a, k), getattr(c, k)
+            assert x.shape == y.shape and x.dtype == y.dtype and np.array_equal(x, y), (g, k)
+            assert not np.shares_memory(x, y)
+    env.step({}, policies={g: "random" for g in env.acting_groups})
+    assert env.host_groups(copy=True) is not copies

@@ -161,3 +161,12 @@ def test_every_game_has_scenarios():
                      "combined_arms_v6"}
     # the order-dependent ones (two attackers on one victim) are left out by design
     assert len(ORDER_DEPENDENT) <= 6, [scenario_id(f) for f in ORDER_DEPENDENT]
+
+
+@pytest.mark.parametrize("path", [f for f in SCENARIOS if "observation_minimap" in f or "kill" in f][:6],
+                         ids=scenario_id)
+def test_side_by_side_through_host_copies(path, monkeypatch):
+    # the drop-in as it runs on a CUDA backend (host copies of every array each step), on the CPU
+    from myriad.env import Env
+    monkeypatch.setattr(Env, "host_groups", lambda self, copy=True: Env.__dict__["_host_groups_impl"](self, True))
+    test_side_by_side(path, True)

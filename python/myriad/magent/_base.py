@@ -173,10 +173,11 @@ class MyriadMagentParallelEnv(ParallelEnv, EzPickle):
                                  f"Discrete({self._n_act[idx[k]]}) (0-{self._n_act[idx[k]] - 1})")
             full[idx] = vals
         group_actions = {self._env.group_names[g]: full[b0:b1] for g, (b0, b1) in self._bounds.items()}
-        arrays = self._env.groups
+        arrays = self._env.host_groups()
         # the rewards of the step before, which the features of an agent dying in this one show
         prev_reward = {g: np.array(arrays[self._env.group_names[g]].reward) for g in self._handles}
         self._env.step(group_actions)
+        arrays = self._env.host_groups()
         self.frames += 1
         step_done = self._env.terminated
         trunc = self.frames >= self.max_cycles
@@ -219,12 +220,12 @@ class MyriadMagentParallelEnv(ParallelEnv, EzPickle):
             state[x, y, 1 + g * 2] = 1
             state[x, y, 2 + g * 2] = hp
             if self.extra_features:
-                feats = self._env.groups[info[g]["name"]].features[alive]
+                feats = self._env.host_groups()[info[g]["name"]].features[alive]
                 mm = self._mm_features
                 width = state.shape[2] - (1 + len(self._handles) * 2 + feats.shape[1] - mm)
                 # MAgent2 reads the features again here, after the step's rewards: the reward column
                 # holds this step's reward (the observations of the step hold the previous one).
-                rewards = self._env.groups[info[g]["name"]].reward[alive].reshape(-1, 1) \
+                rewards = self._env.host_groups()[info[g]["name"]].reward[alive].reshape(-1, 1) \
                     if self._env.step_count > 0 else np.zeros((feats.shape[0], 1), np.float32)
                 actions = np.concatenate((feats[:, :-1 - mm], np.zeros((feats.shape[0], width))), axis=1)
                 state[x, y, 1 + len(self._handles) * 2:] = np.hstack((actions, rewards))
@@ -234,7 +235,7 @@ class MyriadMagentParallelEnv(ParallelEnv, EzPickle):
         """The observations of the agents that died in this step, as MAgent2 gives them: the view at the
         cell where they died, built like everyone's (the engine gives a dead agent zeros). Only the few
         dying agents are visited; each window is filled a row at a time with array operations."""
-        arrays = self._env.groups
+        arrays = self._env.host_groups()
         dying = {g: np.flatnonzero(arrays[self._env.group_names[g]].died & self._live[g]) for g in self._handles}
         if not any(len(d) for d in dying.values()):
             return
@@ -331,7 +332,7 @@ class MyriadMagentParallelEnv(ParallelEnv, EzPickle):
     # -- internals -----------------------------------------------------------------------------------
     def _observations(self):
         out = {}
-        arrays = self._env.groups
+        arrays = self._env.host_groups()
         for g in self._handles:
             a = arrays[self._env.group_names[g]]
             live = np.flatnonzero(self._live[g])
