@@ -399,7 +399,10 @@ def python_section(d):
     def rate(v):
         return "-" if v is None else "{:,.0f}".format(v)
 
-    lines = ["### Python: batched API, PettingZoo drop-in and magent2's PettingZoo env (%s)" % d.get("magent_name", "?"), "",
+    threads = m.get("omp_num_threads", "?")
+    threads = "all cores" if str(threads).startswith("unset") else threads
+    lines = ["### Python: batched API, PettingZoo drop-in and magent2's PettingZoo env (%s, Myriad OpenMP threads: %s)" % (
+                 d.get("magent_name", "?"), threads), "",
              "`benchmarks/python_throughput.py`; commit `%s`; date %s; %s steps per trial, median of %s trials; "
              "Myriad %s backend, mean action %s; machine: %s, %s cores, load average %s, OMP_NUM_THREADS %s; file `%s`" % (
                  d.get("commit", "?"), d.get("date", "?"), d.get("steps_per_trial", "?"), d.get("trials", "?"),
