@@ -103,51 +103,62 @@ CLI::App* add_bench_command(CLI::App& app, BenchOptions& o) {
   return b;
 }
 
-int bench_command(const BenchOptions& o) {
-  bench::BenchSettings s;
-  std::vector<std::string> workloads;
-  int64_t agents = 0, from = 1000, to = 0;
-  std::string note;
+BenchPlan bench_settings(const BenchOptions& o) {
+  BenchPlan plan;
+  bench::BenchSettings& s = plan.settings;
+  std::vector<std::string>& workloads = plan.workloads;
+  int64_t &agents = plan.agents, &from = plan.from, &to = plan.to;
+  std::string& note = plan.note;
+  BackendKind kind = parse_backend_option(o.backend);
+  require_backend_available(kind);
+  if (kind == BackendKind::kAuto) kind = cuda_device_available() ? BackendKind::kCuda : BackendKind::kCpu;
+  s.backend = kind;
+  s.scenario = parse_scenario_option(o.scenario);
+  const std::string wl = !o.workload.empty() ? o.workload : !o.sweep.empty() ? "sweep" : "";
+  if (wl == "sweep") {
+    if (!o.agents.empty()) throw UsageError("--agents: the sweep takes its counts from --sweep FROM:TO");
+    if (!o.sweep.empty()) parse_sweep(o.sweep, from, to);
+    workloads = {"sweep"};
+  } else {
+    if (!o.sweep.empty()) throw UsageError("--sweep: only with --workload sweep (or without --workload)");
+    agents = o.agents.empty() ? bench::default_agents(kind) : parse_int_option("--agents", o.agents, 2);
+    workloads = wl.empty() ? std::vector<std::string>{"acting", "training"} : std::vector<std::string>{wl};
+    if (o.agents.empty() && kind == BackendKind::kCpu)
+      note = "CPU backend: a scaled-down reference workload of 20000 agents (10000 per team) instead of battle-1M's "
+             "1000000, so it finishes in about a minute; --agents changes it";
+  }
+  s.steps = o.steps;
+  s.warmup = o.warmup;
+  const bool cuda = kind == BackendKind::kCuda;
+  s.obs_dtype = o.obs_dtype == "bf16" || (o.obs_dtype == "auto" && cuda) ? ObsDtype::kBf16 : ObsDtype::kF32;
+  s.math = o.math == "tf32" || (o.math == "auto" && cuda) ? NetMath::kTf32 : NetMath::kFp32;
+  s.seed = o.seed;
+  if (o.time_budget_s >= 0) s.time_budget_s = o.time_budget_s;
   try {
-    BackendKind kind = parse_backend_option(o.backend);
-    require_backend_available(kind);
-    if (kind == BackendKind::kAuto) kind = cuda_device_available() ? BackendKind::kCuda : BackendKind::kCpu;
-    s.backend = kind;
-    s.scenario = parse_scenario_option(o.scenario);
-    const std::string wl = !o.workload.empty() ? o.workload : !o.sweep.empty() ? "sweep" : "";
-    if (wl == "sweep") {
-      if (!o.agents.empty()) throw UsageError("--agents: the sweep takes its counts from --sweep FROM:TO");
-      if (!o.sweep.empty()) parse_sweep(o.sweep, from, to);
-      workloads = {"sweep"};
-    } else {
-      if (!o.sweep.empty()) throw UsageError("--sweep: only with --workload sweep (or without --workload)");
-      agents = o.agents.empty() ? bench::default_agents(kind) : parse_int_option("--agents", o.agents, 2);
-      workloads = wl.empty() ? std::vector<std::string>{"acting", "training"} : std::vector<std::string>{wl};
-      if (o.agents.empty() && kind == BackendKind::kCpu)
-        note = "CPU backend: a scaled-down reference workload of 20000 agents (10000 per team) instead of battle-1M's "
-               "1000000, so it finishes in about a minute; --agents changes it";
-    }
-    s.steps = o.steps;
-    s.warmup = o.warmup;
-    const bool cuda = kind == BackendKind::kCuda;
-    s.obs_dtype = o.obs_dtype == "bf16" || (o.obs_dtype == "auto" && cuda) ? ObsDtype::kBf16 : ObsDtype::kF32;
-    s.math = o.math == "tf32" || (o.math == "auto" && cuda) ? NetMath::kTf32 : NetMath::kFp32;
-    s.seed = o.seed;
-    if (o.time_budget_s >= 0) s.time_budget_s = o.time_budget_s;
-    try {
-      bench::parse_profile_steps(o.profile_steps, s.profile_from, s.profile_to);
-    } catch (const std::invalid_argument& e) {
-      throw UsageError(e.what());
-    }
-    if (s.profile_from >= s.warmup + s.steps)
-      throw UsageError("--profile-steps: A = " + std::to_string(s.profile_from) + " is past the last step (--warmup " +
-                       std::to_string(s.warmup) + " + --steps " + std::to_string(s.steps) + ")");
-    if (s.profile_from >= 0 && kind != BackendKind::kCuda)
-      note += std::string(note.empty() ? "" : "; ") + "--profile-steps does nothing on the CPU backend";
+    bench::parse_profile_steps(o.profile_steps, s.profile_from, s.profile_to);
+  } catch (const std::invalid_argument& e) {
+    throw UsageError(e.what());
+  }
+  if (s.profile_from >= s.warmup + s.steps)
+    throw UsageError("--profile-steps: A = " + std::to_string(s.profile_from) + " is past the last step (--warmup " +
+                     std::to_string(s.warmup) + " + --steps " + std::to_string(s.steps) + ")");
+  if (s.profile_from >= 0 && kind != BackendKind::kCuda)
+    note += std::string(note.empty() ? "" : "; ") + "--profile-steps does nothing on the CPU backend";
+  return plan;
+}
+
+int bench_command(const BenchOptions& o) {
+  BenchPlan plan;
+  try {
+    plan = bench_settings(o);
   } catch (const std::exception& e) {
     std::cerr << "myriad: bench: " << e.what() << "\n";
     return 2;
   }
+  const bench::BenchSettings& s = plan.settings;
+  const std::vector<std::string>& workloads = plan.workloads;
+  const int64_t agents = plan.agents, from = plan.from, to = plan.to;
+  const std::string& note = plan.note;
 
   const std::string commit = bench::current_commit(MYRIAD_SOURCE_DIR);
   json doc = bench::make_document(s, workloads.size() == 1 ? workloads[0] : "acting+training", commit, o.command_line);

@@ -4,6 +4,9 @@
 #include <CLI/CLI.hpp>
 
 #include <string>
+#include <vector>
+
+#include "bench_runner.hpp"
 
 namespace myriad::cli {
 
@@ -25,7 +28,17 @@ struct BenchOptions {
   std::string command_line;     // argv joined, for the results file
 };
 
+// The checked options: what to measure and how.
+struct BenchPlan {
+  bench::BenchSettings settings;
+  std::vector<std::string> workloads;  // acting, training and/or sweep
+  int64_t agents = 0, from = 1000, to = 0;  // the reference workloads' agents; the sweep's FROM:TO (TO 0: max)
+  std::string note;                    // an adjustment worth telling the user
+};
+
 CLI::App* add_bench_command(CLI::App& app, BenchOptions& o);
+// The options checked (UsageError or std::invalid_argument naming the option).
+BenchPlan bench_settings(const BenchOptions& o);
 // Exit code: 0 done, 1 a failure while measuring (nothing measured, or the JSON not written), 2 bad input.
 int bench_command(const BenchOptions& o);
 

@@ -23,14 +23,14 @@ void print_result(const ConformanceResult& r) {
     return;
   }
   std::printf("FAIL %s (%d steps, %d values, %zu mismatches)\n", r.name.c_str(), r.steps, r.checked,
-              r.mismatches.size());
+              r.mismatch_count());
   for (size_t k = 0; k < r.mismatches.size() && k < kMaxMismatchLines; ++k) {
     const auto& m = r.mismatches[k];
     std::printf("  step %d agent %s field %s: expected %s, got %s\n", m.step,
                 m.agent.empty() ? "-" : m.agent.c_str(), m.field.c_str(), m.expected.c_str(), m.got.c_str());
   }
-  if (r.mismatches.size() > kMaxMismatchLines)
-    std::printf("  ... and %zu more mismatches\n", r.mismatches.size() - kMaxMismatchLines);
+  if (r.mismatch_count() > kMaxMismatchLines)
+    std::printf("  ... and %zu more mismatches\n", r.mismatch_count() - kMaxMismatchLines);
 }
 
 // The vectors bundled with the source tree for a game (battle's at the top of the folder, the others'
@@ -75,33 +75,33 @@ CLI::App* add_conform_command(CLI::App& app, ConformOptions& o) {
   return c;
 }
 
-int conform_command(const ConformOptions& o) {
-  BackendKind backend = BackendKind::kAuto;
-  double tol = 0;
-  try {
-    backend = parse_backend_option(o.backend);
-    require_backend_available(backend);
-    tol = parse_float_option("--tol", o.tol);
-    if (tol < 0) throw UsageError("--tol: must be >= 0 (got " + o.tol + ")");
-  } catch (const UsageError& e) {
-    std::cerr << "myriad: " << e.what() << "\n";
-    return 2;
+ConformSettings conform_settings(const ConformOptions& o) {
+  ConformSettings s;
+  s.backend = parse_backend_option(o.backend);
+  require_backend_available(s.backend);
+  s.tol = parse_float_option("--tol", o.tol);
+  if (s.tol < 0) throw UsageError("--tol: must be >= 0 (got " + o.tol + ")");
+  s.files = o.files;
+  if (!o.scenario.empty()) {
+    const std::vector<std::string> bundled = bundled_vectors(o.scenario);
+    s.files.insert(s.files.end(), bundled.begin(), bundled.end());
   }
-  std::vector<std::string> files = o.files;
+  if (s.files.empty()) throw UsageError("conform: no vectors; give FILE.json ... or --scenario GAME (or all)");
+  return s;
+}
+
+int conform_command(const ConformOptions& o) {
+  ConformSettings s;
   try {
-    if (!o.scenario.empty()) {
-      const std::vector<std::string> bundled = bundled_vectors(o.scenario);
-      files.insert(files.end(), bundled.begin(), bundled.end());
-    }
-    if (files.empty()) throw UsageError("conform: no vectors; give FILE.json ... or --scenario GAME (or all)");
+    s = conform_settings(o);
   } catch (const UsageError& e) {
     std::cerr << "myriad: " << e.what() << "\n";
     return 2;
   }
   int code = 0;
-  for (const auto& path : files) {
+  for (const auto& path : s.files) {
     try {
-      const ConformanceResult r = run_conformance(path, backend, tol);
+      const ConformanceResult r = run_conformance(path, s.backend, s.tol);
       print_result(r);
       if (!r.ok() && code == 0) code = 1;
     } catch (const std::exception& e) {  // unreadable or malformed: run_conformance names the file

@@ -6,6 +6,8 @@
 
 #include <CLI/CLI.hpp>
 
+#include "myriad/world.hpp"
+
 namespace myriad::cli {
 
 struct ConformOptions {
@@ -15,10 +17,19 @@ struct ConformOptions {
   std::string tol = "1e-5";
 };
 
+// The checked options: the backend, the tolerance and every vector to replay.
+struct ConformSettings {
+  BackendKind backend = BackendKind::kAuto;
+  double tol = 0;
+  std::vector<std::string> files;
+};
+
 // Registers the `conform` subcommand and its options into `o`.
 CLI::App* add_conform_command(CLI::App& app, ConformOptions& o);
 // 0 when every file passes, 1 when any value differs, 2 when a file cannot be read or is malformed
 // (or the options are bad).
 int conform_command(const ConformOptions& o);
+// The options checked (a bad value, an unknown game or no vector at all: UsageError).
+ConformSettings conform_settings(const ConformOptions& o);
 
 }  // namespace myriad::cli

@@ -65,22 +65,27 @@ CLI::App* add_eval_command(CLI::App& app, EvalOptions& o) {
   return e;
 }
 
+EvalConfig eval_settings(const EvalOptions& o) {
+  EvalConfig c;
+  c.a = resolve_player(o.a);
+  c.b = resolve_player(o.b);
+  if (!o.scenario.empty()) c.scenario = scenario_name(parse_scenario_option(o.scenario));
+  c.episodes = parse_int_option("--episodes", o.episodes, 1);
+  c.agents_per_team = optional_int("--agents-per-team", o.agents_per_team, 1);
+  c.map_size = optional_int("--map-size", o.map_size, 8);
+  c.max_steps = optional_int("--max-steps", o.max_steps, 1);
+  c.seed = parse_seed_option("--seed", o.seed);
+  c.swap_sides = !o.no_swap;
+  c.placement = o.placement;
+  c.backend = parse_backend_option(o.backend);
+  require_backend_available(c.backend);
+  return resolve_eval_config(c);  // reads the checkpoints: a bad file fails here, before any episode
+}
+
 int eval_command(const EvalOptions& o) {
   EvalConfig c;
   try {
-    c.a = resolve_player(o.a);
-    c.b = resolve_player(o.b);
-    if (!o.scenario.empty()) c.scenario = scenario_name(parse_scenario_option(o.scenario));
-    c.episodes = parse_int_option("--episodes", o.episodes, 1);
-    c.agents_per_team = optional_int("--agents-per-team", o.agents_per_team, 1);
-    c.map_size = optional_int("--map-size", o.map_size, 8);
-    c.max_steps = optional_int("--max-steps", o.max_steps, 1);
-    c.seed = parse_seed_option("--seed", o.seed);
-    c.swap_sides = !o.no_swap;
-    c.placement = o.placement;
-    c.backend = parse_backend_option(o.backend);
-    require_backend_available(c.backend);
-    c = resolve_eval_config(c);  // reads the checkpoints: a bad file fails here, before any episode
+    c = eval_settings(o);
   } catch (const std::exception& e) {
     std::cerr << "myriad: eval: " << e.what() << "\n";
     return 2;

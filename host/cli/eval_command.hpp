@@ -5,6 +5,8 @@
 
 #include <string>
 
+#include "myriad/evaluate.hpp"
+
 namespace myriad::cli {
 
 struct EvalOptions {
@@ -21,6 +23,9 @@ struct EvalOptions {
 };
 
 CLI::App* add_eval_command(CLI::App& app, EvalOptions& o);
+// The players resolved and the options checked (the checkpoints read: a bad file fails here); throws
+// UsageError, std::invalid_argument or std::runtime_error.
+EvalConfig eval_settings(const EvalOptions& o);
 // Exit code: 0 done, 1 failure while playing, 2 bad options or an unusable checkpoint.
 int eval_command(const EvalOptions& o);
 

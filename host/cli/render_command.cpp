@@ -75,11 +75,13 @@ CLI::App* add_render_command(CLI::App& app, RunOptions& o) {
   return r;
 }
 
-int render_command(RunOptions o, const CLI::App& sub) {
+RunOptions render_run_options(RunOptions o) {
   o.render_command = true;
   o.episodes = "1";
   if (o.render_dir.empty() && o.video.empty()) o.render_dir = "frames";
-  return run_command(std::move(o), sub);
+  return o;
 }
+
+int render_command(RunOptions o) { return run_command(render_run_options(std::move(o))); }
 
 }  // namespace myriad::cli

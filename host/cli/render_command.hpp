@@ -31,7 +31,9 @@ class FrameRecorder {
 // Registers the `render` subcommand: the world options of `run` plus --every, --out, --video,
 // --size, --crop, --fps.
 CLI::App* add_render_command(CLI::App& app, RunOptions& o);
+// The options of `render` as `run` takes them (one episode, frames into "frames" unless --video).
+RunOptions render_run_options(RunOptions o);
 // Runs after parsing (one episode, as `run` plays it); exit codes as run_command.
-int render_command(RunOptions o, const CLI::App& sub);
+int render_command(RunOptions o);
 
 }  // namespace myriad::cli

@@ -146,11 +146,7 @@ CLI::App* add_run_command(CLI::App& app, RunOptions& o) {
   return run;
 }
 
-int run_command(RunOptions o, const CLI::App& sub) {
-  o.map_size_set = sub.count("--map-size") > 0;
-  o.agents_set = sub.count("--agents-per-team") > 0;
-  o.total_set = sub.count("--agents") > 0;
-  o.steps_set = sub.count("--steps") > 0;
+int run_command(RunOptions o) {
   RunSettings s;
   std::unique_ptr<World> world;
   std::unique_ptr<Players> players;

@@ -116,17 +116,25 @@ TrainConfig load_train_config(const TrainOptions& o, bool cuda) {
   return c;
 }
 
+TrainSettings train_settings(const TrainOptions& o) {
+  TrainSettings s;
+  s.kind = parse_backend_option(o.backend);
+  require_backend_available(s.kind);
+  if (s.kind == BackendKind::kAuto) s.kind = cuda_device_available() ? BackendKind::kCuda : BackendKind::kCpu;
+  s.config = load_train_config(o, s.kind == BackendKind::kCuda);
+  if (!o.resume.empty() && !o.out.empty() && o.out != o.resume)
+    throw ConfigError("--out and --resume: a resumed run writes into its own directory");
+  return s;
+}
+
 int train_command(const TrainOptions& o) {
   BackendKind kind;
   TrainConfig c;
   std::unique_ptr<Trainer> trainer;
   try {
-    kind = parse_backend_option(o.backend);
-    require_backend_available(kind);
-    if (kind == BackendKind::kAuto) kind = cuda_device_available() ? BackendKind::kCuda : BackendKind::kCpu;
-    c = load_train_config(o, kind == BackendKind::kCuda);
-    if (!o.resume.empty() && !o.out.empty() && o.out != o.resume)
-      throw ConfigError("--out and --resume: a resumed run writes into its own directory");
+    TrainSettings s = train_settings(o);
+    kind = s.kind;
+    c = std::move(s.config);
     trainer = std::make_unique<Trainer>(c, kind);
     // A checkpoint that does not fit this run is refused here, before the run directory is touched.
     if (!o.resume.empty()) trainer->restore(read_checkpoint(latest_checkpoint_path(o.resume)));

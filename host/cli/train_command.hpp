@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "myriad/train_config.hpp"
+#include "myriad/world.hpp"
 
 namespace myriad::cli {
 
@@ -24,11 +25,19 @@ struct TrainOptions {
   std::string command_line;  // argv joined, for run.json
 };
 
+// The checked options: the backend (auto resolved) and the run's config.
+struct TrainSettings {
+  BackendKind kind = BackendKind::kCpu;
+  TrainConfig config;
+};
+
 CLI::App* add_train_command(CLI::App& app, TrainOptions& o);
 // Exit code: 0 done, 1 failure during training, 2 bad config or options, 130 interrupted.
 int train_command(const TrainOptions& o);
 // The config of o (config file, or the resumed run's config.toml, then --set in order), resolved
 // for the backend and validated; throws ConfigError / UsageError.
 TrainConfig load_train_config(const TrainOptions& o, bool cuda);
+// The backend and load_train_config, and --out beside --resume; throws ConfigError / UsageError.
+TrainSettings train_settings(const TrainOptions& o);
 
 }  // namespace myriad::cli
