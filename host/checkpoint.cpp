@@ -26,7 +26,24 @@ namespace {
 // shape (4 + 4 + 4·8 + 4), the section count and the CRC.
 constexpr size_t kMinFile = 28 + 44 + 4 + 4;
 
-std::string squote(const std::string& s) { return "'" + s + "'"; }
+// Quoted for a one-line message: control bytes (a damaged file's names are any bytes) as \xNN.
+std::string squote(const std::string& s) {
+  std::string out = "'";
+  for (const char ch : s) {
+    const auto c = static_cast<unsigned char>(ch);
+    if (c >= 0x20 && c != 0x7f) {
+      out += ch;
+      continue;
+    }
+    char esc[8];
+    std::snprintf(esc, sizeof esc, "\\x%02x", c);
+    out += esc;
+  }
+  return out + "'";
+}
+
+// A section name read from a file, for a message: quoted, at most 80 bytes of it.
+std::string section_name(const std::string& s) { return s.size() <= 80 ? squote(s) : squote(s.substr(0, 80)) + "..."; }
 
 std::string sys_error(const std::string& what, const std::string& path) {
   return "checkpoint: cannot " + what + " " + squote(path) + ": " + std::strerror(errno);
@@ -114,7 +131,7 @@ const Section* Checkpoint::find(const std::string& name) const {
 const Section& Checkpoint::get(const std::string& name) const {
   if (const Section* s = find(name)) return *s;
   std::string have;
-  for (const Section& s : sections) have += (have.empty() ? "" : ", ") + squote(s.name);
+  for (const Section& s : sections) have += (have.empty() ? "" : ", ") + section_name(s.name);
   throw std::runtime_error("checkpoint has no section " + squote(name) + " (sections present: " +
                            (have.empty() ? "none" : have) + "); was it written by a trainer that stores it?");
 }
@@ -282,10 +299,10 @@ Checkpoint decode_checkpoint(const std::vector<uint8_t>& b, const std::string& s
     s.name = in.str("a section name");
     const uint64_t n = in.u64("a section length");
     if (n > in.end - in.pos)
-      in.fail("section " + squote(s.name) + " declares " + std::to_string(n) +
+      in.fail("section " + section_name(s.name) + " declares " + std::to_string(n) +
               " bytes, more than the " + std::to_string(in.end - in.pos) + " left in the file");
     if (s.name.empty() || !names.insert(s.name).second)
-      in.fail("section " + std::to_string(i) + " has an empty or repeated name " + squote(s.name));
+      in.fail("section " + std::to_string(i) + " has an empty or repeated name " + section_name(s.name));
     s.bytes.assign(b.begin() + in.pos, b.begin() + in.pos + n);
     in.pos += n;
     c.sections.push_back(std::move(s));

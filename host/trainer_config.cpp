@@ -3,6 +3,7 @@
 #include <toml++/toml.h>
 
 #include <cmath>
+#include <cstring>
 #include <functional>
 #include <sstream>
 
@@ -69,6 +70,49 @@ std::string valid_keys() {
   return s;
 }
 
+std::string one_line(std::string s) {
+  for (char& ch : s)
+    if (ch == '\n' || ch == '\r') ch = ' ';
+  return s;
+}
+
+// A key or assignment the user typed, for a one-line message: control bytes (a NUL would end it) as \xNN.
+std::string printable(const std::string& s) {
+  static const char hex[] = "0123456789abcdef";
+  std::string out;
+  for (const char ch : s) {
+    const auto c = static_cast<unsigned char>(ch);
+    if (c >= 0x20 && c != 0x7f) {
+      out += ch;
+    } else {
+      out += "\\x";
+      out += hex[c >> 4];
+      out += hex[c & 15];
+    }
+  }
+  return out;
+}
+
+// TOML text is UTF-8 (toml++ refuses anything else in a file); a --set value taken as bare text must be too.
+bool valid_utf8(const std::string& s) {
+  size_t i = 0;
+  while (i < s.size()) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    const size_t n = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xE ? 3 : (c >> 3) == 0x1E ? 4 : 0;
+    if (n == 0 || i + n > s.size()) return false;
+    uint32_t cp = n == 1 ? c : c & (0x7F >> n);
+    for (size_t k = 1; k < n; ++k) {
+      const auto d = static_cast<unsigned char>(s[i + k]);
+      if ((d >> 6) != 0x2) return false;
+      cp = (cp << 6) | (d & 0x3F);
+    }
+    const uint32_t least[5] = {0, 0, 0x80, 0x800, 0x10000};  // overlong forms are invalid
+    if (cp < least[n] || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return false;
+    i += n;
+  }
+  return true;
+}
+
 void set_key(TrainConfig& c, const std::string& name, const toml::node& v, const std::string& source) {
   for (const auto& k : keys()) {
     if (name != k.name) continue;
@@ -110,17 +154,108 @@ void set_key(TrainConfig& c, const std::string& name, const toml::node& v, const
       }
     }
   }
-  throw ConfigError(source + ": unknown key '" + name + "'; valid: " + valid_keys());
+  throw ConfigError(source + ": unknown key '" + printable(name) + "'; valid: " + valid_keys());
 }
 
 void apply_table(TrainConfig& c, const toml::table& t, const std::string& source) {
   for (const auto& [key, node] : t) set_key(c, std::string(key.str()), node, source);
 }
 
-std::string one_line(std::string s) {
-  for (char& ch : s)
-    if (ch == '\n' || ch == '\r') ch = ' ';
-  return s;
+// toml++ 3.3 (Debian 12's) has undefined behaviour on some malformed texts, each found by fuzz/fuzz_train_config:
+// - it reaches __builtin_unreachable() when it tests some non-ASCII code points (U+00A1.., U+1482..,
+//   U+1C76..) for whitespace, e.g. right after a number or after a multi-line string's line-ending
+//   backslash (marzer/tomlplusplus#190, fixed upstream after 3.4);
+// - a table header whose name starts with another character than a key's ("[=1", "[\n") breaks an
+//   assumption of its key parser (an assert; __builtin_assume in a release build).
+// Such texts are refused here, before toml++ reads them: TOML allows non-ASCII text only in strings and
+// comments, and a training config has no tables. Returns "LINE: what is wrong" or "".
+std::string before_toml(const std::string& text) {
+  enum class In { kCode, kComment, kBasic, kLiteral, kMlBasic, kMlLiteral } in = In::kCode;
+  const size_t n = text.size();
+  int line = 1, depth = 0;  // depth: open [ of array values
+  bool line_start = true;   // only whitespace so far on this line (outside strings)
+  auto at = [&](size_t i, const char* s) { return text.compare(i, std::strlen(s), s) == 0; };
+  auto fail = [&](const char* what) { return std::to_string(line) + ": " + what; };
+  const char* non_ascii = "a non-ASCII character outside a string or comment (or right after a line-ending backslash)";
+  size_t i = text.compare(0, 3, "\xEF\xBB\xBF") == 0 ? 3 : 0;  // a byte order mark
+  while (i < n) {
+    const char c = text[i];
+    if (c == '\n') ++line;
+    switch (in) {
+      case In::kCode:
+        if (static_cast<unsigned char>(c) >= 0x80) return fail(non_ascii);
+        if (c == '\n') {
+          line_start = true;
+          break;
+        }
+        if (c == ' ' || c == '\t' || c == '\r') break;
+        if (c == '[') {
+          if (depth == 0 && line_start)
+            return fail("a table header ([name]): a training config has no tables, every key is at the top level");
+          ++depth;
+        } else if (c == ']' && depth > 0) {
+          --depth;
+        } else if (c == '#') {
+          in = In::kComment;
+        } else if (at(i, "\"\"\"")) {
+          in = In::kMlBasic;
+          i += 2;
+        } else if (at(i, "'''")) {
+          in = In::kMlLiteral;
+          i += 2;
+        } else if (c == '"') {
+          in = In::kBasic;
+        } else if (c == '\'') {
+          in = In::kLiteral;
+        }
+        line_start = false;
+        break;
+      case In::kComment:
+        if (c == '\n') {
+          in = In::kCode;
+          line_start = true;
+        }
+        break;
+      case In::kBasic:
+      case In::kLiteral:
+        if (c == '\n' || (in == In::kBasic && c == '"') || (in == In::kLiteral && c == '\'')) {
+          in = In::kCode;
+          line_start = c == '\n';
+        } else if (in == In::kBasic && c == '\\' && i + 1 < n && text[i + 1] != '\n') {
+          ++i;
+        }
+        break;
+      case In::kMlBasic:
+      case In::kMlLiteral: {
+        const char* close = in == In::kMlBasic ? "\"\"\"" : "'''";
+        if (at(i, close)) {
+          while (i + 1 < n && text[i + 1] == close[0]) ++i;  // up to two quotes may end the string's text
+          in = In::kCode;
+        } else if (in == In::kMlBasic && c == '\\') {
+          size_t j = i + 1;  // a line-ending backslash: whitespace and newlines up to the next text
+          bool newline = false;
+          while (j < n && (text[j] == ' ' || text[j] == '\t' || text[j] == '\r' || text[j] == '\n')) {
+            if (text[j] == '\n') {
+              newline = true;
+              ++line;
+            }
+            ++j;
+          }
+          if (newline && j < n && static_cast<unsigned char>(text[j]) >= 0x80) return fail(non_ascii);
+          i = newline ? j - 1 : i + 1;
+        }
+        break;
+      }
+    }
+    ++i;
+  }
+  return "";
+}
+
+toml::table parse_toml(const std::string& text, const std::string& source) {
+  const std::string problem = before_toml(text);
+  if (!problem.empty()) throw ConfigError(source + ":" + problem);
+  return toml::parse(text, source);
 }
 
 }  // namespace
@@ -144,7 +279,7 @@ void resolve_defaults(TrainConfig& c, bool cuda) {
 
 void apply_toml(TrainConfig& c, const std::string& text, const std::string& source) {
   try {
-    const toml::table t = toml::parse(text, source);
+    const toml::table t = parse_toml(text, source);
     apply_table(c, t, source);
   } catch (const toml::parse_error& e) {
     std::ostringstream os;
@@ -156,17 +291,19 @@ void apply_toml(TrainConfig& c, const std::string& text, const std::string& sour
 void apply_override(TrainConfig& c, const std::string& a) {
   const size_t eq = a.find('=');
   if (eq == std::string::npos || eq == 0)
-    throw ConfigError("--set: expected key=value, got '" + a + "'");
+    throw ConfigError("--set: expected key=value, got '" + printable(a) + "'");
   std::string key = a.substr(0, eq), value = a.substr(eq + 1);
   while (!key.empty() && key.back() == ' ') key.pop_back();
   toml::table t;
   try {
-    t = toml::parse(key + " = " + value);
-  } catch (const toml::parse_error&) {
+    t = parse_toml(key + " = " + value, "--set");
+  } catch (const std::runtime_error&) {  // toml::parse_error, or non-ASCII text outside quotes
+    if (!valid_utf8(key) || !valid_utf8(value))
+      throw ConfigError(printable(key) + ": not valid UTF-8 text (TOML keys and strings are UTF-8)");
     t = toml::table{};
     t.insert(key, value);  // bare text: a string
   }
-  if (t.size() != 1) throw ConfigError("--set: expected one key=value, got '" + a + "'");
+  if (t.size() != 1) throw ConfigError("--set: expected one key=value, got '" + printable(a) + "'");
   apply_table(c, t, "--set");
 }
 
