@@ -1,0 +1,74 @@
+// fuzz_regressions_test.cpp: every input the fuzzers found a bug with (tests/data/fuzz_regressions/TARGET/)
+// and every seed of their corpora (fuzz/corpus/TARGET/) through the same entry functions as the
+// libFuzzer targets (fuzz/fuzz_entries.hpp, fuzz/fuzz_cli_entry.hpp), in the normal build: each must be
+// accepted or refused with a one-line std::exception, never crash or break an invariant (a Finding).
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <string>
+#include <vector>
+
+#include "../fuzz/fuzz_cli_entry.hpp"
+
+namespace fs = std::filesystem;
+
+namespace {
+
+using Entry = std::string (*)(const uint8_t*, size_t);
+
+std::vector<fs::path> inputs_of(const std::string& target) {
+  std::vector<fs::path> out;
+  for (const fs::path dir : {fs::path(MYRIAD_TEST_DATA) / "fuzz_regressions" / target,
+                             fs::path(MYRIAD_TEST_DATA) / ".." / ".." / "fuzz" / "corpus" / target}) {
+    std::error_code ec;
+    for (const auto& e : fs::directory_iterator(dir, ec))
+      if (e.is_regular_file()) out.push_back(e.path());
+  }
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+// Returns how many inputs ran; each failure names its file.
+size_t run_all(const std::string& target, Entry entry) {
+  const std::vector<fs::path> files = inputs_of(target);
+  for (const fs::path& f : files) {
+    std::ifstream in(f, std::ios::binary);
+    const std::vector<uint8_t> bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    try {
+      const std::string refusal = entry(bytes.data(), bytes.size());
+      EXPECT_EQ(refusal.find('\n'), std::string::npos) << f;
+    } catch (const myriad::fuzz::Finding& e) {
+      ADD_FAILURE() << f << ": " << e.what;
+    } catch (const std::exception& e) {
+      ADD_FAILURE() << f << ": an exception escaped the entry: " << e.what();
+    } catch (...) {
+      ADD_FAILURE() << f << ": a non-standard exception escaped the entry";
+    }
+  }
+  return files.size();
+}
+
+}  // namespace
+
+TEST(FuzzRegressions, Checkpoint) { EXPECT_GT(run_all("checkpoint", myriad::fuzz::checkpoint_entry), 0u); }
+TEST(FuzzRegressions, TrainConfig) { EXPECT_GT(run_all("train_config", myriad::fuzz::train_config_entry), 0u); }
+TEST(FuzzRegressions, Conformance) { EXPECT_GT(run_all("conformance", myriad::fuzz::conformance_entry), 0u); }
+TEST(FuzzRegressions, Cli) { EXPECT_GT(run_all("cli", myriad::fuzz::cli_entry), 0u); }
+
+// The vectors that replayed without bound (a repeated step t, 1500 steps on a 1024 map, the default
+// layout of a 4096 map) are refused before any world is built, each with what would be valid.
+TEST(FuzzRegressions, ConformanceRefusesUnboundedReplays) {
+  size_t n = 0;
+  for (const auto& e : fs::directory_iterator(fs::path(MYRIAD_TEST_DATA) / "fuzz_regressions" / "conformance")) {
+    std::ifstream in(e.path(), std::ios::binary);
+    const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    const std::string refusal =
+        myriad::fuzz::conformance_entry(reinterpret_cast<const uint8_t*>(text.data()), text.size());
+    EXPECT_NE(refusal.find("malformed conformance vector"), std::string::npos) << e.path() << ": " << refusal;
+    ++n;
+  }
+  EXPECT_EQ(n, 3u);
+}
