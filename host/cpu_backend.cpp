@@ -5,7 +5,6 @@
 #include <chrono>
 #include <cstdlib>
 #include <cstring>
-#include <fstream>
 #include <memory>
 #include <stdexcept>
 #include <string>
@@ -14,6 +13,7 @@
 #include "myriad/backend.hpp"
 #include "myriad/engine/learn_phases.hpp"
 #include "myriad/engine/world_phases.hpp"
+#include "myriad/memory_fit.hpp"
 
 namespace myriad {
 
@@ -59,16 +59,7 @@ class CpuBackend final : public Backend {
     std::free(p);
     count_release(bytes);
   }
-  size_t available_bytes() const override {
-    std::ifstream in("/proc/meminfo");
-    std::string key;
-    size_t kib = 0;
-    while (in >> key >> kib) {
-      if (key == "MemAvailable:") return kib * 1024;
-      in.ignore(256, '\n');
-    }
-    return 0;
-  }
+  size_t available_bytes() const override { return host_available_bytes(); }
   void to_host(void* dst, const void* src, size_t bytes) override {
     if (bytes > 0) std::memcpy(dst, src, bytes);
   }

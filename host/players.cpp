@@ -2,12 +2,34 @@
 // which acts for every group: world policies through World::act, networks greedily through TeamPolicy.
 #include "myriad/players.hpp"
 
+#include <algorithm>
 #include <new>
 #include <stdexcept>
+
+#include "myriad/memory_fit.hpp"
 
 namespace myriad {
 
 namespace {
+
+// A played network's bytes: its parameters and, over a forward chunk of the group's rows, the
+// assembled inputs, every layer's activations and the Q values; refused before anything is allocated
+// when the backend cannot hold them beside the world.
+void check_policy_memory(World& world, int group, const MlpShape& s, const std::string& path) {
+  const size_t rows = static_cast<size_t>(std::min<int64_t>(world.groups().count(group), TeamPolicy::kForwardChunk));
+  size_t per_row = static_cast<size_t>(s.inputs) + static_cast<size_t>(s.outputs);
+  for (int h : s.hidden) per_row += static_cast<size_t>(h);
+  const size_t need = (MlpParams(s).size() + rows * per_row) * sizeof(float);
+  const Backend& be = world.backend();
+  const size_t avail = be.available_bytes();
+  const size_t usable = usable_bytes(avail, be.on_device());
+  if (avail == 0 || need <= usable) return;
+  throw std::runtime_error(path + ": playing its network (" + std::to_string(s.inputs) + " inputs, hidden " +
+                           std::to_string(s.hidden.size()) + " layers of up to " +
+                           std::to_string(s.max_width()) + ") over " + std::to_string(rows) + " agents at a time needs " +
+                           gib(need) + " but the " + be.name() + " backend has " + gib(usable) +
+                           " usable beside the world; a network of smaller hidden layers would fit");
+}
 
 CheckpointNetwork load_network(const Checkpoint& ck, const std::string& path, World& world, int group,
                                int64_t input_width) {
@@ -32,6 +54,7 @@ CheckpointNetwork load_network(const Checkpoint& ck, const std::string& path, Wo
   s.inputs = shape.front();
   s.hidden.assign(shape.begin() + 1, shape.end() - 1);
   s.outputs = shape.back();
+  check_policy_memory(world, group, s, path);
   CheckpointNetwork out;
   out.net = make_qnetwork(world.backend(), s, 0);
   const std::vector<float> p = ck.get_finite_floats("red.online");

@@ -5,18 +5,13 @@
 #include <cstdio>
 #include <stdexcept>
 
+#include "myriad/memory_fit.hpp"
 #include "myriad/trainer.hpp"
 
 namespace myriad {
 
 namespace {
 constexpr uint32_t kSelectRng = 1, kReplayRng = 2, kKeepRng = 3;
-
-std::string gib(size_t bytes) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%.2f GiB", static_cast<double>(bytes) / (1024.0 * 1024.0 * 1024.0));
-  return buf;
-}
 
 const char* learner_prefix(size_t i) { return i == 0 ? "red" : "blue"; }
 }  // namespace

@@ -6,11 +6,13 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <functional>
 #include <stdexcept>
 #include <type_traits>
 
 #include "myriad/engine/world_program.hpp"
 #include "myriad/games/game.hpp"
+#include "myriad/memory_fit.hpp"
 #include "myriad/placement.hpp"
 #include "world_tables.hpp"
 
@@ -61,6 +63,71 @@ size_t World::planned_bytes(const WorldConfig& cfg, bool on_device) {
   return bytes;
 }
 
+size_t World::reset_host_bytes(const WorldConfig& cfg) {
+  const size_t cells = static_cast<size_t>(cfg.width) * static_cast<size_t>(cfg.height);
+  const bool random_cells = cfg.placement == Placement::kRandom || cfg.random_walls > 0 ||
+                            game_spec(cfg.scenario).places_at_random;
+  // The kept wall copy, the grid being built, two occupancy grids (placement's, reset's) and the keys.
+  const size_t per_cell = 4 + (random_cells ? sizeof(uint64_t) : 0);
+  // Positions, their x and y columns, and the host copy of the groups.
+  const size_t per_agent = sizeof(Cell) + 2 * sizeof(int32_t) + 1;
+  return cells * per_cell + static_cast<size_t>(cfg.n_agents()) * per_agent;
+}
+
+namespace {
+
+// One line: what the world needs against what is usable, and the largest world of this kind that fits:
+// the population on this map, or (when the map alone does not fit) the map side.
+std::string memory_refusal(const WorldConfig& cfg, const char* where, size_t need, size_t usable,
+                           const std::function<size_t(const WorldConfig&)>& bytes_of) {
+  WorldConfig one = cfg;
+  for (GroupConfig& g : one.groups) g.count = std::min<int64_t>(g.count, 1);
+  const int64_t n = cfg.n_agents(), n1 = one.n_agents();
+  size_t base = 0;
+  try {
+    base = bytes_of(one);
+  } catch (const std::invalid_argument&) {  // a game that needs more than one agent per group: no map share
+  }
+  const size_t per_agent = n > n1 ? (need - std::min(need, base) + static_cast<size_t>(n - n1) - 1) /
+                                        static_cast<size_t>(n - n1)
+                                  : 0;
+  const size_t cells = static_cast<size_t>(cfg.width) * static_cast<size_t>(cfg.height);
+  const size_t map_part = base > static_cast<size_t>(n1) * per_agent ? base - static_cast<size_t>(n1) * per_agent : 0;
+  std::string msg = std::string(where) + ": this world (" + std::to_string(n) + " agents on " +
+                    std::to_string(cfg.width) + "x" + std::to_string(cfg.height) + ") needs " + gib(need) +
+                    " but " + gib(usable) + " is usable (" + std::to_string(per_agent) + " bytes per agent, " +
+                    std::to_string(map_part / std::max<size_t>(cells, 1)) + " per map cell); ";
+  if (map_part < usable && per_agent > 0) {
+    const size_t fit = (usable - map_part) / per_agent;
+    return msg + "at most about " + std::to_string(fit) + " agents fit on this map" +
+           (cfg.obs_dtype == ObsDtype::kF32 ? " (more with obs_dtype bf16)" : "");
+  }
+  const double side = std::sqrt(static_cast<double>(usable) / static_cast<double>(std::max<size_t>(map_part / std::max<size_t>(cells, 1), 1)));
+  return msg + "the map alone does not fit: a side of at most about " + std::to_string(static_cast<int64_t>(side * 0.9)) +
+         " would leave room for agents";
+}
+
+}  // namespace
+
+void World::check_memory(const WorldConfig& cfg, const Backend& be) {
+  const bool dev = be.on_device();
+  // On the CPU the buffers and the reset's host memory share the host.
+  auto backend_bytes = [dev](const WorldConfig& c) { return planned_bytes(c, dev) + (dev ? 0 : reset_host_bytes(c)); };
+  const size_t need = backend_bytes(cfg);
+  const size_t avail = be.available_bytes();
+  const size_t usable = usable_bytes(avail, dev);
+  if (avail > 0 && need > usable)
+    throw std::runtime_error(memory_refusal(cfg, dev ? "cuda backend (device memory)" : "cpu backend", need, usable,
+                                            backend_bytes));
+  if (!dev) return;
+  const size_t host_need = reset_host_bytes(cfg);
+  const size_t host_avail = host_available_bytes();
+  const size_t host_usable = usable_bytes(host_avail, false);
+  if (host_avail > 0 && host_need > host_usable)
+    throw std::runtime_error(memory_refusal(cfg, "cuda backend (host memory for the map set-up)", host_need, host_usable,
+                                            reset_host_bytes));
+}
+
 World::World(std::shared_ptr<Backend> backend, WorldConfig cfg) : be_(std::move(backend)), cfg_(std::move(cfg)) {
   const std::string err = validate(cfg_);
   if (!err.empty()) throw std::invalid_argument(err);
@@ -73,18 +140,8 @@ World::World(std::shared_ptr<Backend> backend, WorldConfig cfg) : be_(std::move(
   Sizes s = sizes_of(cfg_, st.obs, st.ma);
   s.host_lists = !be_->on_device();
 
-  // The memory check, before the first allocation.
+  check_memory(cfg_, *be_);  // before the first allocation
   const size_t need = planned_bytes(cfg_, be_->on_device());
-  const size_t avail = be_->available_bytes();
-  const size_t reserve = be_->on_device() ? (size_t{512} << 20) + avail / 50 : avail / 10;
-  const size_t usable = avail > reserve ? avail - reserve : 0;
-  if (avail > 0 && need > usable) {
-    const size_t per_agent = (need + static_cast<size_t>(n_) - 1) / static_cast<size_t>(n_);
-    throw std::runtime_error(std::string(be_->name()) + " backend: this world needs " + std::to_string(need) +
-                             " bytes but only " + std::to_string(usable) + " are usable (" + std::to_string(per_agent) +
-                             " bytes per agent, map included; about " + std::to_string(usable / per_agent) +
-                             " agents would fit at this density); use fewer agents or obs_dtype bf16");
-  }
   buf_ = std::make_unique<Buffers>();
   Backend& be = *be_;
   Buffers::each(buf_.get(), s, [&be](auto* b, size_t count) {

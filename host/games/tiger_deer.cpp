@@ -52,6 +52,7 @@ GameSpec tiger_deer_spec() {
   s.place = [](const WorldConfig& c, const std::vector<uint8_t>& wall, uint64_t seed) {
     return random_anchors(c, wall, seed);
   };
+  s.places_at_random = true;
   return s;
 }
 

@@ -111,6 +111,14 @@ class World {
 
   // Bytes a world of cfg holds on a backend (the buffers, the primitives' scratch excluded).
   static size_t planned_bytes(const WorldConfig& cfg, bool on_device);
+  // Host bytes a reset of cfg holds at its peak beside the buffers: the wall grid and its kept copy,
+  // the placement's occupancy and, when cells are drawn at random, a 64-bit key per free cell; the
+  // start positions.
+  static size_t reset_host_bytes(const WorldConfig& cfg);
+  // Throws std::runtime_error (one line: what the world needs, what is usable, the largest population
+  // on this map or the map side that would fit) when cfg's world does not fit be's memory, or on CUDA
+  // when its set-up does not fit the host's.
+  static void check_memory(const WorldConfig& cfg, const Backend& be);
 
  private:
   void check_actions(const std::vector<uint8_t>& actions) const;

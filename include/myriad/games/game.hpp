@@ -47,6 +47,7 @@ struct GameSpec {
   std::function<int(int64_t per_team)> map_for_team;  // empty when team_word is ""
   // The start anchors in slot order (group 0's agents first) on the map `wall` (W·H, 1 = wall).
   std::function<std::vector<Cell>(const WorldConfig& c, const std::vector<uint8_t>& wall, uint64_t seed)> place;
+  bool places_at_random = false;  // place draws uniform cells (a key per free cell while it runs)
 };
 
 const GameSpec& game_spec(Scenario s);
