@@ -11,6 +11,15 @@ namespace myriad {
 
 namespace fs = std::filesystem;
 
+std::string free_space_note(const std::string& path) {
+  std::error_code ec;
+  fs::path dir = fs::path(path).parent_path();
+  if (dir.empty()) dir = ".";
+  const fs::space_info sp = fs::space(dir, ec);
+  if (ec) return "";
+  return " (" + std::to_string(sp.available >> 20) + " MiB free on its file system)";
+}
+
 void write_text_file(const std::string& path, const std::string& text) {
   const std::string tmp = path + ".tmp";
   std::FILE* f = std::fopen(tmp.c_str(), "wb");
@@ -21,7 +30,8 @@ void write_text_file(const std::string& path, const std::string& text) {
   std::error_code ec;
   if (!written || !closed) {
     fs::remove(tmp, ec);
-    throw std::runtime_error("writing " + path + " failed: " + std::strerror(written ? errno : err));
+    throw std::runtime_error("writing " + path + " failed: " + std::strerror(written ? errno : err) +
+                             free_space_note(path));
   }
   fs::rename(tmp, path, ec);
   if (ec) {

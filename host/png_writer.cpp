@@ -9,6 +9,8 @@
 #include <cstring>
 #include <stdexcept>
 
+#include "myriad/output_file.hpp"
+
 namespace myriad {
 
 void write_png(const std::string& path, int width, int height, const std::vector<uint8_t>& rgb) {
@@ -22,11 +24,13 @@ void write_png(const std::string& path, int width, int height, const std::vector
   img.height = static_cast<png_uint_32>(height);
   img.format = PNG_FORMAT_RGB;
   const std::string tmp = path + ".tmp";
+  errno = 0;
   if (!png_image_write_to_file(&img, tmp.c_str(), 0, rgb.data(), 0, nullptr)) {
-    const std::string msg = img.message;
+    const int err = errno;  // libpng says "Write Error"; the system says why
+    const std::string msg = std::string(img.message) + (err != 0 ? std::string(": ") + std::strerror(err) : "");
     png_image_free(&img);
     std::remove(tmp.c_str());
-    throw std::runtime_error("write_png " + path + ": " + msg);
+    throw std::runtime_error("writing " + path + " failed: " + msg + free_space_note(path));
   }
   if (std::rename(tmp.c_str(), path.c_str()) != 0) {
     const std::string msg = std::strerror(errno);

@@ -1,4 +1,4 @@
-// video_writer.cpp: VideoWriter over popen("ffmpeg ... -i - out.mp4", "w"); SIGPIPE is ignored
+// video_writer.cpp: VideoWriter over popen("ffmpeg ... -i - out.mp4.tmp", "w"), renamed when done; SIGPIPE is ignored
 // while writing so that a dead ffmpeg is an error message, not a killed process.
 #include "video_writer.hpp"
 
@@ -7,9 +7,14 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <csignal>
+#include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <stdexcept>
+
+#include "myriad/output_file.hpp"
 
 namespace myriad {
 
@@ -58,7 +63,8 @@ VideoWriter::VideoWriter(const std::string& path, int width, int height, int fps
   if (width < 1 || height < 1 || fps < 1) throw std::runtime_error("video " + path + ": bad size or frame rate");
   const std::string cmd = "ffmpeg -hide_banner -loglevel error -y -f rawvideo -pix_fmt rgb24 -s " +
                           std::to_string(width) + "x" + std::to_string(height) + " -r " + std::to_string(fps) +
-                          " -i - -pix_fmt yuv420p -vf 'pad=ceil(iw/2)*2:ceil(ih/2)*2' " + shell_quote(path);
+                          " -i - -pix_fmt yuv420p -vf 'pad=ceil(iw/2)*2:ceil(ih/2)*2' -f mp4 " +
+                          shell_quote(path + ".tmp");
   pipe_ = ::popen(cmd.c_str(), "w");
   if (!pipe_) throw std::runtime_error("video " + path + ": cannot start ffmpeg");
 }
@@ -86,9 +92,18 @@ void VideoWriter::close() {
   IgnoreSigpipe guard;
   const int status = ::pclose(pipe_);
   pipe_ = nullptr;
-  if (status == -1 || !WIFEXITED(status) || WEXITSTATUS(status) != 0)
+  const std::string tmp = path_ + ".tmp";
+  if (status == -1 || !WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+    std::remove(tmp.c_str());
     throw std::runtime_error("video " + path_ + ": ffmpeg failed (exit status " +
-                             std::to_string(WIFEXITED(status) ? WEXITSTATUS(status) : -1) + ")");
+                             std::to_string(WIFEXITED(status) ? WEXITSTATUS(status) : -1) + ")" +
+                             free_space_note(path_));
+  }
+  if (std::rename(tmp.c_str(), path_.c_str()) != 0) {
+    const int err = errno;
+    std::remove(tmp.c_str());
+    throw std::runtime_error("video " + path_ + ": cannot rename " + tmp + ": " + std::strerror(err));
+  }
 }
 
 }  // namespace myriad

@@ -13,7 +13,8 @@ bool ffmpeg_available();
 
 class VideoWriter {
  public:
-  // Starts ffmpeg writing `path` (overwritten). Throws std::runtime_error when ffmpeg is missing
+  // Starts ffmpeg writing path + ".tmp", renamed over `path` when close() succeeds (removed when it
+  // fails): a reader never sees half a video. Throws std::runtime_error when ffmpeg is missing
   // (naming `apt-get install ffmpeg`) or cannot start.
   VideoWriter(const std::string& path, int width, int height, int fps);
   ~VideoWriter();  // closes without throwing (errors are lost; call close() to see them)
@@ -22,7 +23,8 @@ class VideoWriter {
 
   // One frame of width·height·3 bytes. Throws std::runtime_error when ffmpeg has gone.
   void add_frame(const std::vector<uint8_t>& rgb);
-  // Waits for ffmpeg to finish the file; throws std::runtime_error when it failed.
+  // Waits for ffmpeg to finish the file and renames it into place; throws std::runtime_error (the
+  // temporary removed, the message naming the free space) when it failed.
   void close();
   int64_t frames() const { return frames_; }
 

@@ -1,6 +1,6 @@
 // full_disk_test.cpp: on a tiny tmpfs (mounted by the test; skipped where mounting is not allowed)
-// train and run --stats stop at the first failed write with one line naming the file, leave no
-// temporary file, and what they wrote before stays whole.
+// train, run --stats, eval/bench --json and render (PNG frames, MP4) stop at the first failed write
+// with one line naming the file, leave no temporary file, and what they wrote before stays whole.
 #include <gtest/gtest.h>
 #include <sys/mount.h>
 
@@ -10,6 +10,8 @@
 #include <string>
 
 #include "binary_fixture.hpp"
+#include "png_writer.hpp"
+#include "video_writer.hpp"
 
 namespace {
 
@@ -90,6 +92,39 @@ TEST_F(FullDisk, JsonResultsFailWholeOnAFullDisk) {
   EXPECT_EQ(temporaries(), 0);
   EXPECT_EQ(myriad::test::read_text(eval), "previous\n");
   EXPECT_EQ(myriad::test::read_text(bench), "previous\n");
+}
+
+// render: the frame that does not fit is an error naming it and the free space; the frames before it
+// are whole PNGs, and no temporary is left.
+TEST_F(FullDisk, RenderStopsAtTheFirstFrameThatDoesNotFit) {
+  const fs::path frames = disk_ / "frames";
+  const myriad::test::CmdResult r =
+      myriad("render --backend cpu -q --agents-per-team 300 --steps 400 --every 1 --out '" + frames.string() + "'");
+  EXPECT_EQ(r.code, 1) << r.err;
+  EXPECT_NE(r.err.find("No space left on device"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("MiB free"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("frame_"), std::string::npos) << r.err;
+  EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
+  EXPECT_EQ(temporaries(), 0);
+  int pngs = 0;
+  for (const auto& e : fs::directory_iterator(frames)) {
+    int w = 0, h = 0;
+    EXPECT_FALSE(myriad::read_png(e.path().string(), w, h).empty()) << e.path();
+    ++pngs;
+  }
+  EXPECT_GT(pngs, 1);
+  EXPECT_LT(pngs, 401) << "every frame fitted: the disk was not full";
+}
+
+TEST_F(FullDisk, RenderVideoFailsWithoutATemporaryFile) {
+  if (!myriad::ffmpeg_available()) GTEST_SKIP() << "no ffmpeg on PATH";
+  const fs::path video = disk_ / "battle.mp4";
+  const myriad::test::CmdResult r = myriad("render --backend cpu -q --agents-per-team 2000 --steps 300 --every 1 "
+                                           "--size 1024 --video '" + video.string() + "'");
+  EXPECT_NE(r.code, 0) << r.err;
+  EXPECT_NE(r.err.find("battle.mp4"), std::string::npos) << r.err;
+  EXPECT_EQ(temporaries(), 0);
+  EXPECT_FALSE(fs::exists(video));
 }
 
 }  // namespace

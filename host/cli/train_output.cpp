@@ -176,10 +176,8 @@ void TrainOutput::write_metrics(const EpisodeMetrics& m) {
 void TrainOutput::checked_write(std::FILE* f, const std::string& text, const char* name) {
   if (std::fwrite(text.data(), 1, text.size(), f) == text.size() && std::fflush(f) == 0) return;
   const int err = errno;
-  std::error_code ec;
-  const fs::space_info sp = fs::space(dir_, ec);
-  throw std::runtime_error("writing " + (fs::path(dir_) / name).string() + " failed: " + std::strerror(err) +
-                           (ec ? std::string() : " (" + std::to_string(sp.available >> 20) + " MiB free)") +
+  const std::string path = (fs::path(dir_) / name).string();
+  throw std::runtime_error("writing " + path + " failed: " + std::strerror(err) + free_space_note(path) +
                            "; free some space and resume with --resume " + dir_);
 }
 

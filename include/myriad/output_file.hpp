@@ -6,7 +6,11 @@
 
 namespace myriad {
 
-// Throws std::runtime_error naming the file and the system's reason.
+// Throws std::runtime_error naming the file, the system's reason and the free space.
 void write_text_file(const std::string& path, const std::string& text);
+
+// " (12 MiB free on its file system)" for the folder that holds path, "" when that cannot be read: a
+// failed write's message says how much room there was.
+std::string free_space_note(const std::string& path);
 
 }  // namespace myriad
