@@ -90,7 +90,7 @@ nlohmann::json host_info() {
   j["cpu_model"] = cpu_model();
   j["logical_cpus"] = static_cast<long>(sysconf(_SC_NPROCESSORS_ONLN));
   j["omp_max_threads"] = omp_get_max_threads();
-  for (const char* v : {"OMP_NUM_THREADS", "OMP_WAIT_POLICY", "OMP_PROC_BIND"})
+  for (const char* v : {"OMP_NUM_THREADS", "OMP_WAIT_POLICY", "GOMP_SPINCOUNT", "OMP_PROC_BIND"})
     if (const char* e = std::getenv(v); e && *e) j["env"][v] = e;
   std::ifstream load("/proc/loadavg");
   std::string l1, l5, l15;

@@ -424,6 +424,37 @@ def python_section(d):
     return "\n".join(lines) + "\n"
 
 
+def load_held_section(d):
+    """benchmarks/load_held.py: the CPU step idle and with one core kept busy, per OpenMP wait policy."""
+    c, m = d.get("configuration", {}), d.get("device", {})
+    lines = ["### Load held: CPU step idle and with another process busy on one core (%s agents)" % format(
+                 int(c.get("agents", 0)), ","), "",
+             "`benchmarks/load_held.py`; commit `%s`; date %s; %s timed steps per run, median of %s runs per condition "
+             "(conditions interleaved); machine: %s, %s logical CPUs; busy process: %s; file `%s`" % (
+                 d.get("commit", "?"), d.get("date", "?"), c.get("steps", "?"), c.get("rounds", "?"),
+                 m.get("cpu_model", "?"), m.get("nproc", "?"), c.get("busy", "?"), os.path.relpath(d["_path"], ROOT)), "",
+             "| workload | OpenMP threads | idle agent-steps/s | loaded agent-steps/s | slowdown under load |",
+             "| --- | --- | --- | --- | --- |"]
+    names = {"unset": "libgomp's default (spin ~300k iterations, then sleep)",
+             "short_spin": "short spin (GOMP_SPINCOUNT=10000)", "active": "spinning (OMP_WAIT_POLICY=active)", "passive": "passive (myriad's default)",
+             "one_thread": "one thread, passive"}
+    for w, per in d.get("summary", {}).items():
+        for pol, r in per.items():
+            if not isinstance(r, dict):
+                continue
+            lines.append("| %s | %s | {:,.0f} | {:,.0f} | %s |".format(
+                r.get("idle_agent_steps_per_s", 0), r.get("loaded_agent_steps_per_s", 0)) % (
+                w, names.get(pol, pol), fmt(r.get("slowdown_loaded"), "x")))
+    for w, per in d.get("summary", {}).items():
+        if "passive_loaded_vs_best_idle" in per:
+            lines.append("\n%s: passive under load is %s slower than its own idle speed and %s slower than the fastest "
+                         "idle setting (target: within 2x); with one of the two cores taken, one core's speed (the "
+                         "one-thread idle row) is about the most any setting can keep." % (
+                             w, fmt(per.get("passive", {}).get("slowdown_loaded"), "x"),
+                             fmt(per["passive_loaded_vs_best_idle"], "x")))
+    return "\n".join(lines) + "\n"
+
+
 def main(argv=None):
     ap = argparse.ArgumentParser(description="Write BENCHMARKS.md from benchmark results files.")
     ap.add_argument("files", nargs="*", help="results JSON files (default: benchmarks/results/*.json)")
@@ -480,6 +511,7 @@ def main(argv=None):
         if d.get("benchmark") == "cpu_vs_magent2":
             parts += [magent2_section(d)]
     parts += [python_section(d) for d in docs if d.get("benchmark") == "python_throughput"]
+    parts += [load_held_section(d) for d in docs if d.get("benchmark") == "load_held"]
     py = [d for d in docs if d.get("benchmark") == "compare_pytorch"]
     parts += [pytorch_section(d) for d in py] if py else ["PyTorch comparison: %s." % NOT_YET, ""]
     with open(args.out, "w") as f:
