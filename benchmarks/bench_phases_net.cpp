@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "myriad/config.hpp"
+#include "myriad/dense_ops.hpp"
 #include "myriad/network.hpp"
 #include "myriad/select.hpp"
 #include "myriad/team_policy.hpp"
@@ -130,9 +131,26 @@ void BM_Select(benchmark::State& state, bool cuda) {
   state.SetItemsProcessed(state.iterations() * f.rows);
 }
 
+// The CPU products on a large dense square layer (n × n inputs and weights, no zeros): the rate the
+// machine reaches through the same code, against which the network's own shapes are read.
+void BM_CpuDenseSquare(benchmark::State& state) {
+  const int n = static_cast<int>(state.range(0));
+  std::vector<float> a(static_cast<size_t>(n) * n, 0.5f), w(a.size(), 0.25f), z(a.size()), wt(a.size());
+  std::vector<float> bias(static_cast<size_t>(n), 0.0f);
+  for (auto _ : state) {
+    myriad::dense::forward(a.data(), n, n, w.data(), bias.data(), n, false, z.data(), wt.data());
+    benchmark::DoNotOptimize(z.data());
+  }
+  state.counters["FLOP_per_s"] = benchmark::Counter(2.0 * n * n * static_cast<double>(n),
+                                                    benchmark::Counter::kIsIterationInvariantRate);
+  state.SetLabel(myriad::dense::library());
+}
+
 }  // namespace
 
 void register_network_benchmarks(bool cuda) {
+  if (!cuda)
+    benchmark::RegisterBenchmark("BM_CpuDenseSquare", BM_CpuDenseSquare)->Arg(2048)->UseRealTime()->Unit(benchmark::kMillisecond);
   const std::string b = cuda ? "Cuda" : "Cpu";
   const std::vector<int64_t> fwd = cuda ? std::vector<int64_t>{65536, 500000} : std::vector<int64_t>{1024, 10000};
   const std::vector<int64_t> bwd = cuda ? std::vector<int64_t>{8192, 65536} : std::vector<int64_t>{256, 1024};

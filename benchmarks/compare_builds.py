@@ -12,6 +12,11 @@ file.
       --json benchmarks/results/refactor_cpu_acting_20k.json
   python3 benchmarks/compare_builds.py OLD/benchmarks/myriad_bench_step NEW/benchmarks/myriad_bench_step \\
       --agents 20000 --rounds 9 --json benchmarks/results/refactor_cpu_world_step_20k.json
+
+Given two myriad_bench_phases binaries it compares the CPU network's micro-benchmarks instead (forward
+of 1,024 and 10,000 rows, from rows or the world's buffers; backward + Adam of 256 and 1,024; and,
+where the new build has it, a dense 2048 x 2048 x 2048 product, the machine's rate through the same
+code): each benchmark's time and its FLOP/s.
 """
 import argparse
 import json
@@ -46,6 +51,31 @@ def run_bench_step(binary, args):
     for p in WORLD_PHASES:
         if p in point.get("phases", {}):
             got[p] = point["phases"][p]["ms_median"]
+    return got
+
+
+NET_FILTER = "BM_Cpu(Forward|ForwardInputs|BackwardAdam|DenseSquare)/"
+
+
+def run_bench_phases(binary, args):
+    """The CPU network's micro-benchmarks (myriad_bench_phases): ms per iteration and GFLOP/s of each."""
+    with tempfile.TemporaryDirectory() as tmp:
+        out = os.path.join(tmp, "phases.json")
+        cmd = [binary, f"--benchmark_filter={NET_FILTER}", "--benchmark_min_time=0.5",
+               "--benchmark_out_format=json", f"--benchmark_out={out}"]
+        r = subprocess.run(cmd, capture_output=True, text=True)
+        if r.returncode != 0:
+            sys.exit(f"compare_builds: {' '.join(cmd)} failed ({r.returncode}): {r.stderr.strip()}")
+        with open(out) as f:
+            doc = json.load(f)
+    scale = {"ns": 1e-6, "us": 1e-3, "ms": 1.0, "s": 1e3}
+    got = {"commit": None}
+    for b in doc.get("benchmarks", []):
+        name = b["name"].replace("/real_time", "")
+        got[name] = b["real_time"] * scale[b.get("time_unit", "ns")]
+        if "FLOP_per_s" in b:
+            got[name + " GFLOP/s"] = b["FLOP_per_s"] / 1e9
+    got["step"] = sum(v for k, v in got.items() if k.startswith("BM_") and "GFLOP" not in k)  # all of them, ms
     return got
 
 
@@ -87,7 +117,8 @@ def main():
             sys.exit(f"compare_builds: {b} is not an executable; give the myriad binaries of two builds")
 
     step_tool = os.path.basename(args.new) == "myriad_bench_step"
-    runner = run_bench_step if step_tool else run_bench
+    net_tool = os.path.basename(args.new) == "myriad_bench_phases"
+    runner = run_bench_step if step_tool else run_bench_phases if net_tool else run_bench
     runs = {"old": [], "new": []}
     for r in range(args.rounds):
         order = (("old", args.old), ("new", args.new)) if r % 2 == 0 else (("new", args.new), ("old", args.old))
@@ -97,15 +128,25 @@ def main():
             print(f"round {r + 1}/{args.rounds} {which}: step {got['step']:.2f} ms", flush=True)
 
     phases = WORLD_PHASES if step_tool else PHASES
+    if net_tool:
+        phases = [k for k in runs["new"][0] if k.startswith("BM_")]
     keys = ["step"] + [p for p in phases if all(p in g for g in runs["old"] + runs["new"])]
     table = {}
-    print(f"\n{'phase':<12} {'old ms':>9} {'new ms':>9} {'new/old':>8}   (median over {args.rounds} rounds)")
+    print(f"\n{'phase':<34} {'old':>9} {'new':>9} {'new/old':>8}   (ms, or GFLOP/s; median over {args.rounds} rounds)")
     for k in keys:
         old = statistics.median(g[k] for g in runs["old"])
         new = statistics.median(g[k] for g in runs["new"])
         ratio = new / old if old > 0 else float("nan")
-        table[k] = {"old_ms": old, "new_ms": new, "ratio": ratio}
-        print(f"{k:<12} {old:9.3f} {new:9.3f} {ratio:8.3f}")
+        # Times in ms (new/old < 1 is faster); rates in GFLOP/s (new/old > 1 is faster).
+        table[k] = {"old": old, "new": new, "unit": "GFLOP/s" if "GFLOP" in k else "ms", "ratio": ratio}
+        print(f"{k:<34} {old:9.3f} {new:9.3f} {ratio:8.3f}")
+
+    # What only the new build measures (a benchmark the old one did not have).
+    for k in [k for k in runs["new"][0] if k.startswith("BM_") and k not in keys]:
+        if all(k in g for g in runs["new"]):
+            new = statistics.median(g[k] for g in runs["new"])
+            table[k] = {"old": None, "new": new, "unit": "GFLOP/s" if "GFLOP" in k else "ms", "ratio": None}
+            print(f"{k:<34} {'-':>9} {new:9.3f}")
 
     if args.json:
         doc = {
@@ -113,11 +154,13 @@ def main():
             "date": utc_now(),
             "device": machine_info(),
             "commits": {"old": runs["old"][0]["commit"], "new": runs["new"][0]["commit"], "repository": commit_id()},
-            "configuration": {"workload": "world step (myriad_bench_step)" if step_tool else args.workload,
+            "configuration": {"workload": "world step (myriad_bench_step)" if step_tool else
+                              "CPU network micro-benchmarks (myriad_bench_phases " + NET_FILTER + ")" if net_tool
+                              else args.workload,
                               "agents": args.agents, "backend": args.backend,
                               "scenario": args.scenario or "battle", "steps": args.steps, "warmup": args.warmup,
                               "rounds": args.rounds, "old": args.old, "new": args.new},
-            "median_ms": table,
+            "medians": table,
             "runs": runs,
         }
         tmp = args.json + ".tmp"

@@ -11,6 +11,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "myriad/dense_ops.hpp"
+
 #ifdef MYRIAD_HAVE_CUDA
 #include <cuda_runtime.h>
 #endif
@@ -90,6 +92,7 @@ nlohmann::json host_info() {
   j["cpu_model"] = cpu_model();
   j["logical_cpus"] = static_cast<long>(sysconf(_SC_NPROCESSORS_ONLN));
   j["omp_max_threads"] = omp_get_max_threads();
+  j["cpu_network_gemm"] = myriad::dense::library();  // what the CPU network's products run on
   for (const char* v : {"OMP_NUM_THREADS", "OMP_WAIT_POLICY", "GOMP_SPINCOUNT", "OMP_PROC_BIND"})
     if (const char* e = std::getenv(v); e && *e) j["env"][v] = e;
   std::ifstream load("/proc/loadavg");

@@ -1,78 +1,19 @@
-// cpu_network.cpp: the CPU reference of the Q-network: blocked GEMM loops (OpenMP) around the shared
-// element-wise rules; sums of the loss, mask and gradient norm in double, like the CUDA backend.
-#include <omp.h>
-
+// cpu_network.cpp: the CPU reference of the Q-network: the dense-layer products of dense_ops.hpp
+// (OpenBLAS SGEMM or OpenMP loops) around the shared element-wise rules; sums of the loss, mask and
+// gradient norm in double, like the CUDA backend.
 #include <algorithm>
 #include <cstring>
 #include <memory>
 #include <stdexcept>
 #include <vector>
 
+#include "myriad/dense_ops.hpp"
 #include "myriad/network.hpp"
 #include "myriad/rules/network.hpp"
 
 namespace myriad {
 
 namespace {
-
-// z[b][o] = act(Σ_i a[b][i] w[o][i] + bias[o]).  in: a [batch][in], w [out][in], bias [out];
-// out: z [batch][out]; wt: scratch [in][out] for W transposed. Each row accumulates outer products
-// a[b][i] · W[:, i] in order of i (vectorised over o), skipping the zeros that fill most views.
-void dense_forward(const float* a, int batch, int in, const float* w, const float* bias, int out, bool relu,
-                   float* z, float* wt) {
-#pragma omp parallel for schedule(static) if (static_cast<int64_t>(in) * out >= 16384)
-  for (int i = 0; i < in; ++i)
-    for (int o = 0; o < out; ++o) wt[static_cast<size_t>(i) * out + o] = w[static_cast<size_t>(o) * in + i];
-#pragma omp parallel for schedule(static) if (batch >= 8)
-  for (int b = 0; b < batch; ++b) {
-    const float* ar = a + static_cast<size_t>(b) * in;
-    float* zr = z + static_cast<size_t>(b) * out;
-    std::fill(zr, zr + out, 0.0f);
-    for (int i = 0; i < in; ++i) {
-      const float av = ar[i];
-      if (av == 0.0f) continue;
-      const float* wc = wt + static_cast<size_t>(i) * out;
-      for (int o = 0; o < out; ++o) zr[o] += av * wc[o];
-    }
-    for (int o = 0; o < out; ++o) zr[o] = bias_activation(zr[o], bias[o], relu);
-  }
-}
-
-// dw[o][i] += Σ_b dz[b][o] a[b][i]; db[o] += Σ_b dz[b][o] (a reduction over the batch, so the
-// threads split the output rows instead).  in: dz [batch][out], a [batch][in]; out: dw, db.
-void dense_weight_grad(const float* dz, const float* a, int batch, int in, int out, float* dw, float* db) {
-#pragma omp parallel for schedule(static)
-  for (int o = 0; o < out; ++o) {
-    float* row = dw + static_cast<size_t>(o) * in;
-    float bsum = 0.0f;
-    for (int b = 0; b < batch; ++b) {
-      const float d = dz[static_cast<size_t>(b) * out + o];
-      if (d == 0.0f) continue;
-      bsum += d;
-      const float* ar = a + static_cast<size_t>(b) * in;
-      for (int i = 0; i < in; ++i) row[i] += d * ar[i];
-    }
-    db[o] += bsum;
-  }
-}
-
-// da[b][i] = relu'(a[b][i]) · Σ_o dz[b][o] w[o][i].  in: dz [batch][out], w [out][in], a [batch][in]
-// (the layer's input, a ReLU output); out: da [batch][in].
-void dense_input_grad(const float* dz, int batch, int out, const float* w, int in, const float* a, float* da) {
-#pragma omp parallel for schedule(static)
-  for (int b = 0; b < batch; ++b) {
-    float* dr = da + static_cast<size_t>(b) * in;
-    std::fill(dr, dr + in, 0.0f);
-    for (int o = 0; o < out; ++o) {
-      const float d = dz[static_cast<size_t>(b) * out + o];
-      if (d == 0.0f) continue;
-      const float* wr = w + static_cast<size_t>(o) * in;
-      for (int i = 0; i < in; ++i) dr[i] += d * wr[i];
-    }
-    const float* ar = a + static_cast<size_t>(b) * in;
-    for (int i = 0; i < in; ++i) dr[i] = relu_backward(dr[i], ar[i]);
-  }
-}
 
 size_t max_layer_weights(const MlpShape& s) {
   size_t n = 0;
@@ -106,7 +47,7 @@ class CpuQNetwork final : public QNetwork {
     for (int l = 0; l < s.layers(); ++l) {
       const bool last = l == s.layers() - 1;
       float* out = last ? q : act_[static_cast<size_t>(l + 1)].data();
-      dense_forward(in, batch, s.in_dim(l), p_.data() + layout_.weight_offset(l),
+      dense::forward(in, batch, s.in_dim(l), p_.data() + layout_.weight_offset(l),
                     p_.data() + layout_.bias_offset(l), s.out_dim(l), !last, out, wt_.data());
       in = out;
     }
@@ -135,10 +76,10 @@ class CpuQNetwork final : public QNetwork {
     if (inv_denom == 0.0f) return 0.0f;
     for (int l = s.layers() - 1; l >= 0; --l) {
       const float* a_in = l == 0 ? x : act_[static_cast<size_t>(l)].data();
-      dense_weight_grad(dz_.data(), a_in, batch, s.in_dim(l), s.out_dim(l), g_.data() + layout_.weight_offset(l),
+      dense::weight_grad(dz_.data(), a_in, batch, s.in_dim(l), s.out_dim(l), g_.data() + layout_.weight_offset(l),
                         g_.data() + layout_.bias_offset(l));
       if (l > 0) {
-        dense_input_grad(dz_.data(), batch, s.out_dim(l), p_.data() + layout_.weight_offset(l), s.in_dim(l), a_in,
+        dense::input_grad(dz_.data(), batch, s.out_dim(l), p_.data() + layout_.weight_offset(l), s.in_dim(l), a_in,
                          da_.data());
         std::swap(dz_, da_);
       }

@@ -27,10 +27,11 @@ if [[ -z $cxx || -z $fuzzer_lib ]] || ! dpkg-query -W -f='${Status}' libomp-14-d
 fi
 bash "$root/scripts/setup_deps.sh" || exit 2
 
-# Only what the targets need: myriad_core (and the CLI sources for fuzz_cli), built with the sanitizers.
+# Only what the targets need: myriad_core (and the CLI sources for fuzz_cli), built with the sanitizers;
+# without OpenBLAS (its libgomp would sit beside clang's libomp; the network products are not fuzzed).
 if [[ ! -f $build/build.ninja ]]; then
   nice -n 10 cmake -S "$root" -B "$build" -G Ninja -DCMAKE_CXX_COMPILER="$cxx" -DCMAKE_BUILD_TYPE=Debug \
-    -DCMAKE_CXX_FLAGS_DEBUG="-O1 -g" -DMYRIAD_WITH_CUDA=OFF -DMYRIAD_BUILD_TESTS=OFF \
+    -DCMAKE_CXX_FLAGS_DEBUG="-O1 -g" -DMYRIAD_WITH_CUDA=OFF -DMYRIAD_BUILD_TESTS=OFF -DMYRIAD_BLAS=OFF \
     -DMYRIAD_BUILD_BENCHMARKS=OFF -DMYRIAD_FUZZ=ON >"$build.configure.log" 2>&1 \
     || { cat "$build.configure.log" >&2; echo "fuzz.sh: cmake configure failed" >&2; exit 2; }
 fi
