@@ -27,7 +27,8 @@ void write_png(const std::string& path, int width, int height, const std::vector
   errno = 0;
   if (!png_image_write_to_file(&img, tmp.c_str(), 0, rgb.data(), 0, nullptr)) {
     const int err = errno;  // libpng says "Write Error"; the system says why
-    const std::string msg = std::string(img.message) + (err != 0 ? std::string(": ") + std::strerror(err) : "");
+    std::string msg = img.message;
+    if (err != 0 && msg.find(std::strerror(err)) == std::string::npos) msg += std::string(": ") + std::strerror(err);
     png_image_free(&img);
     std::remove(tmp.c_str());
     throw std::runtime_error("writing " + path + " failed: " + msg + free_space_note(path));

@@ -65,7 +65,10 @@ VideoWriter::VideoWriter(const std::string& path, int width, int height, int fps
                           std::to_string(width) + "x" + std::to_string(height) + " -r " + std::to_string(fps) +
                           " -i - -pix_fmt yuv420p -vf 'pad=ceil(iw/2)*2:ceil(ih/2)*2' -f mp4 " +
                           shell_quote(path + ".tmp");
-  pipe_ = ::popen(cmd.c_str(), "w");
+  // In a session of its own (setsid, where there is one), so that Ctrl-C on the terminal stops the
+  // program, which then closes the video with the frames so far, rather than killing ffmpeg first.
+  const bool own_session = ::access("/usr/bin/setsid", X_OK) == 0;
+  pipe_ = ::popen(((own_session ? "exec /usr/bin/setsid " : "exec ") + cmd).c_str(), "w");
   if (!pipe_) throw std::runtime_error("video " + path + ": cannot start ffmpeg");
 }
 
@@ -83,7 +86,8 @@ void VideoWriter::add_frame(const std::vector<uint8_t>& rgb) {
                              std::to_string(width_) + "x" + std::to_string(height_));
   IgnoreSigpipe guard;
   if (std::fwrite(rgb.data(), 1, rgb.size(), pipe_) != rgb.size() || std::fflush(pipe_) != 0)
-    throw std::runtime_error("video " + path_ + ": ffmpeg stopped reading frames (see its message above)");
+    throw std::runtime_error("video " + path_ + ": ffmpeg stopped reading frames (see its message above)" +
+                             free_space_note(path_));
   ++frames_;
 }
 

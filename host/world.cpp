@@ -117,14 +117,14 @@ void World::check_memory(const WorldConfig& cfg, const Backend& be) {
   const size_t avail = be.available_bytes();
   const size_t usable = usable_bytes(avail, dev);
   if (avail > 0 && need > usable)
-    throw std::runtime_error(memory_refusal(cfg, dev ? "cuda backend (device memory)" : "cpu backend", need, usable,
+    throw MemoryRefusal(memory_refusal(cfg, dev ? "cuda backend (device memory)" : "cpu backend", need, usable,
                                             backend_bytes));
   if (!dev) return;
   const size_t host_need = reset_host_bytes(cfg);
   const size_t host_avail = host_available_bytes();
   const size_t host_usable = usable_bytes(host_avail, false);
   if (host_avail > 0 && host_need > host_usable)
-    throw std::runtime_error(memory_refusal(cfg, "cuda backend (host memory for the map set-up)", host_need, host_usable,
+    throw MemoryRefusal(memory_refusal(cfg, "cuda backend (host memory for the map set-up)", host_need, host_usable,
                                             reset_host_bytes));
 }
 

@@ -89,6 +89,15 @@ TEST_F(MemoryRefusalCli, RunRefusesFiftyMillionPerTeam) {
   EXPECT_NE(r.err.find("agents fit on this map"), std::string::npos) << r.err;
 }
 
+// eval builds its world inside the evaluation: the refusal is still the input's fault (exit 2).
+TEST_F(MemoryRefusalCli, EvalRefusesFiftyMillionPerTeam) {
+  const auto r = myriad("eval scripted random --agents-per-team 50000000 --max-steps 1 -e 1 --backend cpu");
+  if (r.code == 0) GTEST_SKIP() << "this machine holds 100M agents";
+  EXPECT_EQ(r.code, 2) << r.err;
+  EXPECT_NE(r.err.find("agents fit on this map"), std::string::npos) << r.err;
+  EXPECT_EQ(r.err.find('\n'), r.err.size() - 1) << "one line: " << r.err;
+}
+
 // A checkpoint whose network is small on disk but whose hidden layer makes the forward pass over a
 // team far larger than the machine (the "hidden layer of 10^6"): refused before allocating.
 TEST_F(MemoryRefusalCli, APlayedNetworkTooWideForTheMachineIsRefused) {

@@ -13,6 +13,7 @@
 #include "cli/options.hpp"
 #include "cli/train_output.hpp"
 #include "myriad/evaluate.hpp"
+#include "myriad/memory_fit.hpp"
 
 namespace myriad::cli {
 
@@ -50,7 +51,9 @@ CLI::App* add_eval_command(CLI::App& app, EvalOptions& o) {
   e->add_option("B", o.b, "the opponent, likewise")->required();
   e->add_option("--episodes,-e", o.episodes, "Episodes to play")->type_name("E")->capture_default_str();
   e->add_option("--agents-per-team", o.agents_per_team, "Default: the checkpoint's training world")->type_name("N");
-  e->add_option("--map-size", o.map_size, "Default: the checkpoint's training world")->type_name("S");
+  e->add_option("--map-size", o.map_size,
+                "Default: the checkpoint's training world; with only --agents-per-team, a map at the game's density")
+      ->type_name("S");
   e->add_option("--max-steps", o.max_steps, "Default: the checkpoint's training world")->type_name("T");
   e->add_option("--seed", o.seed, "Episode e plays on seed + e (default: seeds no training episode used)")
       ->type_name("S")->capture_default_str();
@@ -107,6 +110,9 @@ int eval_command(const EvalOptions& o) {
       std::fflush(stdout);
     });
   } catch (const std::invalid_argument& e) {
+    std::cerr << "myriad: eval: " << e.what() << "\n";
+    return 2;
+  } catch (const MemoryRefusal& e) {
     std::cerr << "myriad: eval: " << e.what() << "\n";
     return 2;
   } catch (const std::exception& e) {

@@ -2,9 +2,16 @@
 // refusals. Every command checks its plan (world, trainer, loaded networks) before allocating.
 #pragma once
 #include <cstddef>
+#include <stdexcept>
 #include <string>
 
 namespace myriad {
+
+// A plan that does not fit the machine's memory: the request's fault, so the CLI exits 2 (it is a
+// runtime_error for the callers that only stop, such as the benchmark sweep).
+struct MemoryRefusal : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
 
 // The host's MemAvailable (/proc/meminfo), 0 when unknown.
 size_t host_available_bytes();
