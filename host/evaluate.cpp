@@ -42,6 +42,9 @@ EvalConfig resolve_eval_config(EvalConfig c) {
   if (c.episodes < 1) throw std::invalid_argument("eval: episodes must be >= 1");
   if (c.placement != "blocks" && c.placement != "random")
     throw std::invalid_argument("eval: placement '" + c.placement + "'; valid: blocks, random");
+  // A population given without a map keeps MAgent's density (the map grows with it), unless it is the
+  // checkpoint's own population, whose training map is kept.
+  const bool population_only = c.agents_per_team > 0 && c.map_size == 0;
   for (const std::string& s : {c.a, c.b}) {
     if (is_world_policy(s)) continue;
     const Checkpoint ck = read_checkpoint(s);  // throws naming the file
@@ -49,13 +52,19 @@ EvalConfig resolve_eval_config(EvalConfig c) {
     apply_toml(t, ck.header.config_toml, s + " (its config)");
     if (c.scenario.empty()) c.scenario = t.scenario;
     if (c.agents_per_team == 0 && t.agents_per_team > 0) c.agents_per_team = t.agents_per_team;
-    if (c.map_size == 0 && t.map_size > 0) c.map_size = t.map_size;
+    const bool own_population = !population_only || t.agents_per_team == c.agents_per_team;
+    if (c.map_size == 0 && t.map_size > 0 && own_population) c.map_size = t.map_size;
     if (c.max_steps == 0) c.max_steps = t.max_steps;
     if (c.minimap < 0) c.minimap = t.minimap ? 1 : 0;
   }
   if (c.scenario.empty()) c.scenario = "battle";
   const bool battle = parse_scenario(c.scenario) == Scenario::kBattle;  // throws listing the games
   if (battle && c.agents_per_team == 0) c.agents_per_team = 64;  // other games: 0 keeps their own population
+  if (battle && c.map_size == 0 && population_only) {
+    GameSize size;
+    size.agents_per_team = c.agents_per_team;
+    c.map_size = game_config(parse_scenario(c.scenario), size).width;  // the game's density rule
+  }
   if (battle && c.map_size == 0) c.map_size = 40;
   if (c.max_steps == 0) c.max_steps = 400;
   if (c.minimap < 0) c.minimap = 0;

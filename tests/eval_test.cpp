@@ -8,6 +8,7 @@
 
 #include "binary_fixture.hpp"
 #include "myriad/evaluate.hpp"
+#include "myriad/games/game.hpp"
 #include "myriad/players.hpp"
 #include "myriad/trainer.hpp"
 
@@ -87,6 +88,24 @@ TEST(Evaluate, CheckpointPlayersAreGreedyAndDeterministic) {
     EXPECT_EQ(a.episodes[e].kills[0], b.episodes[e].kills[0]);
     EXPECT_EQ(a.episodes[e].kills[1], b.episodes[e].kills[1]);
   }
+  // A larger population alone keeps MAgent's density: the map grows with it (not the checkpoint's 24).
+  EvalConfig big = c;
+  big.agents_per_team = 400;
+  big.max_steps = 5;
+  big.episodes = 1;
+  GameSize dense;
+  dense.agents_per_team = 400;
+  const int density_side = game_config(Scenario::kBattle, dense).width;
+  ASSERT_GT(density_side, 24);
+  const EvalResult grown = evaluate(big);
+  EXPECT_EQ(grown.config.map_size, density_side);
+  EXPECT_EQ(grown.config.agents_per_team, 400);
+  // The checkpoint's own population keeps its training map; a map given is kept.
+  big.agents_per_team = 16;
+  EXPECT_EQ(resolve_eval_config(big).map_size, 24);
+  big.agents_per_team = 400;
+  big.map_size = 120;
+  EXPECT_EQ(resolve_eval_config(big).map_size, 120);
   // A world with the minimap gives wider rows: the checkpoint is refused with the reason.
   c.minimap = 1;
   try {
