@@ -122,15 +122,7 @@ class MyriadMagentParallelEnv(ParallelEnv, EzPickle):
     def reset(self, seed=None, options=None):
         if seed is not None:
             self._seed = seed
-        self._env.reset(seed=None if seed is None else int(seed), positions=self._fixed_positions)
-        self._started = True
-        self.agents = self.possible_agents[:]
-        self.frames = 0
-        for g in self._handles:
-            self._live[g][:] = True
-        self._base_state = None
-        self._update_live_flat()
-        return self._observations(), {a: {} for a in self.agents}
+        return self.reset_to(self._fixed_positions, None if seed is None else int(seed))
 
     def reset_to(self, positions, seed: Optional[int] = None):
         """Starts an episode with every agent's anchor given ([agents, 2] (x, y), group order, every
