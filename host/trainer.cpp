@@ -114,6 +114,7 @@ Trainer::Trainer(const TrainConfig& c, std::shared_ptr<Backend> backend) : cfg_(
     l.o_mean = ops_->alloc<float>(cap * static_cast<size_t>(rs.n_actions));
     learners_.push_back(std::move(l));
   }
+  if (!cfg_.init_from.empty()) init_networks_from(cfg_.init_from);  // before the lagged opponent copies it
   if (cfg_.opponent == "selfplay_lagged") {
     opponent_net_ = make_qnetwork(*backend_, shape, 0, math);
     opponent_net_->prepare(static_cast<int>(std::min<int64_t>(policy_[0]->count(), TeamPolicy::kForwardChunk)), 0);

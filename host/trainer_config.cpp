@@ -34,6 +34,7 @@ const std::vector<Key>& keys() {
       {"obs_dtype", Kind::kString, [](TrainConfig& c) -> void* { return &c.obs_dtype; }},
       {"opponent", Kind::kString, [](TrainConfig& c) -> void* { return &c.opponent; }},
       {"opponent_checkpoint", Kind::kString, [](TrainConfig& c) -> void* { return &c.opponent_checkpoint; }},
+      {"init_from", Kind::kString, [](TrainConfig& c) -> void* { return &c.init_from; }},
       {"swap_sides", Kind::kBool, [](TrainConfig& c) -> void* { return &c.swap_sides; }},
       {"exploration", Kind::kString, [](TrainConfig& c) -> void* { return &c.exploration; }},
       {"temperature_start", Kind::kFloat, [](TrainConfig& c) -> void* { return &c.temperature_start; }},

@@ -121,6 +121,57 @@ void Trainer::load_opponent(const std::string& path) {
   opponent_uses_mean_ = ck.header.algorithm != "iql";
 }
 
+namespace {
+std::string shape_text(const std::vector<int>& s) {
+  std::string t = "inputs " + std::to_string(s.front()) + ", hidden [";
+  for (size_t i = 1; i + 1 < s.size(); ++i) t += (i > 1 ? ", " : "") + std::to_string(s[i]);
+  return t + "], outputs " + std::to_string(s.back());
+}
+}  // namespace
+
+void Trainer::init_networks_from(const std::string& path) {
+  Checkpoint ck;
+  try {
+    ck = read_checkpoint(path);
+  } catch (const std::exception& e) {
+    throw ConfigError(std::string("init_from: ") + e.what());
+  }
+  TrainConfig theirs;
+  try {
+    apply_toml(theirs, ck.header.config_toml, path + " (its config)");
+  } catch (const std::exception& e) {
+    throw ConfigError("init_from: " + path + ": its config does not read back (" + e.what() + ")");
+  }
+  if (theirs.scenario != cfg_.scenario)
+    throw ConfigError("init_from: " + path + " was trained on " + theirs.scenario + ", this run plays " + cfg_.scenario +
+                      "; start from a checkpoint of " + cfg_.scenario + " or set scenario = \"" + theirs.scenario + "\"");
+  if (ck.header.algorithm != cfg_.algorithm)
+    throw ConfigError("init_from: " + path + " is a " + ck.header.algorithm + " network, this run trains " +
+                      cfg_.algorithm + "; set algorithm = \"" + ck.header.algorithm + "\"");
+  const MlpShape& s = learners_[0].online->shape();
+  std::vector<int> mine{s.inputs};
+  mine.insert(mine.end(), s.hidden.begin(), s.hidden.end());
+  mine.push_back(s.outputs);
+  const std::vector<int>& shape = ck.header.network_shape;
+  if (shape.size() < 2 || shape != mine)
+    throw ConfigError("init_from: " + path + " holds a network of " +
+                      (shape.size() < 2 ? std::string("no shape") : shape_text(shape)) + ", this run needs " +
+                      shape_text(mine) + " (the same hidden sizes, minimap and view as the run it came from)");
+  std::vector<float> p;
+  try {
+    p = ck.get_finite_floats("red.online");
+  } catch (const std::exception& e) {
+    throw ConfigError("init_from: " + path + ": " + e.what());
+  }
+  if (p.size() != learners_[0].online->layout().size())
+    throw ConfigError("init_from: " + path + ": its red network holds " + std::to_string(p.size()) +
+                      " parameters, its header's shape " + std::to_string(learners_[0].online->layout().size()));
+  for (Learner& l : learners_) {
+    l.online->set_params(p);
+    l.target->set_params(p);
+  }
+}
+
 Checkpoint Trainer::checkpoint() const {
   Checkpoint ck;
   ck.header.algorithm = cfg_.algorithm;

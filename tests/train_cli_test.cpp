@@ -59,6 +59,22 @@ TEST_F(TrainCliTest, TinyRunWritesTheRunDirectoryAndResumeContinues) {
   EXPECT_GT(after.header.updates, before.header.updates);
 }
 
+TEST_F(TrainCliTest, InitFromStartsAnotherPopulationAndRefusesAnotherGame) {
+  const fs::path small = dir_ / "small", big = dir_ / "big";
+  Result r = train(tiny + "--set episodes=1 --out '" + small.string() + "'");
+  ASSERT_EQ(r.code, 0) << r.err;
+  const std::string ck = (small / "checkpoints/latest.bin").string();
+  r = train("--set agents_per_team=20 --set map_size=28 --set max_steps=40 --set batch=32 --set replay_capacity=4096 "
+            "--set episodes=1 --init-from '" + ck + "' --out '" + big.string() + "'");
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_NE(slurp(big / "config.toml").find("init_from"), std::string::npos);
+  r = train("--scenario battlefield --set episodes=1 --init-from '" + ck + "' --out '" + (dir_ / "bf").string() + "'");
+  EXPECT_EQ(r.code, 2) << r.err;
+  EXPECT_NE(r.err.find("trained on battle"), std::string::npos) << r.err;
+  EXPECT_EQ(r.err.find('\n'), r.err.size() - 1) << "one line: " << r.err;
+  EXPECT_FALSE(fs::exists(dir_ / "bf")) << "refused before the run directory is made";
+}
+
 TEST_F(TrainCliTest, RenderEveryWritesFramesOfEveryKthEpisode) {
   const fs::path run = dir_ / "run";
   Result r = train(tiny + "--set episodes=3 --render-every 2 --render-steps 20 -q --out '" + run.string() + "'");

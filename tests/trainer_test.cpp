@@ -142,6 +142,45 @@ TEST(Trainer, RestoreRejectsAnotherShape) {
   EXPECT_THROW(b.restore(a.checkpoint()), std::runtime_error);
 }
 
+// init_from: a network trained at one population starts a run at another (same game, algorithm and
+// shape), online and target alike, with Adam and the counters fresh; another shape or algorithm is
+// refused saying what differs.
+TEST(Trainer, InitFromStartsALargerPopulationFromTheNetwork) {
+  Trainer a(small_config(), BackendKind::kCpu);
+  a.run_episode();
+  const std::string path = (std::filesystem::temp_directory_path() / ("myriad_init_from_" + std::to_string(::getpid()) + ".bin")).string();
+  write_checkpoint(path, a.checkpoint());
+  TrainConfig big = small_config();
+  big.agents_per_team = 40;
+  big.map_size = 36;
+  big.init_from = path;
+  Trainer b(big, BackendKind::kCpu);
+  EXPECT_EQ(b.network().params(), a.network().params());
+  EXPECT_EQ(b.target_network().params(), a.network().params());
+  EXPECT_NE(b.network().params(), Trainer(small_config(), BackendKind::kCpu).network().params());
+  EXPECT_EQ(b.episode(), 0);
+  EXPECT_EQ(b.network().step(), 0);
+  b.run_episode();  // it trains from there
+
+  TrainConfig wider = big;
+  wider.hidden = {32};
+  try {
+    Trainer c(wider, BackendKind::kCpu);
+    ADD_FAILURE() << "a checkpoint of another shape was taken";
+  } catch (const ConfigError& e) {
+    EXPECT_NE(std::string(e.what()).find("hidden [32]"), std::string::npos) << e.what();
+  }
+  TrainConfig iql = big;
+  iql.algorithm = "iql";
+  try {
+    Trainer c(iql, BackendKind::kCpu);
+    ADD_FAILURE() << "an mfq checkpoint started an iql run";
+  } catch (const ConfigError& e) {
+    EXPECT_NE(std::string(e.what()).find("algorithm = \"mfq\""), std::string::npos) << e.what();
+  }
+  std::filesystem::remove(path);
+}
+
 TEST(TrainConfigParse, BadValuesAndUnknownKeysThrow) {
   TrainConfig c;
   EXPECT_THROW(apply_override(c, "bogus=1"), ConfigError);

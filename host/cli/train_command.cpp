@@ -90,6 +90,10 @@ CLI::App* add_train_command(CLI::App& app, TrainOptions& o) {
   t->add_option("--backend", o.backend, "auto, cpu or cuda")->capture_default_str();
   t->add_option("--out", o.out, "Run directory (default runs/train-DATE-TIME)")->type_name("RUN_DIR");
   t->add_option("--resume", o.resume, "Continue the run in RUN_DIR from checkpoints/latest.bin")->type_name("RUN_DIR");
+  t->add_option("--init-from", o.init_from,
+                "Start the networks from a checkpoint of the same game, algorithm and shape, any population: as --set "
+                "init_from=FILE")
+      ->type_name("CHECKPOINT");
   t->add_option("--render-every", o.render_every,
                 "Write frames of every K-th training episode (the first included) to RUN_DIR/frames/episode_EEEEEE/")
       ->type_name("K")->check(CLI::NonNegativeNumber);
@@ -110,7 +114,12 @@ TrainConfig load_train_config(const TrainOptions& o, bool cuda) {
     apply_toml(c, read_file(o.config_path), o.config_path);
   }
   if (!o.scenario.empty()) c.scenario = scenario_name(parse_scenario_option(o.scenario));
+  if (!o.init_from.empty()) {
+    if (!o.resume.empty()) throw ConfigError("--init-from and --resume: a resumed run continues from its own checkpoint");
+    c.init_from = o.init_from;
+  }
   for (const std::string& s : o.sets) apply_override(c, s);
+  if (!o.resume.empty()) c.init_from.clear();  // the resumed run's networks come from its own checkpoint
   resolve_defaults(c, cuda);
   validate_train_config(c);
   return c;

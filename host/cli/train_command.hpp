@@ -15,6 +15,7 @@ struct TrainOptions {
   std::string config_path;
   std::vector<std::string> sets;
   std::string scenario;      // --scenario: as --set scenario=... (applied before the --set list)
+  std::string init_from;     // --init-from: as --set init_from=...
   std::string backend = "auto";
   std::string out;
   std::string resume;

@@ -31,6 +31,9 @@ struct TrainConfig {
   // own network) | selfplay_lagged (a copy that takes 0.99·learner + 0.01·itself after each round won)
   std::string opponent = "random";
   std::string opponent_checkpoint;    // the frozen opponent's checkpoint (its red network)
+  // A checkpoint of the same game, algorithm and network shape (any population) whose red network
+  // starts every learner (online and target) and the lagged opponent; Adam and counters start fresh.
+  std::string init_from;
   bool swap_sides = true;             // the learner plays red in even episodes, blue in odd ones
   std::string exploration = "boltzmann";  // boltzmann | epsilon
   double temperature_start = 1.0, temperature_end = 0.1;

@@ -103,6 +103,9 @@ class Trainer {
 
   // Everything needed to continue (networks, Adam, counters, RNG counters); replay is not included.
   Checkpoint checkpoint() const;
+  // Starts every learner (online and target) from path's red network (cfg.init_from): same game,
+  // algorithm and network shape, else a ConfigError saying what differs and what would fit.
+  void init_networks_from(const std::string& path);
   void restore(const Checkpoint& ck);  // throws std::runtime_error on a mismatch
 
  private:
