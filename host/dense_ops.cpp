@@ -19,8 +19,8 @@ namespace myriad::dense {
 
 namespace {
 
-// The products are cut into blocks of a fixed size and the OpenMP threads share the blocks, each an
-// SGEMM on one thread: every output element is summed in the same order whatever the thread count,
+// The products are cut into blocks whose size depends on the product's shape only, and the OpenMP
+// threads share the blocks, each an SGEMM on one thread: every output element is summed in the same order whatever the thread count,
 // so a run gives the same bits on 1 or 64 threads (OpenBLAS's own threading does not promise that).
 // OpenBLAS built with OpenMP runs single-threaded inside an active parallel region, which is why the
 // regions below have no `if` clause: one block still runs in a region. (openblas_set_num_threads
