@@ -12,19 +12,12 @@ namespace myriad {
 
 namespace {
 
-// A played network's bytes: the parameters five times over (the values, gradient and Adam moments a
-// network holds, and the initial values it is built from), the largest layer's weights once more (the
-// CPU forward's transposed copy) and, over a forward chunk of the group's rows, the assembled inputs,
-// every layer's activations, the Q values and two gradient rows of the widest layer; refused before
-// anything is allocated when the backend cannot hold them beside the world.
+// A played network's bytes, as the trainer's plan counts an acting network: the network over a forward
+// chunk of the group's rows (network_bytes) and the chunk's assembled inputs; refused before anything
+// is allocated when the backend cannot hold them beside the world.
 void check_policy_memory(World& world, int group, const MlpShape& s, const std::string& path) {
   const size_t rows = static_cast<size_t>(std::min<int64_t>(world.groups().count(group), TeamPolicy::kForwardChunk));
-  size_t per_row = static_cast<size_t>(s.inputs) + static_cast<size_t>(s.outputs) + 2 * static_cast<size_t>(s.max_width());
-  for (int h : s.hidden) per_row += static_cast<size_t>(h);
-  size_t widest_layer = 0;
-  for (int l = 0; l < s.layers(); ++l)
-    widest_layer = std::max(widest_layer, static_cast<size_t>(s.in_dim(l)) * static_cast<size_t>(s.out_dim(l)));
-  const size_t need = (5 * MlpParams(s).size() + widest_layer + rows * per_row) * sizeof(float);
+  const size_t need = network_bytes(s, rows) + rows * static_cast<size_t>(s.inputs) * sizeof(float);
   const Backend& be = world.backend();
   const size_t avail = be.available_bytes();
   const size_t usable = usable_bytes(avail, be.on_device());

@@ -47,17 +47,12 @@ TrainMemory plan_train_memory(const TrainConfig& c, const MlpShape& shape, const
   const size_t V = static_cast<size_t>(obs.obs_stride()), F = static_cast<size_t>(obs.n_features);
   const size_t B = static_cast<size_t>(c.batch), S = std::min(n, static_cast<size_t>(c.store_chunk));
   const size_t learners = c.opponent == "both_learn" ? 2 : 1;
-  const size_t params = MlpParams(shape).size();
-  size_t hidden_sum = 0;
-  for (int h : shape.hidden) hidden_sum += static_cast<size_t>(h);
   const size_t nets = 2 * learners + (c.opponent == "frozen" || c.opponent == "selfplay_lagged" ? 1 : 0);
   TrainMemory m;
   m.world = world_bytes;
-  // Per network: parameters, gradient and Adam moments; activations (hidden layers, Q), backward
-  // scratch (dZ, dA) and the mask/loss vectors at its largest batch: a forward chunk or the update batch.
+  // Per network, at its largest batch: a forward chunk or the update batch.
   const size_t rows_max = std::max(std::min(n, static_cast<size_t>(TeamPolicy::kForwardChunk)), B);
-  const size_t per_row = hidden_sum + K + 2 * static_cast<size_t>(shape.max_width()) + 2;
-  m.networks = nets * (4 * params + rows_max * per_row) * sizeof(float);
+  m.networks = nets * network_bytes(shape, rows_max);
   // Acting networks (each learner's online one and a network opponent) assemble the rows of a
   // forward chunk in forward_inputs on the CPU, and on CUDA with FP32 math on bf16 views.
   if (!cuda || (c.network_math == "fp32" && c.obs_dtype == "bf16")) {
@@ -100,19 +95,38 @@ void Trainer::check_memory(const MlpShape& shape, bool cuda) {
                               : "fewer agents_per_team or a smaller batch would fit"));
 }
 
+namespace {
+
+// A checkpoint named by the config key `key` (opponent_checkpoint, init_from): what cannot be read is
+// the config's fault, a ConfigError naming the key.
+Checkpoint read_checkpoint_for(const char* key, const std::string& path) {
+  try {
+    return read_checkpoint(path);
+  } catch (const std::exception& e) {
+    throw ConfigError(std::string(key) + ": " + e.what());
+  }
+}
+
+// Its red network's parameters, refusing a NaN or an infinity.
+std::vector<float> red_network(const Checkpoint& ck, const char* key, const std::string& path) {
+  try {
+    return ck.get_finite_floats("red.online");
+  } catch (const std::exception& e) {
+    throw ConfigError(std::string(key) + ": " + path + ": " + e.what());
+  }
+}
+
+std::string shape_text(const std::vector<int>& s) {
+  std::string t = "inputs " + std::to_string(s.front()) + ", hidden [";
+  for (size_t i = 1; i + 1 < s.size(); ++i) t += (i > 1 ? ", " : "") + std::to_string(s[i]);
+  return t + "], outputs " + std::to_string(s.back());
+}
+
+}  // namespace
+
 void Trainer::load_opponent(const std::string& path) {
-  Checkpoint ck;
-  try {
-    ck = read_checkpoint(path);
-  } catch (const std::exception& e) {
-    throw ConfigError(std::string("opponent_checkpoint: ") + e.what());
-  }
-  std::vector<float> p;
-  try {
-    p = ck.get_finite_floats("red.online");
-  } catch (const std::exception& e) {
-    throw ConfigError("opponent_checkpoint: " + path + ": " + e.what());
-  }
+  const Checkpoint ck = read_checkpoint_for("opponent_checkpoint", path);
+  const std::vector<float> p = red_network(ck, "opponent_checkpoint", path);
   if (p.size() != opponent_net_->layout().size())
     throw ConfigError("opponent_checkpoint: " + path + " holds a network of " + std::to_string(p.size()) +
                       " parameters, this run needs " + std::to_string(opponent_net_->layout().size()) +
@@ -121,21 +135,8 @@ void Trainer::load_opponent(const std::string& path) {
   opponent_uses_mean_ = ck.header.algorithm != "iql";
 }
 
-namespace {
-std::string shape_text(const std::vector<int>& s) {
-  std::string t = "inputs " + std::to_string(s.front()) + ", hidden [";
-  for (size_t i = 1; i + 1 < s.size(); ++i) t += (i > 1 ? ", " : "") + std::to_string(s[i]);
-  return t + "], outputs " + std::to_string(s.back());
-}
-}  // namespace
-
 void Trainer::init_networks_from(const std::string& path) {
-  Checkpoint ck;
-  try {
-    ck = read_checkpoint(path);
-  } catch (const std::exception& e) {
-    throw ConfigError(std::string("init_from: ") + e.what());
-  }
+  const Checkpoint ck = read_checkpoint_for("init_from", path);
   TrainConfig theirs;
   try {
     apply_toml(theirs, ck.header.config_toml, path + " (its config)");
@@ -157,12 +158,7 @@ void Trainer::init_networks_from(const std::string& path) {
     throw ConfigError("init_from: " + path + " holds a network of " +
                       (shape.size() < 2 ? std::string("no shape") : shape_text(shape)) + ", this run needs " +
                       shape_text(mine) + " (the same hidden sizes, minimap and view as the run it came from)");
-  std::vector<float> p;
-  try {
-    p = ck.get_finite_floats("red.online");
-  } catch (const std::exception& e) {
-    throw ConfigError("init_from: " + path + ": " + e.what());
-  }
+  const std::vector<float> p = red_network(ck, "init_from", path);
   if (p.size() != learners_[0].online->layout().size())
     throw ConfigError("init_from: " + path + ": its red network holds " + std::to_string(p.size()) +
                       " parameters, its header's shape " + std::to_string(learners_[0].online->layout().size()));

@@ -60,6 +60,16 @@ struct MlpParams {
   size_t size() const { return count; }
 };
 
+// Bytes one network holds when it runs batches of up to `rows`: parameters, gradient and Adam moments;
+// activations (hidden layers, Q), backward scratch (dZ, dA) and the mask/loss vectors per row. The
+// trainer's memory plan (plan_train_memory) and the played networks' check (players.cpp) count with it.
+inline size_t network_bytes(const MlpShape& shape, size_t rows) {
+  size_t hidden_sum = 0;
+  for (int h : shape.hidden) hidden_sum += static_cast<size_t>(h);
+  const size_t per_row = hidden_sum + static_cast<size_t>(shape.outputs) + 2 * static_cast<size_t>(shape.max_width()) + 2;
+  return (4 * MlpParams(shape).size() + rows * per_row) * sizeof(float);
+}
+
 // He-uniform weights (U(±sqrt(6 / fan_in)), counter-based: parameter index → Philox draw), zero
 // biases. Computed on the host for both backends, so they start from identical bits.
 inline std::vector<float> init_mlp_params(const MlpShape& shape, uint64_t seed) {
