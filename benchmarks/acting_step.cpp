@@ -1,5 +1,5 @@
 // acting_step.cpp: the forward pass of each team's network chunk by chunk on inputs read where the
-// world keeps them (QNetwork::forward_inputs, the call run/render/eval use, there with FP32 math),
+// world keeps them (Network::forward_inputs, the call run/render/eval use, there with FP32 math),
 // Boltzmann selection into the world's actions.
 #include "acting_step.hpp"
 
@@ -25,9 +25,9 @@ ActingStep::ActingStep(World& world, const ActingOptions& o) : world_(world), op
   const GroupTable& gt = world_.groups();
   for (int g = 0; g < gt.n_groups; ++g) {
     if (!gt.acts[g]) continue;  // gather's food: no network
-    teams_.push_back(std::make_unique<TeamPolicy>(world_, *ops_, g, true));
+    teams_.push_back(std::make_unique<TeamPolicy>(world_, *ops_, g));
     const uint64_t seed = opt_.seed * 1000003ull + static_cast<uint64_t>(g);
-    nets_.push_back(make_qnetwork(world_.backend(), group_network_shape(world_, g, opt_.hidden), seed, opt_.math));
+    nets_.push_back(make_network(world_.backend(), group_network_shape(world_, g, InputMode::kMeanAction, opt_.hidden), seed, opt_.math));
   }
   world_.set_phase_timing(true);
 }
@@ -55,7 +55,7 @@ const StepStats& ActingStep::play(double* phase_ms) {
   world_.synchronize();
   for (size_t g = 0; g < teams_.size(); ++g) {
     auto t0 = Clock::now();
-    teams_[g]->forward(*nets_[g]);
+    teams_[g]->forward(*nets_[g], InputMode::kMeanAction);
     world_.synchronize();
     fwd += ms_since(t0);
     SelectParams sp;

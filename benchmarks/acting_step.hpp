@@ -1,5 +1,5 @@
 // acting_step.hpp: the acting step of performance.md built from the library's parts: a World (rules,
-// index, mean action, observe) + one shared QNetwork per team (forward) + Boltzmann selection.
+// index, mean action, observe) + one shared Network per team (forward) + Boltzmann selection.
 #pragma once
 #include <cstdint>
 #include <memory>
@@ -45,7 +45,7 @@ class ActingStep {
   ActingOptions opt_;
   std::unique_ptr<TrainerOps> ops_;
   std::vector<std::unique_ptr<TeamPolicy>> teams_;
-  std::vector<std::unique_ptr<QNetwork>> nets_;
+  std::vector<std::unique_ptr<Network>> nets_;
   uint32_t step_ = 0;
 };
 

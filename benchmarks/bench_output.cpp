@@ -42,7 +42,7 @@ json make_document(const BenchSettings& s, const std::string& workload, const st
       {"workload", workload},
       {"scenario", "battle (rules.md), blocks placement, map side ceil(5*sqrt(agents per team))"},
       {"acting_step", "per team: shared MLP 898->128->64->21 on [view | features | mean action] read from the "
-                      "world's buffers (QNetwork::forward_inputs: layer 1 split by segment, no rows; both teams) -> "
+                      "world's buffers (Network::forward_inputs: layer 1 split by segment, no rows; both teams) -> "
                       "Boltzmann (T = 1); then world.step(): rules, index, mean action, observe"},
       {"training_step", "Trainer::train_step(): act (the learner's network and the opponent's, a lagged copy of "
                         "it: selfplay_lagged), step, replay write of a 1/16 sample, one Adam update on a minibatch, "

@@ -1,4 +1,4 @@
-// bench_phases_net.cpp: micro-benchmarks of the network families (forward; backward_td + adam_step)
+// bench_phases_net.cpp: micro-benchmarks of the network families (forward; forward + TD loss + backward + adam_step)
 // and Boltzmann selection, on rows assembled from a running battle (never zeros), CPU and CUDA.
 #include <benchmark/benchmark.h>
 
@@ -22,9 +22,10 @@ namespace {
 struct NetFixture {
   std::unique_ptr<myriad::World> world;
   std::unique_ptr<myriad::TrainerOps> ops;
-  std::unique_ptr<myriad::QNetwork> net;
+  std::unique_ptr<myriad::Network> net;
   myriad::NetInputSource src;  // where the rows come from: the world's buffers
-  float *x = nullptr, *q = nullptr, *y = nullptr;
+  float *x = nullptr, *q = nullptr, *y = nullptr, *dz = nullptr, *terms = nullptr;
+  double* loss = nullptr;
   int* a = nullptr;
   uint8_t* act = nullptr;
   int rows = 0, width = 0, k = 0;
@@ -45,12 +46,15 @@ NetFixture& fixture(bool cuda, int rows) {
   f.ops = std::make_unique<myriad::TrainerOps>(f.world->backend());
   f.rows = rows;
   f.k = f.world->groups().type[0].n_actions();
-  const myriad::NetInputSource s = myriad::net_input_source(*f.world, 0, f.k, true);
+  const myriad::NetInputSource s = myriad::net_input_source(*f.world, 0, myriad::InputMode::kMeanAction);
   f.src = s;
   f.width = static_cast<int>(s.width());
   f.x = f.ops->alloc<float>(static_cast<size_t>(rows) * f.width);
   f.q = f.ops->alloc<float>(static_cast<size_t>(rows) * f.k);
   f.y = f.ops->alloc<float>(static_cast<size_t>(rows));
+  f.dz = f.ops->alloc<float>(static_cast<size_t>(rows) * f.k);
+  f.terms = f.ops->alloc<float>(static_cast<size_t>(rows));
+  f.loss = f.ops->alloc<double>(2);
   f.a = f.ops->alloc<int>(static_cast<size_t>(rows));
   f.act = f.ops->alloc<uint8_t>(static_cast<size_t>(rows));
   f.ops->net_input(s, 0, nullptr, rows, myriad::row_dest(f.x, s));
@@ -66,7 +70,7 @@ NetFixture& fixture(bool cuda, int rows) {
   myriad::MlpShape shape;
   shape.inputs = f.width;
   shape.outputs = f.k;
-  f.net = myriad::make_qnetwork(f.world->backend(), shape, 7);
+  f.net = myriad::make_network(f.world->backend(), shape, 7);
   return f;
 }
 
@@ -101,11 +105,15 @@ void BM_ForwardInputs(benchmark::State& state, bool cuda) {
                                                     benchmark::Counter::kIsIterationInvariantRate);
 }
 
-// backward_td (forward + TD loss gradient) then one Adam step: the update's network work.
+// Forward, the TD loss's gradient (the learn program's rule), backward, one Adam step: the update's network work.
 void BM_BackwardAdam(benchmark::State& state, bool cuda) {
   NetFixture& f = fixture(cuda, static_cast<int>(state.range(0)));
   for (auto _ : state) {
-    benchmark::DoNotOptimize(f.net->backward_td(f.x, f.rows, f.a, f.y, nullptr));
+    f.net->forward(f.x, f.rows, f.q);
+    const myriad::LearnProgram& learn = f.world->backend().learn();
+    learn.td_loss(f.rows, f.k, f.q, f.a, f.y, 1.0f / static_cast<float>(f.rows), f.dz, f.terms);
+    learn.sum_terms(f.terms, f.rows, f.loss);
+    f.net->backward(f.x, f.rows, f.dz);
     f.net->adam_step();
     f.net->synchronize();
   }

@@ -20,7 +20,7 @@ using nlohmann::json;
 TrainConfig training_config(const BenchSettings& s, int64_t agents) {
   const bool cuda = s.backend == BackendKind::kCuda;
   TrainConfig c;
-  c.scenario = scenario_name(s.scenario);
+  c.scenario = s.scenario;
   c.agents_per_team = agents / 2;
   c.map_size = s.scenario == Scenario::kBattle ? battle_map_side_for(c.agents_per_team) : kAuto;  // 3536 for 500k
   if (c.map_size == kAuto) c.map_size = 0;  // other games: their own map for that many per team
@@ -32,9 +32,9 @@ TrainConfig training_config(const BenchSettings& s, int64_t agents) {
   c.seed = s.seed;
   // The opponent plays a lagged copy of the learner's network, so the step runs both teams' forward
   // passes as the acting step does (performance.md).
-  c.opponent = "selfplay_lagged";
-  c.obs_dtype = s.obs_dtype == ObsDtype::kBf16 ? "bf16" : "f32";  // the acting workload's settings
-  c.network_math = net_math_name(s.math);
+  c.opponent = Opponent::kSelfplayLagged;
+  c.obs_dtype = s.obs_dtype;  // the acting workload's settings
+  c.network_math = s.math;
   resolve_defaults(c, cuda);
   c.max_steps = std::max<int64_t>(c.max_steps, 400);
   validate_train_config(c);
@@ -42,7 +42,7 @@ TrainConfig training_config(const BenchSettings& s, int64_t agents) {
 }
 
 bool opponent_has_network(const TrainConfig& c) {
-  return c.opponent == "selfplay_lagged" || c.opponent == "frozen" || c.opponent == "both_learn";
+  return c.opponent == Opponent::kSelfplayLagged || c.opponent == Opponent::kFrozen || c.opponent == Opponent::kBothLearn;
 }
 
 json run_training(Trainer& trainer, const TrainConfig& c, const BenchSettings& s, int steps, const ProgressFn& progress) {
@@ -104,7 +104,7 @@ json run_training(Trainer& trainer, const TrainConfig& c, const BenchSettings& s
   model.stored = model.net_alive / model.networks * c.store_fraction;  // the learner's transitions
   model.batch = static_cast<double>(c.batch);
   model.updates = static_cast<double>(c.updates_per_step) / static_cast<double>(c.update_every);
-  model.double_q = c.algorithm == "iql" || c.target == "greedy_double";
+  model.double_q = c.target_kind() == TargetKind::kGreedyDouble;
   json p = summarize_point(smp, model, s.backend);
   p["warmup"] = warm;
   p["episode"] = trainer.episode();
@@ -117,9 +117,9 @@ json run_training(Trainer& trainer, const TrainConfig& c, const BenchSettings& s
 
 json training_config_json(const BenchSettings& s, int64_t agents) {
   const TrainConfig c = training_config(s, agents);
-  return {{"algorithm", c.algorithm},       {"agents_per_team", c.agents_per_team},
-          {"map_size", c.map_size},         {"opponent", c.opponent},
-          {"exploration", c.exploration},   {"target", c.target},
+  return {{"algorithm", algorithm_name(c.algorithm)},   {"agents_per_team", c.agents_per_team},
+          {"map_size", c.map_size},         {"opponent", opponent_name(c.opponent)},
+          {"exploration", exploration_name(c.exploration)}, {"target", target_name(c.target_kind())},
           {"store_fraction", c.store_fraction}, {"batch", c.batch},
           {"replay_capacity", c.replay_capacity}, {"update_every", c.update_every},
           {"updates_per_step", c.updates_per_step}, {"warmup_transitions", c.warmup},
@@ -141,7 +141,7 @@ json run_training_point(const BenchSettings& s, int64_t agents, int steps, const
   p["map_side"] = c.map_size;
   p["backend"] = trainer.world().backend_name();
   p["obs_dtype"] = trainer.world().config().obs_dtype == ObsDtype::kBf16 ? "bf16" : "f32";
-  p["network_math"] = trainer.config().network_math;
+  p["network_math"] = net_math_name(trainer.config().network_math.value_or(NetMath::kFp32));
   p["setup_s"] = setup_s;
   const double total_bytes = static_cast<double>(trainer.memory().total());
   p["memory"] = {{"world_state_bytes", static_cast<double>(trainer.world().state_bytes())},

@@ -113,7 +113,7 @@ inline void use_checkpoint(const Checkpoint& ck) {
     s.inputs = shape.front();
     s.hidden.assign(shape.begin() + 1, shape.end() - 1);
     s.outputs = shape.back();
-    auto net = make_cpu_qnetwork(s, 0);
+    auto net = make_cpu_network(s, 0);
     const std::vector<float> p = ck.get_finite_floats("red.online");
     if (p.size() != net->layout().size()) finding("the network's layout differs from network_parameter_count");
     net->set_params(p);

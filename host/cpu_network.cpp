@@ -1,6 +1,6 @@
-// cpu_network.cpp: the CPU reference of the Q-network: the dense-layer products of dense_ops.hpp
-// (OpenBLAS SGEMM or OpenMP loops) around the shared element-wise rules; sums of the loss, mask and
-// gradient norm in double, like the CUDA backend.
+// cpu_network.cpp: the CPU reference of the network: the dense-layer products of dense_ops.hpp
+// (OpenBLAS SGEMM or OpenMP loops) around the shared element-wise rules; the gradient norm summed in
+// double, like the CUDA backend.
 #include <algorithm>
 #include <cstring>
 #include <memory>
@@ -22,10 +22,10 @@ size_t max_layer_weights(const MlpShape& s) {
   return n;
 }
 
-class CpuQNetwork final : public QNetwork {
+class CpuNetwork final : public Network {
  public:
-  CpuQNetwork(const MlpShape& shape, uint64_t seed)
-      : QNetwork(shape),
+  CpuNetwork(const MlpShape& shape, uint64_t seed)
+      : Network(shape),
         p_(init_mlp_params(shape, seed)),
         g_(p_.size(), 0.0f),
         m_(p_.size(), 0.0f),
@@ -53,38 +53,22 @@ class CpuQNetwork final : public QNetwork {
     }
   }
 
-  float backward_td(const float* x, int batch, const int* actions, const float* targets,
-                    const float* mask) override {
-    if (batch <= 0) return 0.0f;
+  void backward(const float* x, int batch, const float* d_out) override {
+    if (batch <= 0) return;
     reserve(batch);
     const MlpShape& s = shape();
-    const int k = s.outputs;
-    forward(x, batch, q_.data());
-    double mask_sum = 0.0;
-    for (int b = 0; b < batch; ++b) mask_sum += mask ? mask[b] : 1.0f;
-    const float inv_denom = masked_mean_inverse(static_cast<float>(mask_sum));
-    double loss_sum = 0.0;
-    std::fill(dz_.begin(), dz_.begin() + static_cast<ptrdiff_t>(batch) * k, 0.0f);
-    for (int b = 0; b < batch; ++b) {
-      const int a = actions[b];
-      if (a < 0 || a >= k) throw std::out_of_range("backward_td: action out of range");
-      const float m = mask ? mask[b] : 1.0f;
-      const float qa = q_[static_cast<size_t>(b) * k + a];
-      loss_sum += td_loss_term(qa, targets[b], m);
-      dz_[static_cast<size_t>(b) * k + a] = td_grad(qa, targets[b], m, inv_denom);
-    }
-    if (inv_denom == 0.0f) return 0.0f;
+    const float* dz = d_out;  // the gradient at layer l's output; then the scratch dz_
     for (int l = s.layers() - 1; l >= 0; --l) {
       const float* a_in = l == 0 ? x : act_[static_cast<size_t>(l)].data();
-      dense::weight_grad(dz_.data(), a_in, batch, s.in_dim(l), s.out_dim(l), g_.data() + layout_.weight_offset(l),
+      dense::weight_grad(dz, a_in, batch, s.in_dim(l), s.out_dim(l), g_.data() + layout_.weight_offset(l),
                         g_.data() + layout_.bias_offset(l));
       if (l > 0) {
-        dense::input_grad(dz_.data(), batch, s.out_dim(l), p_.data() + layout_.weight_offset(l), s.in_dim(l), a_in,
+        dense::input_grad(dz, batch, s.out_dim(l), p_.data() + layout_.weight_offset(l), s.in_dim(l), a_in,
                          da_.data());
         std::swap(dz_, da_);
+        dz = dz_.data();
       }
     }
-    return static_cast<float>(loss_sum * static_cast<double>(inv_denom));
   }
 
   void adam_step() override {
@@ -104,14 +88,14 @@ class CpuQNetwork final : public QNetwork {
 
   void zero_grad() override { std::fill(g_.begin(), g_.end(), 0.0f); }
 
-  void soft_update_from(const QNetwork& online, float tau) override {
+  void soft_update_from(const Network& online, float tau) override {
     check_same_shape(online);
-    const auto& o = static_cast<const CpuQNetwork&>(online).p_;
+    const auto& o = static_cast<const CpuNetwork&>(online).p_;
     for (size_t j = 0; j < p_.size(); ++j) p_[j] = soft_update(p_[j], o[j], tau);
   }
-  void copy_from(const QNetwork& online) override {
+  void copy_from(const Network& online) override {
     check_same_shape(online);
-    p_ = static_cast<const CpuQNetwork&>(online).p_;
+    p_ = static_cast<const CpuNetwork&>(online).p_;
   }
 
   std::vector<float> params() const override { return p_; }
@@ -136,7 +120,7 @@ class CpuQNetwork final : public QNetwork {
   void forward_inputs(const NetInputSource& s, int64_t first_id, int rows, float* q) override {
     if (rows <= 0) return;
     if (s.width() != shape().inputs)
-      throw std::invalid_argument("QNetwork::forward_inputs: rows of " + std::to_string(s.width()) + " inputs, the network takes " +
+      throw std::invalid_argument("Network::forward_inputs: rows of " + std::to_string(s.width()) + " inputs, the network takes " +
                                   std::to_string(shape().inputs));
     const int64_t w = s.width();
     if (rows_.size() < static_cast<size_t>(rows) * static_cast<size_t>(w))
@@ -154,26 +138,25 @@ class CpuQNetwork final : public QNetwork {
     forward(x.data(), batch, q.data());
     return q;
   }
-  float backward_td_host(const std::vector<float>& x, int batch, const std::vector<int>& actions,
-                         const std::vector<float>& targets, const std::vector<float>& mask) override {
+  void forward_backward_host(const std::vector<float>& x, int batch, const std::vector<float>& d_out) override {
     check_batch(x.size(), batch);
-    if (actions.size() < static_cast<size_t>(batch) || targets.size() < static_cast<size_t>(batch) ||
-        (!mask.empty() && mask.size() < static_cast<size_t>(batch)))
-      throw std::invalid_argument("backward_td_host: actions, targets or mask shorter than the batch");
-    return backward_td(x.data(), batch, actions.data(), targets.data(), mask.empty() ? nullptr : mask.data());
+    const size_t nq = static_cast<size_t>(batch) * static_cast<size_t>(shape().outputs);
+    if (d_out.size() < nq) throw std::invalid_argument("forward_backward_host: d_out holds fewer than batch × outputs values");
+    std::vector<float> q(nq);
+    forward(x.data(), batch, q.data());
+    backward(x.data(), batch, d_out.data());
   }
 
  private:
   void check_batch(size_t x_size, int batch) const {
     if (batch < 0 || x_size < static_cast<size_t>(batch) * static_cast<size_t>(shape().inputs))
-      throw std::invalid_argument("QNetwork: x holds fewer than batch × inputs values");
+      throw std::invalid_argument("Network: x holds fewer than batch × inputs values");
   }
   void reserve(int batch) {
     if (batch <= capacity_) return;
     const MlpShape& s = shape();
     const size_t nb = static_cast<size_t>(batch);
     for (int l = 1; l < s.layers(); ++l) act_[static_cast<size_t>(l)].resize(nb * static_cast<size_t>(s.in_dim(l)));
-    q_.resize(nb * static_cast<size_t>(s.outputs));
     dz_.resize(nb * static_cast<size_t>(s.max_width()));
     da_.resize(nb * static_cast<size_t>(s.max_width()));
     capacity_ = batch;
@@ -181,7 +164,7 @@ class CpuQNetwork final : public QNetwork {
 
   std::vector<float> p_, g_, m_, v_;
   std::vector<std::vector<float>> act_;  // act_[l]: input of layer l >= 1 (a ReLU output)
-  std::vector<float> q_, dz_, da_;       // backward scratch
+  std::vector<float> dz_, da_;           // backward scratch
   std::vector<float> wt_;                // forward scratch: one layer's weights transposed
   std::vector<float> rows_;              // forward_inputs scratch: the assembled rows
   int capacity_ = 0;
@@ -190,8 +173,8 @@ class CpuQNetwork final : public QNetwork {
 
 }  // namespace
 
-std::unique_ptr<QNetwork> make_cpu_qnetwork(const MlpShape& shape, uint64_t seed) {
-  return std::make_unique<CpuQNetwork>(shape, seed);
+std::unique_ptr<Network> make_cpu_network(const MlpShape& shape, uint64_t seed) {
+  return std::make_unique<CpuNetwork>(shape, seed);
 }
 
 const char* net_math_name(NetMath m) { return m == NetMath::kTf32 ? "tf32" : "fp32"; }
@@ -202,9 +185,9 @@ NetMath parse_net_math(const std::string& s) {
   throw std::invalid_argument("network math '" + s + "': valid are fp32 and tf32");
 }
 
-std::unique_ptr<QNetwork> make_qnetwork(Backend& backend, const MlpShape& shape, uint64_t seed, NetMath math) {
-  if (backend.on_device()) return make_cuda_qnetwork(backend, shape, seed, math);
-  return make_cpu_qnetwork(shape, seed);
+std::unique_ptr<Network> make_network(Backend& backend, const MlpShape& shape, uint64_t seed, NetMath math) {
+  if (backend.on_device()) return make_cuda_network(backend, shape, seed, math);
+  return make_cpu_network(shape, seed);
 }
 
 }  // namespace myriad

@@ -17,8 +17,9 @@ namespace {
 
 bool is_world_policy(const std::string& s) { return s == "random" || s == "scripted" || s == "noop"; }
 
-PlayerSpec player(const std::string& s) {
+PlayerSpec player(const std::string& s, bool greedy_actor) {
   PlayerSpec p;
+  p.greedy_actor = greedy_actor;
   if (s == "random") p.world.kind = PolicyKind::kRandom;
   else if (s == "scripted") p.world.kind = PolicyKind::kScripted;
   else if (s == "noop") p.world.kind = PolicyKind::kNoop;
@@ -50,7 +51,7 @@ EvalConfig resolve_eval_config(EvalConfig c) {
     const Checkpoint ck = read_checkpoint(s);  // throws naming the file
     TrainConfig t;
     apply_toml(t, ck.header.config_toml, s + " (its config)");
-    if (c.scenario.empty()) c.scenario = t.scenario;
+    if (c.scenario.empty()) c.scenario = scenario_name(t.scenario);
     if (c.agents_per_team == 0 && t.agents_per_team > 0) c.agents_per_team = t.agents_per_team;
     const bool own_population = !population_only || t.agents_per_team == c.agents_per_team;
     if (c.map_size == 0 && t.map_size > 0 && own_population) c.map_size = t.map_size;
@@ -92,9 +93,9 @@ EvalResult evaluate(const EvalConfig& config, const std::function<void(const Eva
   r.backend = world->backend_name();
   const GroupTable& gt = world->groups();
   // Two line-ups loaded once: A red / B blue, and swapped.
-  Players straight(*world, {player(c.a), player(c.b)});
+  Players straight(*world, {player(c.a, c.greedy_actor), player(c.b, c.greedy_actor)});
   std::unique_ptr<Players> swapped;
-  if (c.swap_sides) swapped = std::make_unique<Players>(*world, std::vector<PlayerSpec>{player(c.b), player(c.a)});
+  if (c.swap_sides) swapped = std::make_unique<Players>(*world, std::vector<PlayerSpec>{player(c.b, c.greedy_actor), player(c.a, c.greedy_actor)});
   double successes = 0;
   for (int64_t e = 0; e < c.episodes; ++e) {
     EvalEpisode ep;
@@ -105,7 +106,7 @@ EvalResult evaluate(const EvalConfig& config, const std::function<void(const Eva
     pl.observe();
     double ret[2] = {0, 0};
     while (!world->done()) {
-      pl.act(static_cast<uint32_t>(world->step_index()));
+      pl.act(static_cast<uint32_t>(world->step_index()), c.seed + static_cast<uint64_t>(e));
       const StepStats& st = world->step();
       for (int side = 0; side < 2; ++side) {
         const int g = side == 0 ? ep.a_group : 1 - ep.a_group;

@@ -17,6 +17,6 @@ namespace {
 bool cuda_device_available() { return false; }
 std::string cuda_device_description() { return ""; }
 std::shared_ptr<Backend> make_cuda_backend() { no_cuda(); }
-std::unique_ptr<QNetwork> make_cuda_qnetwork(Backend&, const MlpShape&, uint64_t, NetMath) { no_cuda(); }
+std::unique_ptr<Network> make_cuda_network(Backend&, const MlpShape&, uint64_t, NetMath) { no_cuda(); }
 
 }  // namespace myriad

@@ -1,12 +1,14 @@
 // players.cpp: checkpoint networks loaded for a world (shape checks with clear messages) and Players,
-// which acts for every group: world policies through World::act, networks greedily through TeamPolicy.
+// which acts for every group: world policies through World::act, networks through TeamPolicy.
 #include "myriad/players.hpp"
 
 #include <algorithm>
 #include <new>
 #include <stdexcept>
 
+#include "myriad/checkpoint_learners.hpp"
 #include "myriad/memory_fit.hpp"
+#include "myriad/rng.hpp"
 
 namespace myriad {
 
@@ -29,49 +31,62 @@ void check_policy_memory(World& world, int group, const MlpShape& s, const std::
                            " usable beside the world; a network of smaller hidden layers would fit");
 }
 
-CheckpointNetwork load_network(const Checkpoint& ck, const std::string& path, World& world, int group,
-                               int64_t input_width) {
-  const std::vector<int>& shape = ck.header.network_shape;
-  if (shape.size() < 2)
-    throw std::runtime_error(path + ": the checkpoint has no network shape (not a training checkpoint?)");
+PlayedNetwork load_network(const Checkpoint& ck, const std::string& path, World& world, int group,
+                           const std::string& prefer) {
+  const Algorithm algo = checkpoint_algorithm(ck);
+  const std::vector<CheckpointLearner> learners = checkpoint_learners(ck);
+  if (learners.empty() || ck.header.network_shape.size() < 2)
+    throw std::runtime_error(path + ": the checkpoint has no learner network (not a training checkpoint?)");
+  const InputMode mode = acting_input(algo);
+  const int64_t input_width = net_input_source(world, group, mode).width();
   const int n_actions = world.groups().type[group].n_actions();
-  if (shape.front() != input_width || shape.back() != n_actions)
+  const CheckpointLearner* pick = nullptr;
+  for (const CheckpointLearner& l : learners)
+    if (l.shape.size() >= 2 && l.shape.front() == input_width && l.shape.back() == n_actions &&
+        (pick == nullptr || l.prefix == prefer))
+      pick = &l;
+  if (pick == nullptr) {
+    const std::vector<int>& shape = learners.front().shape;
     throw std::runtime_error(path + ": its network reads " + std::to_string(shape.front()) + " inputs and scores " +
-                             std::to_string(shape.back()) + " actions, this world gives " +
+                             std::to_string(shape.back()) + " actions, this world's " +
+                             world.config().groups[static_cast<size_t>(group)].name + " gives " +
                              std::to_string(input_width) + " inputs and " + std::to_string(n_actions) +
-                             " actions (same view radius, minimap setting and features are needed)");
-  // The section must hold exactly the header's shape, checked before anything is allocated for it.
-  const uint64_t params = network_parameter_count(shape);
-  const Section* sec = ck.find("red.online");
+                             " actions (same game, view radius, minimap setting and features are needed)");
+  }
+  // The section must hold exactly its shape, checked before anything is allocated for it.
+  const uint64_t params = network_parameter_count(pick->shape);
+  const Section* sec = ck.find(pick->section);
   const uint64_t held = sec ? sec->bytes.size() / 4 : 0;
   if (params == 0 || params != held)
-    throw std::runtime_error(path + ": its header's network shape needs " + std::to_string(params) +
-                             " parameters but section red.online holds " + std::to_string(held) +
-                             " (a damaged or hand-edited checkpoint)");
+    throw std::runtime_error(path + ": its network shape needs " + std::to_string(params) + " parameters but section " +
+                             pick->section + " holds " + std::to_string(held) + " (a damaged or hand-edited checkpoint)");
   MlpShape s;
-  s.inputs = shape.front();
-  s.hidden.assign(shape.begin() + 1, shape.end() - 1);
-  s.outputs = shape.back();
+  s.inputs = pick->shape.front();
+  s.hidden.assign(pick->shape.begin() + 1, pick->shape.end() - 1);
+  s.outputs = pick->shape.back();
   check_policy_memory(world, group, s, path);
-  CheckpointNetwork out;
-  out.net = make_qnetwork(world.backend(), s, 0);
-  const std::vector<float> p = ck.get_finite_floats("red.online");
+  PlayedNetwork out;
+  out.net = make_network(world.backend(), s, 0);
+  const std::vector<float> p = ck.get_finite_floats(pick->section);
   if (p.size() != out.net->layout().size())
-    throw std::runtime_error(path + ": section red.online holds " + std::to_string(p.size()) +
-                             " parameters, its header's shape needs " + std::to_string(out.net->layout().size()));
+    throw std::runtime_error(path + ": section " + pick->section + " holds " + std::to_string(p.size()) +
+                             " parameters, its shape needs " + std::to_string(out.net->layout().size()));
   out.net->set_params(p);
-  out.uses_mean_action = ck.header.algorithm != "iql";
+  out.input = mode;
+  out.actor = is_actor_critic(algo);
   return out;
 }
 
 }  // namespace
 
 // Every refusal is about the file (std::invalid_argument: the command's input, exit 2), named first.
-CheckpointNetwork load_checkpoint_network(const Checkpoint& ck, const std::string& path, World& world,
-                                          int group, int64_t input_width) {
+PlayedNetwork load_played_network(const Checkpoint& ck, const std::string& path, World& world, int group,
+                                  const std::string& prefer) {
   try {
-    return load_network(ck, path, world, group, input_width);
+    return load_network(ck, path, world, group, prefer);
   } catch (const std::bad_alloc&) {
+    throw;
+  } catch (const MemoryRefusal&) {
     throw;
   } catch (const std::exception& e) {
     const std::string what = e.what();
@@ -93,11 +108,9 @@ Players::Players(World& world, const std::vector<PlayerSpec>& specs) : world_(wo
       continue;
     }
     if (!ops_) ops_ = std::make_unique<TrainerOps>(world.backend());
-    auto team = std::make_unique<TeamPolicy>(world, *ops_, g, true);
-    CheckpointNetwork cn = load_checkpoint_network(read_checkpoint(sp.checkpoint), sp.checkpoint, world, g, team->width());
-    team->set_use_mean_action(cn.uses_mean_action);
-    teams_[static_cast<size_t>(g)] = std::move(team);
-    nets_[static_cast<size_t>(g)] = std::move(cn.net);
+    nets_[static_cast<size_t>(g)] = load_played_network(read_checkpoint(sp.checkpoint), sp.checkpoint, world, g,
+                                                        world.config().groups[static_cast<size_t>(g)].name);
+    teams_[static_cast<size_t>(g)] = std::make_unique<TeamPolicy>(world, *ops_, g);
   }
 }
 
@@ -105,7 +118,7 @@ Players::~Players() = default;
 
 void Players::observe() { world_.synchronize(); }
 
-void Players::act(uint32_t step) {
+void Players::act(uint32_t step, uint64_t seed) {
   if (any_world_) {
     std::vector<PolicySpec> pol;
     for (const PlayerSpec& sp : specs_) {
@@ -117,7 +130,9 @@ void Players::act(uint32_t step) {
   }
   for (size_t g = 0; g < teams_.size(); ++g) {
     if (!teams_[g]) continue;
-    teams_[g]->act(*nets_[g], greedy_select(0, step));
+    const PlayedNetwork& p = nets_[g];
+    const bool sample = p.actor && !specs_[g].greedy_actor;
+    teams_[g]->act(*p.net, p.input, sample ? sample_select(seed_mix(seed, 7 + g), step) : greedy_select(0, step));
   }
 }
 

@@ -8,8 +8,7 @@
 
 namespace myriad {
 
-TeamPolicy::TeamPolicy(World& world, TrainerOps& ops, int group, bool use_mean_action)
-    : world_(world), ops_(ops), group_(group), use_mean_(use_mean_action) {
+TeamPolicy::TeamPolicy(World& world, TrainerOps& ops, int group) : world_(world), ops_(ops), group_(group) {
   if (&ops.backend() != &world.backend())
     throw std::invalid_argument("TeamPolicy: the ops and the world must share one backend context");
   const GroupTable& gt = world.groups();
@@ -19,35 +18,35 @@ TeamPolicy::TeamPolicy(World& world, TrainerOps& ops, int group, bool use_mean_a
   q_ = ops_.alloc<float>(static_cast<size_t>(count_) * static_cast<size_t>(n_actions_));
 }
 
-NetInputSource net_input_source(World& world, int group, int n_mean, bool use_mean_action) {
+NetInputSource net_input_source(World& world, int group, InputMode m) {
   const GroupBuffers b = world.group_buffers(group);
   NetInputSource s;
   s.obs_f32 = b.obs_f32;
   s.obs_bf16 = b.obs_bf16;
   s.features = b.features;
-  s.mean_action = use_mean_action ? b.mean_action : nullptr;
+  s.mean_action = m == InputMode::kMeanAction ? b.mean_action : nullptr;
   s.view_size = b.view_size;
   s.view_stride = b.row_stride;
   s.n_features = b.n_features;
   s.k_stride = b.k_stride;
-  s.n_mean = n_mean;
+  s.n_mean = m == InputMode::kNoMean ? 0 : world.groups().type[group].n_actions();
   return s;
 }
 
-MlpShape group_network_shape(const World& world, int group, const std::vector<int>& hidden) {
+MlpShape group_network_shape(const World& world, int group, InputMode m, const std::vector<int>& hidden) {
   const ObsLayout& L = world.obs_layout(group);
   MlpShape shape;
   shape.outputs = world.groups().type[group].n_actions();
-  shape.inputs = static_cast<int>(L.obs_stride()) + L.n_features + shape.outputs;
+  shape.inputs = static_cast<int>(L.obs_stride()) + L.n_features + (m == InputMode::kNoMean ? 0 : shape.outputs);
   shape.hidden = hidden;
   return shape;
 }
 
-NetInputSource TeamPolicy::source() const { return net_input_source(world_, group_, n_actions_, use_mean_); }
+NetInputSource TeamPolicy::source(InputMode m) const { return net_input_source(world_, group_, m); }
 
-void TeamPolicy::forward(QNetwork& net) {
+void TeamPolicy::forward(Network& net, InputMode m) {
   if (count_ == 0) return;
-  const NetInputSource s = source();
+  const NetInputSource s = source(m);
   for (int64_t r0 = 0; r0 < count_; r0 += kForwardChunk)
     net.forward_inputs(s, r0, static_cast<int>(std::min(kForwardChunk, count_ - r0)), q_ + r0 * n_actions_);
 }
@@ -58,11 +57,22 @@ void TeamPolicy::select(SelectParams p) {
   select_actions(ops_.backend(), p, q_, count_, nullptr, world_.group_buffers(group_).action);
 }
 
-double TeamPolicy::mean_max_q() { return ops_.mean_max_q(q_, n_actions_, world_.group_buffers(group_).alive, count_); }
+void TeamPolicy::max_output_sum(double* out) const {
+  ops_.backend().learn().max_q_sum(q_, n_actions_, world_.group_buffers(group_).alive, count_, out);
+}
 
 SelectParams greedy_select(uint64_t seed, uint32_t step) {
   SelectParams p;
   p.mode = SelectMode::kGreedy;
+  p.seed = seed;
+  p.step = step;
+  return p;
+}
+
+SelectParams sample_select(uint64_t seed, uint32_t step) {
+  SelectParams p;
+  p.mode = SelectMode::kBoltzmann;
+  p.temperature = 1.0f;
   p.seed = seed;
   p.step = step;
   return p;

@@ -1,6 +1,7 @@
-// trainer.cpp: Trainer construction (world, learners, opponent, memory check) and the episode loop:
-// world policies and network teams act, the world steps, learners store a sampled fraction of their
-// transitions and update every U steps; metrics by role (learner, opponent) and phase times.
+// trainer.cpp: Trainer construction (world, sides and their groups, learners, played networks, memory
+// check) and the episode loop: world policies and networks act for their groups, the world steps,
+// learners store a sampled fraction of their transitions and update every U steps; metrics by role
+// (the learner's side, the rest) and phase times.
 #include "myriad/trainer.hpp"
 
 #include <algorithm>
@@ -10,26 +11,13 @@
 #include <stdexcept>
 
 #include "myriad/games/game.hpp"
+#include "myriad/rng.hpp"
 #include "myriad/schedule.hpp"
 #include "myriad/select.hpp"
 
 namespace myriad {
 
 namespace {
-
-uint64_t mix(uint64_t x, uint64_t salt) {  // splitmix64 of (x, salt): independent stream seeds
-  uint64_t z = x + 0x9E3779B97F4A7C15ull * (salt + 1);
-  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-  z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-  return z ^ (z >> 31);
-}
-
-// Whether the two groups of w need networks of different shapes (the trainer swaps one network between them).
-bool group_network_shape_differs(const WorldConfig& w) {
-  if (w.n_groups() != 2) return true;
-  const TypeParams a = make_type_params(w.groups[0].type), b = make_type_params(w.groups[1].type);
-  return a.n_actions() != b.n_actions() || a.view_side != b.view_side || w.groups[0].count != w.groups[1].count;
-}
 
 double now_ms() {
   return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now().time_since_epoch()).count();
@@ -58,19 +46,15 @@ WorldConfig train_world_config(const TrainConfig& c) {
     GameSize size;
     size.map_size = c.map_size > 0 ? static_cast<int>(c.map_size) : 0;
     size.agents_per_team = c.agents_per_team > 0 ? c.agents_per_team : 0;
-    w = game_config(parse_scenario(c.scenario), size);
+    w = game_config(c.scenario, size);
   } catch (const std::invalid_argument& e) {
     throw ConfigError(std::string("world: ") + e.what());
   }
   w.max_steps = c.max_steps;
   w.minimap = c.minimap;
-  w.obs_dtype = c.obs_dtype == "bf16" ? ObsDtype::kBf16 : ObsDtype::kF32;
+  w.obs_dtype = c.obs_dtype.value_or(ObsDtype::kF32);
   const std::string err = validate(w);
   if (!err.empty()) throw ConfigError("world: " + err);
-  if (w.n_groups() != 2 || group_network_shape_differs(w))
-    throw ConfigError("scenario: the trainer plays games of two teams of one agent type (battle, battlefield); " +
-                      std::string(scenario_name(w.scenario)) + " has " + std::to_string(w.n_groups()) +
-                      " groups of different types");
   return w;
 }
 
@@ -79,82 +63,128 @@ Trainer::Trainer(const TrainConfig& c, BackendKind backend) : Trainer(c, make_ba
 Trainer::Trainer(const TrainConfig& c, std::shared_ptr<Backend> backend) : cfg_(c), backend_(std::move(backend)) {
   validate_train_config(cfg_);
   const WorldConfig wc = train_world_config(cfg_);
-  const bool cuda = backend_->on_device();
   world_ = std::make_unique<World>(backend_, wc);
   ops_ = std::make_unique<TrainerOps>(*backend_);
-  const bool mfq = cfg_.algorithm == "mfq";
-  const ObsLayout& obs = world_->obs_layout(0);
-  const MlpShape shape = group_network_shape(*world_, 0, std::vector<int>(cfg_.hidden.begin(), cfg_.hidden.end()));
-  check_memory(shape, cuda);  // before the first of the trainer's own allocations
-  const NetMath math = cfg_.network_math == "tf32" ? NetMath::kTf32 : NetMath::kFp32;  // CUDA networks only
-  for (int g = 0; g < 2; ++g) policy_[g] = std::make_unique<TeamPolicy>(*world_, *ops_, g, mfq);
-  if (policy_[0]->width() != shape.inputs || policy_[0]->count() != policy_[1]->count())
-    throw std::logic_error("Trainer: the teams' input widths or sizes differ from the network's");
-  const int n_learners = cfg_.opponent == "both_learn" ? 2 : 1;
-  const ReplayShape rs{static_cast<int>(obs.obs_stride()), obs.n_features, shape.outputs};
-  for (int i = 0; i < n_learners; ++i) {
-    Learner l;
-    const uint64_t net_seed = mix(cfg_.seed, 1 + 10 * static_cast<uint64_t>(i));
-    l.online = make_qnetwork(*backend_, shape, net_seed, math);
-    l.target = make_qnetwork(*backend_, shape, net_seed, math);
-    for (QNetwork* n : {l.online.get(), l.target.get()}) {
-      n->adam().lr = static_cast<float>(cfg_.lr);
-      n->adam().clip_norm = static_cast<float>(cfg_.clip_norm);
+  setup_groups();
+  check_memory(backend_->on_device());  // before the first of the trainer's own allocations
+
+  const GroupTable& gt = world_->groups();
+  teams_.resize(static_cast<size_t>(gt.n_groups));
+  ctl_.resize(teams_.size());
+  for (int s = 0; s < 2; ++s)
+    for (int g : side_groups_[s]) teams_[static_cast<size_t>(g)] = std::make_unique<TeamPolicy>(*world_, *ops_, g);
+  // The staging the learners share, sized for the largest of their groups.
+  const TrainLayout lay = layout();
+  int64_t max_team = 0;
+  ReplayShape largest{};
+  for (const TrainLayout::LearnerGroup& l : lay.learners) {
+    max_team = std::max(max_team, l.agents);
+    largest.view_size = std::max(largest.view_size, l.replay.view_size);
+    largest.n_features = std::max(largest.n_features, l.replay.n_features);
+    largest.n_actions = std::max(largest.n_actions, l.replay.n_actions);
+  }
+  ops_->reserve_compaction(max_team);
+  staging_ = std::make_unique<TransitionStaging>(*ops_, max_team, std::min(max_team, cfg_.store_chunk), largest);
+  const int sets = cfg_.opponent == Opponent::kBothLearn ? 2 : 1;
+  for (int set = 0; set < sets; ++set) {
+    const int side = set == 0 ? home_side_ : 1 - home_side_;
+    for (int g : side_groups_[side]) {
+      LearnerSetup ls{*world_, *ops_, cfg_, *staging_, g, static_cast<int>(learners_.size()),
+                      world_->config().groups[static_cast<size_t>(g)].name};
+      learners_.push_back(make_learner(ls));
     }
-    l.target->copy_from(*l.online);
-    const int chunk = static_cast<int>(std::min<int64_t>(policy_[0]->count(), TeamPolicy::kForwardChunk));
-    l.online->prepare(chunk, static_cast<int>(cfg_.batch));  // acting chunks; update and double-Q batches
-    l.target->prepare(0, static_cast<int>(cfg_.batch));
-    l.replay = std::make_unique<ReplayBuffer>(*backend_, rs, cfg_.replay_capacity);
-    l.replay->reserve_sample(static_cast<int>(cfg_.batch));
-    const size_t cap = static_cast<size_t>(kept_capacity(policy_[0]->count(), cfg_.store_fraction));
-    l.idx = ops_->alloc<int64_t>(static_cast<size_t>(policy_[0]->count()));  // the compaction writes up to a team
-    l.o_view = ops_->alloc<float>(cap * static_cast<size_t>(rs.view_size));
-    l.o_feat = ops_->alloc<float>(cap * static_cast<size_t>(rs.n_features));
-    l.o_mean = ops_->alloc<float>(cap * static_cast<size_t>(rs.n_actions));
-    learners_.push_back(std::move(l));
   }
   if (!cfg_.init_from.empty()) init_networks_from(cfg_.init_from);  // before the lagged opponent copies it
-  if (cfg_.opponent == "selfplay_lagged") {
-    opponent_net_ = make_qnetwork(*backend_, shape, 0, math);
-    opponent_net_->prepare(static_cast<int>(std::min<int64_t>(policy_[0]->count(), TeamPolicy::kForwardChunk)), 0);
-    opponent_net_->copy_from(*learners_[0].online);
-    opponent_uses_mean_ = mfq;
-  } else if (cfg_.opponent == "frozen") {
-    opponent_net_ = make_qnetwork(*backend_, shape, 0, math);
-    opponent_net_->prepare(static_cast<int>(std::min<int64_t>(policy_[0]->count(), TeamPolicy::kForwardChunk)), 0);
+  if (cfg_.opponent == Opponent::kSelfplayLagged) {
+    for (int k = 0; k < set_size_; ++k) played_.push_back(learners_[static_cast<size_t>(k)]->copy_acting());
+  } else if (cfg_.opponent == Opponent::kFrozen) {
     load_opponent(cfg_.opponent_checkpoint);
   }
-
-  const size_t n = static_cast<size_t>(policy_[0]->count()), X = static_cast<size_t>(shape.inputs);
-  const size_t K = static_cast<size_t>(shape.outputs), V = static_cast<size_t>(rs.view_size);
-  const size_t F = static_cast<size_t>(rs.n_features), B = static_cast<size_t>(cfg_.batch);
-  const size_t S = static_cast<size_t>(staging_rows());
-  ops_->reserve_compaction(static_cast<int64_t>(n));
-  st_nview_ = ops_->alloc<float>(S * V);
-  st_nfeat_ = ops_->alloc<float>(S * F);
-  st_nmean_ = ops_->alloc<float>(S * K);
-  st_reward_ = ops_->alloc<float>(n);
-  st_action_ = ops_->alloc<uint8_t>(n);
-  st_done_ = ops_->alloc<uint8_t>(n);
-  bx_ = ops_->alloc<float>(B * X);
-  bx_next_ = ops_->alloc<float>(B * X);
-  ba_ = ops_->alloc<int>(B);
-  br_ = ops_->alloc<float>(B);
-  bd_ = ops_->alloc<float>(B);
-  q_tgt_ = ops_->alloc<float>(B * K);
-  q_on_ = ops_->alloc<float>(B * K);
-  y_ = ops_->alloc<float>(B);
+  q_log_capacity_ = std::min((cfg_.max_steps + cfg_.update_every - 1) / cfg_.update_every + 1, kMaxLogged);
+  q_log_ = ops_->alloc<double>(static_cast<size_t>(q_log_capacity_) * 2);
 }
 
 Trainer::~Trainer() = default;
 
-int64_t Trainer::input_width() const { return policy_[0]->width(); }
+// The learner's side is cfg.learner's (the game's default group when unset); each side's acting groups
+// are its slots. Swapping sides and a second learner set need the other side to have the same groups.
+void Trainer::setup_groups() {
+  const GroupTable& gt = world_->groups();
+  const WorldConfig& wc = world_->config();
+  int lg = -1;
+  if (cfg_.learner.empty()) {
+    lg = game_spec(cfg_.scenario).learner_group;
+    for (int g = 0; lg < 0 && g < gt.n_groups; ++g)
+      if (wc.groups[static_cast<size_t>(g)].acts) lg = g;
+  } else {
+    lg = wc.group_index(cfg_.learner);
+  }
+  std::string names;
+  for (int g = 0; g < gt.n_groups; ++g)
+    if (wc.groups[static_cast<size_t>(g)].acts) names += (names.empty() ? "" : ", ") + wc.groups[static_cast<size_t>(g)].name;
+  if (lg < 0 || !wc.groups[static_cast<size_t>(lg)].acts)
+    throw ConfigError("learner: '" + cfg_.learner + "' is not a group of " + scenario_name(cfg_.scenario) +
+                      " that acts; valid: " + names);
+  home_side_ = wc.groups[static_cast<size_t>(lg)].side;
+  for (int g = 0; g < gt.n_groups; ++g) {
+    const GroupConfig& gc = wc.groups[static_cast<size_t>(g)];
+    if (!gc.acts) continue;
+    if (gc.side < 0 || gc.side > 1)
+      throw ConfigError("scenario: group " + gc.name + " is on side " + std::to_string(gc.side) +
+                        "; the trainer plays games of two sides");
+    side_groups_[gc.side].push_back(g);
+  }
+  set_size_ = static_cast<int>(side_groups_[home_side_].size());
+  const std::vector<int>& mine = side_groups_[home_side_];
+  const std::vector<int>& theirs = side_groups_[1 - home_side_];
+  // The other side's slot k is the same kind of group as ours (same actions, view, features, count).
+  bool alike = mine.size() == theirs.size();
+  for (size_t k = 0; alike && k < mine.size(); ++k) {
+    const int a = mine[k], b = theirs[k];
+    alike = gt.count(a) == gt.count(b) && gt.type[a].n_actions() == gt.type[b].n_actions() &&
+            world_->obs_layout(a).obs_stride() == world_->obs_layout(b).obs_stride() &&
+            world_->obs_layout(a).n_features == world_->obs_layout(b).n_features;
+  }
+  const char* game = scenario_name(cfg_.scenario);
+  if (cfg_.swap_sides.value_or(false) && !alike)
+    throw ConfigError(std::string("swap_sides: ") + game + "'s sides differ (groups, sizes or views), so the learner "
+                      "cannot play both; set swap_sides = false");
+  if ((cfg_.opponent == Opponent::kSelfplayLagged || cfg_.opponent == Opponent::kFrozen) && !alike)
+    throw ConfigError(std::string("opponent: ") + opponent_name(cfg_.opponent) + " plays the other side with the "
+                      "learner's networks, but " + game + "'s sides differ; use random, scripted or both_learn");
+  if (cfg_.opponent == Opponent::kBothLearn && theirs.empty())
+    throw ConfigError(std::string("opponent: both_learn needs acting groups on both sides; ") + game + " has none on "
+                      "the learner's opponent side");
+}
 
-int Trainer::learner_group(int64_t episode) const { return cfg_.swap_sides ? static_cast<int>(episode % 2) : 0; }
+Network& Trainer::network(int i) { return learner(i).acting_network(); }
+
+Network& Trainer::target_network(int i) {
+  return const_cast<Network&>(*learner(i).networks()[1].second);  // the acting network's target copy
+}
+
+Network* Trainer::opponent_network(int slot) {
+  return slot < static_cast<int>(played_.size()) ? played_[static_cast<size_t>(slot)].net.get() : nullptr;
+}
+
+int64_t Trainer::input_width() const {
+  return teams_[static_cast<size_t>(learners_[0]->home_group())]->width(value_input(cfg_.algorithm));
+}
+
+int Trainer::side_of_learners(int set, int64_t episode) const {
+  const bool swapped = cfg_.swap_sides.value_or(false) && episode % 2 == 1;
+  const int side = swapped ? 1 - home_side_ : home_side_;
+  return set == 0 ? side : 1 - side;
+}
+
+int Trainer::learner_group(int64_t episode) const { return side_groups_[side_of_learners(0, episode)][0]; }
+
+const std::string& Trainer::learner_side_name() const {
+  return world_->config().groups[static_cast<size_t>(learners_[0]->home_group())].name;
+}
 
 float Trainer::exploration_value(int64_t episode) const {
-  if (cfg_.exploration == "epsilon")
+  if (cfg_.exploration == Exploration::kEpsilon)
     return linear_schedule(static_cast<float>(cfg_.epsilon_start), static_cast<float>(cfg_.epsilon_end),
                            cfg_.anneal_episodes).value(episode);
   return exponential_schedule(static_cast<float>(cfg_.temperature_start), static_cast<float>(cfg_.temperature_end),
@@ -163,37 +193,32 @@ float Trainer::exploration_value(int64_t episode) const {
 
 SelectParams Trainer::explore_params(uint64_t salt) const {
   SelectParams sp;
-  sp.mode = cfg_.exploration == "epsilon" ? SelectMode::kEpsilonGreedy : SelectMode::kBoltzmann;
+  sp.mode = cfg_.exploration == Exploration::kEpsilon ? SelectMode::kEpsilonGreedy : SelectMode::kBoltzmann;
   sp.temperature = sp.epsilon = exploration_value(episode_);
   if (sp.mode == SelectMode::kBoltzmann) sp.epsilon = 0.0f;
-  sp.seed = mix(cfg_.seed, 2 + 10 * salt);
+  sp.seed = seed_mix(cfg_.seed, 2 + 10 * salt);
   sp.step = static_cast<uint32_t>(env_steps_);
   return sp;
 }
 
-int64_t kept_capacity(int64_t team, double f) {
-  const double n = static_cast<double>(team);
-  const double cap = std::ceil(f * n + 8.0 * std::sqrt(n * f * (1.0 - f)) + 1024.0);
-  return cap >= n ? team : static_cast<int64_t>(cap);
-}
-
-// Red's rows, assembled chunk by chunk in the replay staging (split view / features / ā) and
-// interleaved on the host.
+// Learner 0's home group's rows, assembled chunk by chunk in the replay staging (split view / features /
+// ā) and interleaved on the host.
 std::vector<float> Trainer::assemble_inputs_host() {
   world_->synchronize();
-  const TeamPolicy& pol = *policy_[0];
-  const NetInputSource s = pol.source();
-  const int64_t V = s.view_size, F = s.n_features, K = s.n_mean, W = s.width(), S = staging_rows();
+  const TeamPolicy& pol = *teams_[static_cast<size_t>(learners_[0]->home_group())];
+  const NetInputSource s = pol.source(value_input(cfg_.algorithm));
+  const int64_t V = s.view_size, F = s.n_features, K = s.n_mean, W = s.width(), S = staging_->chunk_rows;
   std::vector<float> h(static_cast<size_t>(pol.count() * W)), v, f, m;
   for (int64_t r0 = 0; r0 < pol.count(); r0 += S) {
     const int64_t c = std::min(S, pol.count() - r0);
-    ops_->net_input(s, r0, nullptr, c, NetInputDest{st_nview_, V, st_nfeat_, F, st_nmean_, K});
+    ops_->net_input(s, r0, nullptr, c, NetInputDest{staging_->next_view, V, staging_->next_features, F,
+                                                    staging_->next_mean, K});
     v.resize(static_cast<size_t>(c * V));
     f.resize(static_cast<size_t>(c * F));
     m.resize(static_cast<size_t>(c * K));
-    ops_->to_host(v.data(), st_nview_, v.size() * sizeof(float));
-    ops_->to_host(f.data(), st_nfeat_, f.size() * sizeof(float));
-    ops_->to_host(m.data(), st_nmean_, m.size() * sizeof(float));
+    ops_->to_host(v.data(), staging_->next_view, v.size() * sizeof(float));
+    ops_->to_host(f.data(), staging_->next_features, f.size() * sizeof(float));
+    ops_->to_host(m.data(), staging_->next_mean, m.size() * sizeof(float));
     for (int64_t r = 0; r < c; ++r) {
       float* row = h.data() + (r0 + r) * W;
       std::copy_n(v.data() + r * V, V, row);
@@ -203,8 +228,6 @@ std::vector<float> Trainer::assemble_inputs_host() {
   }
   return h;
 }
-
-int64_t Trainer::staging_rows() const { return std::min<int64_t>(policy_[0]->count(), cfg_.store_chunk); }
 
 void Trainer::lap(TrainPhase p) { times_.ms[static_cast<int>(p)] += tick(); }
 
@@ -218,64 +241,108 @@ double Trainer::tick() {
 }
 
 void Trainer::begin_episode() {
-  const int lg = learner_group(episode_);
-  const bool opp_net = cfg_.opponent == "frozen" || cfg_.opponent == "selfplay_lagged";
-  ctl_[lg] = Controller{0, false, PolicyKind::kNoop};
-  Controller& o = ctl_[1 - lg];
-  o = Controller{};
-  if (cfg_.opponent == "both_learn") o.learner = 1;
-  else if (opp_net) o.opponent_net = true;
-  else o.world_policy = cfg_.opponent == "scripted" ? PolicyKind::kScripted : PolicyKind::kRandom;
-  const bool mfq = cfg_.algorithm == "mfq";
-  for (int g = 0; g < 2; ++g) policy_[g]->set_use_mean_action(ctl_[g].opponent_net ? opponent_uses_mean_ : mfq);
-
+  for (Controller& c : ctl_) c = Controller{};
+  const int sets = cfg_.opponent == Opponent::kBothLearn ? 2 : 1;
+  for (int set = 0; set < sets; ++set) {
+    const std::vector<int>& groups = side_groups_[side_of_learners(set, episode_)];
+    for (size_t k = 0; k < groups.size(); ++k)
+      ctl_[static_cast<size_t>(groups[k])] = Controller{Controller::Kind::kLearner, set * set_size_ + static_cast<int>(k)};
+  }
+  if (sets == 1) {
+    const std::vector<int>& groups = side_groups_[side_of_learners(1, episode_)];
+    for (size_t k = 0; k < groups.size(); ++k) {
+      Controller& o = ctl_[static_cast<size_t>(groups[k])];
+      if (cfg_.opponent == Opponent::kFrozen || cfg_.opponent == Opponent::kSelfplayLagged)
+        o = Controller{Controller::Kind::kNetwork, static_cast<int>(k)};
+      else
+        o = Controller{Controller::Kind::kWorld, -1,
+                       cfg_.opponent == Opponent::kScripted ? PolicyKind::kScripted : PolicyKind::kRandom};
+    }
+  }
   cur_ = EpisodeMetrics{};
   cur_.episode = episode_;
-  cur_.learner_group = lg;
+  cur_.learner_group = learner_group(episode_);
+  cur_.learner_name = world_->config().groups[static_cast<size_t>(cur_.learner_group)].name;
   cur_.temperature = exploration_value(episode_);
-  cur_.first_loss = std::numeric_limits<double>::quiet_NaN();
-  loss_sum_ = q_sum_ = agent_steps_ = seconds_ = 0;
-  q_count_ = n_updates_ = 0;
+  agent_steps_ = seconds_ = 0;
+  q_log_used_ = q_steps_ = 0;
+  q_sum_ = 0;
+  for (auto& l : learners_) l->set_episode(episode_);
   world_->set_phase_timing(timing_);
-  world_->reset(mix(cfg_.seed, 100 + static_cast<uint64_t>(episode_)));
+  world_->reset(seed_mix(cfg_.seed, 100 + static_cast<uint64_t>(episode_)));
   world_->synchronize();
   in_episode_ = true;
 }
 
+// The transitions a step stores are those of the agents alive at its start that keep_transition draws
+// for (seed, step, id): transitions.hpp.
+KeepParams Trainer::keep_params(bool terminal) const {
+  KeepParams kp;
+  kp.seed = seed_mix(cfg_.seed, 3);
+  kp.step = static_cast<uint32_t>(env_steps_);
+  kp.fraction = static_cast<float>(cfg_.store_fraction);
+  kp.terminal = terminal;
+  return kp;
+}
+
 bool Trainer::step_once() {
+  using Kind = Controller::Kind;
   const double t_start = now_ms();
   times_ = TrainStepTimes{};
   tick();
-  const int lg = cur_.learner_group;
-  agent_steps_ += static_cast<double>(world_->last_stats().alive[0] + world_->last_stats().alive[1]);
-  if (ctl_[0].world_policy != PolicyKind::kNoop || ctl_[1].world_policy != PolicyKind::kNoop) {
-    std::vector<PolicySpec> pol(2);
-    for (int g = 0; g < 2; ++g) pol[static_cast<size_t>(g)].kind = ctl_[g].world_policy;
+  const int n = static_cast<int>(ctl_.size());
+  for (int g = 0; g < n; ++g)
+    if (ctl_[static_cast<size_t>(g)].kind != Kind::kIdle)
+      agent_steps_ += static_cast<double>(world_->last_stats().alive[g]);
+  bool any_world = false;
+  for (const Controller& c : ctl_) any_world = any_world || c.kind == Kind::kWorld;
+  if (any_world) {
+    std::vector<PolicySpec> pol(static_cast<size_t>(n));
+    for (int g = 0; g < n; ++g) pol[static_cast<size_t>(g)].kind = ctl_[static_cast<size_t>(g)].world_policy;
     NvtxRange r("policy");
-    world_->act(pol);  // every agent's action (stay for the network teams); the teams' selection follows
+    world_->act(pol);  // every agent's action (stay for the network groups); their selection follows
   }
   lap(TrainPhase::kSelect);
-  for (int g = 0; g < 2; ++g) {
-    const Controller& c = ctl_[g];
-    if (c.learner < 0 && !c.opponent_net) continue;
-    QNetwork& net = c.learner >= 0 ? *learners_[static_cast<size_t>(c.learner)].online : *opponent_net_;
+  const int lg0 = cur_.learner_group;
+  for (int g = 0; g < n; ++g) {
+    const Controller& c = ctl_[static_cast<size_t>(g)];
+    if (c.kind != Kind::kLearner && c.kind != Kind::kNetwork) continue;
+    TeamPolicy& team = *teams_[static_cast<size_t>(g)];
+    const SelectParams explore = explore_params(static_cast<uint64_t>(g));
     {
       NvtxRange r("forward");
-      policy_[g]->forward(net);
+      if (c.kind == Kind::kLearner) {
+        team.forward(learners_[static_cast<size_t>(c.index)]->acting_network(),
+                     learners_[static_cast<size_t>(c.index)]->acting_input());
+      } else {
+        const PlayedNetwork& p = played_[static_cast<size_t>(c.index)];
+        team.forward(*p.net, p.input);
+      }
     }
     lap(TrainPhase::kForward);
     {
       NvtxRange r("select");
-      const bool greedy = c.opponent_net && cfg_.opponent == "frozen";
-      policy_[g]->select(greedy ? greedy_select(0, 0) : explore_params(static_cast<uint64_t>(g)));
-      if (g == lg && env_steps_ % cfg_.update_every == 0) q_sum_ += policy_[g]->mean_max_q(), ++q_count_;
+      if (c.kind == Kind::kLearner) {
+        team.select(learners_[static_cast<size_t>(c.index)]->behaviour(explore));
+      } else {
+        const PlayedNetwork& p = played_[static_cast<size_t>(c.index)];
+        // A frozen Q-network plays greedily, a lagged one explores as the learner does; actors sample π.
+        team.select(p.actor ? sample_select(explore.seed, explore.step)
+                            : cfg_.opponent == Opponent::kFrozen ? greedy_select(0, 0) : explore);
+      }
+      if (g == lg0 && !learners_[0]->has_actor() && env_steps_ % cfg_.update_every == 0) {
+        if (q_log_used_ == q_log_capacity_) flush_q_log();
+        team.max_output_sum(q_log_ + 2 * q_log_used_++);
+      }
     }
     lap(TrainPhase::kSelect);
   }
-  for (int g = 0; g < 2; ++g) {
-    if (ctl_[g].learner < 0) continue;
+  for (int g = 0; g < n; ++g) {
+    const Controller& c = ctl_[static_cast<size_t>(g)];
+    if (c.kind != Kind::kLearner) continue;
     NvtxRange r("replay");
-    gather_kept(learners_[static_cast<size_t>(ctl_[g].learner)], *policy_[g]);
+    learners_[static_cast<size_t>(c.index)]->choose_transitions(*world_, *teams_[static_cast<size_t>(g)],
+                                                                 keep_params(false));
     lap(TrainPhase::kReplay);
   }
   const StepStats& st = world_->step();
@@ -288,29 +355,29 @@ bool Trainer::step_once() {
     for (Phase p : {Phase::kAttack, Phase::kRecovery, Phase::kMove, Phase::kReward, Phase::kStats, Phase::kPolicy})
       times_.ms[static_cast<int>(TrainPhase::kRules)] += w.ms[static_cast<int>(p)];
   }
-  for (int role = 0; role < 2; ++role) {
-    const int g = role == 0 ? lg : 1 - lg;
+  const int mine = side_of_learners(0, episode_);
+  for (int g = 0; g < n; ++g) {
+    const int role = world_->config().groups[static_cast<size_t>(g)].side == mine ? 0 : 1;
     cur_.team_return[role] += st.reward(g);
     cur_.kills[role] += st.kills[g];
   }
-  for (int g = 0; g < 2; ++g) {
-    if (ctl_[g].learner < 0) continue;
+  for (int g = 0; g < n; ++g) {
+    const Controller& c = ctl_[static_cast<size_t>(g)];
+    if (c.kind != Kind::kLearner) continue;
     NvtxRange r("replay");
-    store(ctl_[g].learner, *policy_[g], st.done);
+    learners_[static_cast<size_t>(c.index)]->store_transitions(*world_, *teams_[static_cast<size_t>(g)],
+                                                                keep_params(st.done));
     lap(TrainPhase::kReplay);
   }
   ++env_steps_;
   ++cur_.steps;
   if (env_steps_ % cfg_.update_every == 0) {
     NvtxRange r("update");
-    for (Learner& l : learners_) {
-      if (l.replay->size() < cfg_.warmup) continue;
+    for (auto& l : learners_) {
+      if (!l->ready()) continue;
       for (int64_t u = 0; u < cfg_.updates_per_step; ++u) {
-        const float loss = update(l);
-        if (&l != &learners_[0]) continue;
-        if (n_updates_ == 0) cur_.first_loss = loss;
-        loss_sum_ += loss;
-        ++n_updates_;
+        l->update();
+        ++updates_;
       }
     }
     lap(TrainPhase::kUpdate);
@@ -319,70 +386,54 @@ bool Trainer::step_once() {
   return world_->done();
 }
 
-// The transitions a step stores are those of the agents alive at its start that keep_transition
-// draws for (seed, step, id) (transition_kept: alive after the step or died in it; alive only turns
-// off by dying, which sets died). That set is known before the step: gather_kept compacts it then
-// into the learner's idx and gathers (o, features, ā) of those agents from the world's buffers;
-// store, after the step, gathers reward, action and done for the same idx, assembles o′ chunk by
-// chunk and appends. No rows of the whole team are ever assembled.
-KeepParams Trainer::keep_params(bool terminal) const {
-  KeepParams kp;
-  kp.seed = mix(cfg_.seed, 3);
-  kp.step = static_cast<uint32_t>(env_steps_);
-  kp.fraction = static_cast<float>(cfg_.store_fraction);
-  kp.terminal = terminal;
-  return kp;
-}
-
-void Trainer::gather_kept(Learner& l, TeamPolicy& pol) {
-  const GroupBuffers b = world_->group_buffers(pol.group());
-  // alive as both alive and died: kept iff alive now (reward, action and done outputs are unused). The
-  // draws are keyed by the agent's slot: the group's first is pol.begin().
-  const int64_t m = ops_->compact_transitions(keep_params(false), b.alive, b.alive, b.reward, b.action, pol.count(),
-                                              pol.begin(), l.idx, st_reward_, st_action_, st_done_);
-  l.kept = std::min(m, kept_capacity(pol.count(), cfg_.store_fraction));
-  const NetInputSource s = pol.source();
-  ops_->net_input(s, 0, l.idx, l.kept, NetInputDest{l.o_view, s.view_size, l.o_feat, s.n_features, l.o_mean, s.n_mean});
-}
-
-void Trainer::store(int learner, TeamPolicy& pol, bool terminal) {
-  Learner& l = learners_[static_cast<size_t>(learner)];
-  const GroupBuffers b = world_->group_buffers(pol.group());
-  const int64_t m = l.kept;
-  if (m == 0) return;
-  ops_->gather_transition_fields(keep_params(terminal), b.died, b.reward, b.action, l.idx, m, st_reward_, st_action_,
-                                 st_done_);
-  const NetInputSource next = pol.source();
-  const int64_t V = next.view_size, F = next.n_features, K = next.n_mean;
-  const NetInputDest next_dest{st_nview_, V, st_nfeat_, F, st_nmean_, K};
-  ReplayBuffer& replay = *l.replay;
-  for (int64_t j0 = 0; j0 < m; j0 += staging_rows()) {
-    const int64_t c = std::min(staging_rows(), m - j0);
-    ops_->net_input(next, 0, l.idx + j0, c, next_dest);
-    replay.append(TransitionBatch{c, l.o_view + j0 * V, l.o_feat + j0 * F, st_action_ + j0, l.o_mean + j0 * K,
-                                  st_reward_ + j0, st_done_ + j0, st_nview_, st_nfeat_, st_nmean_});
-  }
-}
-
 EpisodeMetrics Trainer::end_episode() {
   EpisodeMetrics m = cur_;
   const GroupTable& gt = world_->groups();
-  for (int role = 0; role < 2; ++role) {
-    const int g = role == 0 ? m.learner_group : 1 - m.learner_group;
-    m.survivors[role] = world_->last_stats().alive[g];
-    m.per_agent_return[role] = m.team_return[role] / static_cast<double>(gt.begin[g + 1] - gt.begin[g]);
+  const int mine = side_of_learners(0, episode_);
+  int64_t agents[2] = {0, 0};
+  for (int g = 0; g < gt.n_groups; ++g) {
+    const int role = world_->config().groups[static_cast<size_t>(g)].side == mine ? 0 : 1;
+    m.survivors[role] += world_->last_stats().alive[g];
+    agents[role] += gt.begin[g + 1] - gt.begin[g];
   }
-  m.updates = n_updates_;
-  m.loss = n_updates_ > 0 ? loss_sum_ / static_cast<double>(n_updates_) : std::numeric_limits<double>::quiet_NaN();
-  m.mean_q = q_count_ > 0 ? q_sum_ / static_cast<double>(q_count_) : 0.0;
+  for (int role = 0; role < 2; ++role)
+    m.per_agent_return[role] = agents[role] > 0 ? m.team_return[role] / static_cast<double>(agents[role]) : 0.0;
+  for (size_t i = 0; i < learners_.size(); ++i) {
+    LearnerEpisode e = learners_[i]->end_episode();
+    if (i != 0) continue;
+    m.updates = e.updates;
+    m.loss = e.loss;
+    m.first_loss = e.first_loss;
+    m.actor_loss = e.actor_loss;
+    m.entropy = e.entropy;
+    losses_.insert(losses_.end(), e.losses.begin(), e.losses.end());
+  }
+  // The Q metric: the mean over update steps of each step's mean max_a Q over the alive learners.
+  m.mean_q = std::numeric_limits<double>::quiet_NaN();
+  if (!learners_[0]->has_actor()) {
+    flush_q_log();
+    m.mean_q = q_steps_ > 0 ? q_sum_ / static_cast<double>(q_steps_) : 0.0;
+  }
   m.seconds = seconds_;
   m.agent_steps_per_s = seconds_ > 0 ? agent_steps_ / seconds_ : 0.0;
   // selfplay_lagged: after a round the learner wins, opponent ← 0.99·learner + 0.01·opponent.
-  if (cfg_.opponent == "selfplay_lagged" && m.outcome() > 0) opponent_net_->soft_update_from(*learners_[0].online, 0.99f);
+  if (cfg_.opponent == Opponent::kSelfplayLagged && m.outcome() > 0)
+    for (size_t k = 0; k < played_.size(); ++k) played_[k].net->soft_update_from(learners_[k]->acting_network(), 0.99f);
   ++episode_;
   in_episode_ = false;
   last_ = m;
   return m;
+}
+
+void Trainer::flush_q_log() {
+  std::vector<double> h(static_cast<size_t>(q_log_used_) * 2);
+  if (!h.empty()) ops_->to_host(h.data(), q_log_, h.size() * sizeof(double));
+  for (int64_t s = 0; s < q_log_used_; ++s) {
+    const double sum = h[static_cast<size_t>(2 * s)], count = h[static_cast<size_t>(2 * s + 1)];
+    q_sum_ += count > 0 ? sum / count : 0.0;
+  }
+  q_steps_ += q_log_used_;
+  q_log_used_ = 0;
 }
 
 bool Trainer::train_step() {

@@ -2,6 +2,7 @@
 // validation and its TOML serialisation; every error is one line naming the key.
 #include <toml++/toml.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstring>
 #include <functional>
@@ -15,52 +16,205 @@ namespace myriad {
 
 namespace {
 
-enum class Kind { kInt, kFloat, kString, kSeed, kIntList, kBool };
+// A key of the config: how a TOML value sets it (throwing ConfigError naming the key and what would be
+// valid) and how its value is written back. Names of categories become enums here, at parsing.
 struct Key {
   const char* name;
-  Kind kind;
-  std::function<void*(TrainConfig&)> field;
+  std::function<void(TrainConfig&, const toml::node&, const std::string& source)> set;
+  std::function<void(const TrainConfig&, toml::table&)> put;
 };
 
+ConfigError bad_value(const std::string& source, const char* key, const std::string& want) {
+  return ConfigError(source + ": " + key + " must be " + want);
+}
+
+std::string text_of(const toml::node& v, const std::string& source, const char* key, const std::string& want) {
+  if (!v.is_string()) throw bad_value(source, key, want);
+  return v.as_string()->get();
+}
+
+Key int_key(const char* name, int64_t TrainConfig::*m) {
+  return {name,
+          [=](TrainConfig& c, const toml::node& v, const std::string& src) {
+            if (!v.is_integer()) throw bad_value(src, name, "an integer");
+            c.*m = v.as_integer()->get();
+          },
+          [=](const TrainConfig& c, toml::table& t) { t.insert(name, c.*m); }};
+}
+
+Key float_key(const char* name, double TrainConfig::*m) {
+  return {name,
+          [=](TrainConfig& c, const toml::node& v, const std::string& src) {
+            if (v.is_integer()) c.*m = static_cast<double>(v.as_integer()->get());
+            else if (v.is_floating_point()) c.*m = v.as_floating_point()->get();
+            else throw bad_value(src, name, "a number");
+          },
+          [=](const TrainConfig& c, toml::table& t) { t.insert(name, c.*m); }};
+}
+
+Key bool_key(const char* name, bool TrainConfig::*m) {
+  return {name,
+          [=](TrainConfig& c, const toml::node& v, const std::string& src) {
+            if (!v.is_boolean()) throw bad_value(src, name, "true or false");
+            c.*m = v.as_boolean()->get();
+          },
+          [=](const TrainConfig& c, toml::table& t) { t.insert(name, c.*m); }};
+}
+
+Key string_key(const char* name, std::string TrainConfig::*m) {
+  return {name, [=](TrainConfig& c, const toml::node& v, const std::string& src) { c.*m = text_of(v, src, name, "a string"); },
+          [=](const TrainConfig& c, toml::table& t) { t.insert(name, c.*m); }};
+}
+
+// A category: parse throws std::invalid_argument listing the valid names; `valid` is that list for a
+// value of another TOML type.
+template <typename E>
+Key enum_key(const char* name, E TrainConfig::*m, E (*parse)(const std::string&), const char* (*to_name)(E),
+             const char* valid) {
+  return {name,
+          [=](TrainConfig& c, const toml::node& v, const std::string& src) {
+            const std::string s = text_of(v, src, name, std::string("one of ") + valid);
+            try {
+              c.*m = parse(s);
+            } catch (const std::invalid_argument&) {
+              throw ConfigError(src + ": " + name + ": '" + s + "'; valid: " + valid);
+            }
+          },
+          [=](const TrainConfig& c, toml::table& t) { t.insert(name, std::string(to_name(c.*m))); }};
+}
+
+// A category that may be left to the backend or the game: "auto" (unset) or one of the names.
+template <typename E>
+Key auto_enum_key(const char* name, std::optional<E> TrainConfig::*m, E (*parse)(const std::string&),
+                  const char* (*to_name)(E), const char* valid) {
+  return {name,
+          [=](TrainConfig& c, const toml::node& v, const std::string& src) {
+            const std::string s = text_of(v, src, name, std::string("one of auto, ") + valid);
+            if (s == "auto") {
+              c.*m = std::nullopt;
+              return;
+            }
+            try {
+              c.*m = parse(s);
+            } catch (const std::invalid_argument&) {
+              throw ConfigError(src + ": " + name + ": '" + s + "'; valid: auto, " + valid);
+            }
+          },
+          [=](const TrainConfig& c, toml::table& t) {
+            t.insert(name, (c.*m).has_value() ? std::string(to_name(*(c.*m))) : std::string("auto"));
+          }};
+}
+
+Scenario scenario_from(const std::string& s) { return parse_scenario(s); }
+ObsDtype obs_dtype_from(const std::string& s) {
+  if (s == "f32") return ObsDtype::kF32;
+  if (s == "bf16") return ObsDtype::kBf16;
+  throw std::invalid_argument(s);
+}
+const char* obs_dtype_text(ObsDtype d) { return d == ObsDtype::kBf16 ? "bf16" : "f32"; }
+Opponent opponent_from(const std::string& s) { return parse_opponent(s); }
+Exploration exploration_from(const std::string& s) {
+  if (s == "boltzmann") return Exploration::kBoltzmann;
+  if (s == "epsilon") return Exploration::kEpsilon;
+  throw std::invalid_argument(s);
+}
+TargetKind target_from(const std::string& s) {
+  for (TargetKind k : {TargetKind::kBoltzmann, TargetKind::kGreedyDouble, TargetKind::kPolicy})
+    if (s == target_name(k)) return k;
+  throw std::invalid_argument(s);
+}
+ActorGradient actor_gradient_from(const std::string& s) {
+  if (s == "expected") return ActorGradient::kExpected;
+  if (s == "sampled") return ActorGradient::kSampled;
+  throw std::invalid_argument(s);
+}
+
+// swap_sides: true, false or "auto" (written back as a boolean once resolved).
+Key swap_key() {
+  const char* name = "swap_sides";
+  return {name,
+          [=](TrainConfig& c, const toml::node& v, const std::string& src) {
+            if (v.is_boolean()) {
+              c.swap_sides = v.as_boolean()->get();
+              return;
+            }
+            const std::string s = text_of(v, src, name, "true, false or \"auto\"");
+            if (s != "auto") throw bad_value(src, name, "true, false or \"auto\"");
+            c.swap_sides = std::nullopt;
+          },
+          [=](const TrainConfig& c, toml::table& t) {
+            if (c.swap_sides.has_value()) t.insert(name, *c.swap_sides);
+            else t.insert(name, std::string("auto"));
+          }};
+}
+
 const std::vector<Key>& keys() {
+  using C = TrainConfig;
   static const std::vector<Key> k = {
-      {"scenario", Kind::kString, [](TrainConfig& c) -> void* { return &c.scenario; }},
-      {"algorithm", Kind::kString, [](TrainConfig& c) -> void* { return &c.algorithm; }},
-      {"episodes", Kind::kInt, [](TrainConfig& c) -> void* { return &c.episodes; }},
-      {"agents_per_team", Kind::kInt, [](TrainConfig& c) -> void* { return &c.agents_per_team; }},
-      {"map_size", Kind::kInt, [](TrainConfig& c) -> void* { return &c.map_size; }},
-      {"max_steps", Kind::kInt, [](TrainConfig& c) -> void* { return &c.max_steps; }},
-      {"minimap", Kind::kBool, [](TrainConfig& c) -> void* { return &c.minimap; }},
-      {"obs_dtype", Kind::kString, [](TrainConfig& c) -> void* { return &c.obs_dtype; }},
-      {"opponent", Kind::kString, [](TrainConfig& c) -> void* { return &c.opponent; }},
-      {"opponent_checkpoint", Kind::kString, [](TrainConfig& c) -> void* { return &c.opponent_checkpoint; }},
-      {"init_from", Kind::kString, [](TrainConfig& c) -> void* { return &c.init_from; }},
-      {"swap_sides", Kind::kBool, [](TrainConfig& c) -> void* { return &c.swap_sides; }},
-      {"exploration", Kind::kString, [](TrainConfig& c) -> void* { return &c.exploration; }},
-      {"temperature_start", Kind::kFloat, [](TrainConfig& c) -> void* { return &c.temperature_start; }},
-      {"temperature_end", Kind::kFloat, [](TrainConfig& c) -> void* { return &c.temperature_end; }},
-      {"anneal_episodes", Kind::kInt, [](TrainConfig& c) -> void* { return &c.anneal_episodes; }},
-      {"epsilon_start", Kind::kFloat, [](TrainConfig& c) -> void* { return &c.epsilon_start; }},
-      {"epsilon_end", Kind::kFloat, [](TrainConfig& c) -> void* { return &c.epsilon_end; }},
-      {"target", Kind::kString, [](TrainConfig& c) -> void* { return &c.target; }},
-      {"target_temperature", Kind::kFloat, [](TrainConfig& c) -> void* { return &c.target_temperature; }},
-      {"lr", Kind::kFloat, [](TrainConfig& c) -> void* { return &c.lr; }},
-      {"gamma", Kind::kFloat, [](TrainConfig& c) -> void* { return &c.gamma; }},
-      {"tau", Kind::kFloat, [](TrainConfig& c) -> void* { return &c.tau; }},
-      {"clip_norm", Kind::kFloat, [](TrainConfig& c) -> void* { return &c.clip_norm; }},
-      {"target_copy_every", Kind::kInt, [](TrainConfig& c) -> void* { return &c.target_copy_every; }},
-      {"batch", Kind::kInt, [](TrainConfig& c) -> void* { return &c.batch; }},
-      {"replay_capacity", Kind::kInt, [](TrainConfig& c) -> void* { return &c.replay_capacity; }},
-      {"store_fraction", Kind::kFloat, [](TrainConfig& c) -> void* { return &c.store_fraction; }},
-      {"store_chunk", Kind::kInt, [](TrainConfig& c) -> void* { return &c.store_chunk; }},
-      {"update_every", Kind::kInt, [](TrainConfig& c) -> void* { return &c.update_every; }},
-      {"updates_per_step", Kind::kInt, [](TrainConfig& c) -> void* { return &c.updates_per_step; }},
-      {"warmup", Kind::kInt, [](TrainConfig& c) -> void* { return &c.warmup; }},
-      {"network_math", Kind::kString, [](TrainConfig& c) -> void* { return &c.network_math; }},
-      {"hidden", Kind::kIntList, [](TrainConfig& c) -> void* { return &c.hidden; }},
-      {"seed", Kind::kSeed, [](TrainConfig& c) -> void* { return &c.seed; }},
-      {"checkpoint_every", Kind::kInt, [](TrainConfig& c) -> void* { return &c.checkpoint_every; }},
-      {"autosave_seconds", Kind::kInt, [](TrainConfig& c) -> void* { return &c.autosave_seconds; }},
+      enum_key("scenario", &C::scenario, scenario_from, scenario_name,
+               "battle, battlefield, adversarial_pursuit, gather, tiger_deer, combined_arms"),
+      enum_key("algorithm", &C::algorithm, parse_algorithm, algorithm_name, "mfq, iql, mfac, ac"),
+      int_key("episodes", &C::episodes),
+      int_key("agents_per_team", &C::agents_per_team),
+      int_key("map_size", &C::map_size),
+      int_key("max_steps", &C::max_steps),
+      bool_key("minimap", &C::minimap),
+      auto_enum_key("obs_dtype", &C::obs_dtype, obs_dtype_from, obs_dtype_text, "f32, bf16"),
+      string_key("learner", &C::learner),
+      enum_key("opponent", &C::opponent, opponent_from, opponent_name,
+               "random, scripted, frozen, both_learn, selfplay_lagged"),
+      string_key("opponent_checkpoint", &C::opponent_checkpoint),
+      string_key("init_from", &C::init_from),
+      swap_key(),
+      enum_key("exploration", &C::exploration, exploration_from, exploration_name, "boltzmann, epsilon"),
+      float_key("temperature_start", &C::temperature_start),
+      float_key("temperature_end", &C::temperature_end),
+      int_key("anneal_episodes", &C::anneal_episodes),
+      float_key("epsilon_start", &C::epsilon_start),
+      float_key("epsilon_end", &C::epsilon_end),
+      auto_enum_key("target", &C::target, target_from, target_name, "boltzmann, greedy_double, policy"),
+      float_key("target_temperature", &C::target_temperature),
+      float_key("lr", &C::lr),
+      float_key("actor_lr", &C::actor_lr),
+      enum_key("actor_gradient", &C::actor_gradient, actor_gradient_from, actor_gradient_name, "expected, sampled"),
+      float_key("entropy_start", &C::entropy_start),
+      float_key("entropy_coef", &C::entropy_coef),
+      float_key("gamma", &C::gamma),
+      float_key("tau", &C::tau),
+      float_key("clip_norm", &C::clip_norm),
+      int_key("target_copy_every", &C::target_copy_every),
+      int_key("batch", &C::batch),
+      int_key("replay_capacity", &C::replay_capacity),
+      float_key("store_fraction", &C::store_fraction),
+      int_key("store_chunk", &C::store_chunk),
+      int_key("update_every", &C::update_every),
+      int_key("updates_per_step", &C::updates_per_step),
+      int_key("warmup", &C::warmup),
+      auto_enum_key("network_math", &C::network_math, parse_net_math, net_math_name, "fp32, tf32"),
+      {"hidden",
+       [](TrainConfig& c, const toml::node& v, const std::string& src) {
+         const char* want = "an array of integers, e.g. [128, 64]";
+         if (!v.is_array()) throw bad_value(src, "hidden", want);
+         std::vector<int64_t> out;
+         for (const auto& e : *v.as_array()) {
+           if (!e.is_integer()) throw bad_value(src, "hidden", want);
+           out.push_back(e.as_integer()->get());
+         }
+         c.hidden = out;
+       },
+       [](const TrainConfig& c, toml::table& t) {
+         toml::array a;
+         for (int64_t h : c.hidden) a.push_back(h);
+         t.insert("hidden", std::move(a));
+       }},
+      {"seed",
+       [](TrainConfig& c, const toml::node& v, const std::string& src) {
+         if (!v.is_integer() || v.as_integer()->get() < 0) throw bad_value(src, "seed", "a non-negative integer");
+         c.seed = static_cast<uint64_t>(v.as_integer()->get());
+       },
+       [](const TrainConfig& c, toml::table& t) { t.insert("seed", static_cast<int64_t>(c.seed)); }},
+      int_key("checkpoint_every", &C::checkpoint_every),
+      int_key("autosave_seconds", &C::autosave_seconds),
   };
   return k;
 }
@@ -117,43 +271,8 @@ bool valid_utf8(const std::string& s) {
 void set_key(TrainConfig& c, const std::string& name, const toml::node& v, const std::string& source) {
   for (const auto& k : keys()) {
     if (name != k.name) continue;
-    void* f = k.field(c);
-    auto bad = [&](const char* want) {
-      return ConfigError(source + ": " + name + " must be " + want);
-    };
-    switch (k.kind) {
-      case Kind::kInt:
-        if (!v.is_integer()) throw bad("an integer");
-        *static_cast<int64_t*>(f) = v.as_integer()->get();
-        return;
-      case Kind::kSeed:
-        if (!v.is_integer() || v.as_integer()->get() < 0) throw bad("a non-negative integer");
-        *static_cast<uint64_t*>(f) = static_cast<uint64_t>(v.as_integer()->get());
-        return;
-      case Kind::kFloat:
-        if (v.is_integer()) *static_cast<double*>(f) = static_cast<double>(v.as_integer()->get());
-        else if (v.is_floating_point()) *static_cast<double*>(f) = v.as_floating_point()->get();
-        else throw bad("a number");
-        return;
-      case Kind::kBool:
-        if (!v.is_boolean()) throw bad("true or false");
-        *static_cast<bool*>(f) = v.as_boolean()->get();
-        return;
-      case Kind::kString:
-        if (!v.is_string()) throw bad("a string");
-        *static_cast<std::string*>(f) = v.as_string()->get();
-        return;
-      case Kind::kIntList: {
-        if (!v.is_array()) throw bad("an array of integers, e.g. [128, 64]");
-        std::vector<int64_t> out;
-        for (const auto& e : *v.as_array()) {
-          if (!e.is_integer()) throw bad("an array of integers, e.g. [128, 64]");
-          out.push_back(e.as_integer()->get());
-        }
-        *static_cast<std::vector<int64_t>*>(f) = out;
-        return;
-      }
-    }
+    k.set(c, v, source);
+    return;
   }
   throw ConfigError(source + ": unknown key '" + printable(name) + "'; valid: " + valid_keys());
 }
@@ -261,21 +380,68 @@ toml::table parse_toml(const std::string& text, const std::string& source) {
 
 }  // namespace
 
+const char* opponent_name(Opponent o) {
+  switch (o) {
+    case Opponent::kRandom: return "random";
+    case Opponent::kScripted: return "scripted";
+    case Opponent::kFrozen: return "frozen";
+    case Opponent::kBothLearn: return "both_learn";
+    case Opponent::kSelfplayLagged: return "selfplay_lagged";
+  }
+  return "?";
+}
+
+Opponent parse_opponent(const std::string& s) {
+  for (Opponent o : {Opponent::kRandom, Opponent::kScripted, Opponent::kFrozen, Opponent::kBothLearn,
+                     Opponent::kSelfplayLagged})
+    if (s == opponent_name(o)) return o;
+  throw std::invalid_argument("opponent '" + s + "': valid are random, scripted, frozen, both_learn, selfplay_lagged");
+}
+
+const char* exploration_name(Exploration e) { return e == Exploration::kEpsilon ? "epsilon" : "boltzmann"; }
+
+const char* target_name(TargetKind t) {
+  switch (t) {
+    case TargetKind::kBoltzmann: return "boltzmann";
+    case TargetKind::kGreedyDouble: return "greedy_double";
+    case TargetKind::kPolicy: return "policy";
+  }
+  return "?";
+}
+
+const char* actor_gradient_name(ActorGradient g) { return g == ActorGradient::kSampled ? "sampled" : "expected"; }
+
+bool game_sides_alike(Scenario s) {
+  const GameSpec& g = game_spec(s);
+  std::vector<std::string> side[2];
+  for (const GroupSpec& gs : g.groups) {
+    if (gs.side < 0 || gs.side > 1) return false;
+    side[gs.side].push_back(gs.type.name + (gs.acts ? "" : "/passive"));
+  }
+  return !side[0].empty() && side[0] == side[1];
+}
+
 void resolve_defaults(TrainConfig& c, bool cuda) {
   // GPU: 262,144 agents at MAgent's density (side ⌈5·√N⌉); 1/16 of the learners' transitions stored
   // (8192 a step) and a 32768 batch every 4 steps: replay ratio 1, the replay ~240 steps deep.
-  const bool battle = c.scenario == "battle" || c.scenario == "battle_v4";
+  // The other games keep their MAgent2 population (0: the game's) unless one is asked for, with their
+  // own episode length capped at 500 steps on the CPU (battle: 400, the mean-field paper's).
+  const bool battle = c.scenario == Scenario::kBattle;
+  const GameSpec& game = game_spec(c.scenario);
   if (c.agents_per_team == kAuto) c.agents_per_team = !battle ? 0 : cuda ? 131072 : 64;  // 0: the game's
   if (c.map_size == kAuto) c.map_size = !battle ? 0 : cuda ? 1811 : 40;
-  if (c.episodes == kAuto) c.episodes = cuda ? 60 : 300;  // CPU: ~1 s per episode on 2 cores; wins from ~180
+  if (c.max_steps == kAuto) c.max_steps = battle ? 400 : std::min<int64_t>(game.max_steps, 500);
+  if (c.episodes == kAuto) c.episodes = cuda ? 60 : battle ? 300 : 100;  // CPU battle: ~1 s an episode, wins from ~180
   if (c.batch == kAuto) c.batch = cuda ? 32768 : 256;
   if (c.replay_capacity == kAuto) c.replay_capacity = cuda ? 2000000 : 100000;
   if (c.store_fraction < 0) c.store_fraction = cuda ? 1.0 / 16 : 0.5;
   if (c.anneal_episodes == kAuto) c.anneal_episodes = c.episodes / 2 > 0 ? c.episodes / 2 : 1;
   if (c.warmup == kAuto) c.warmup = c.batch;
-  if (c.obs_dtype == "auto") c.obs_dtype = cuda ? "bf16" : "f32";
-  if (c.network_math == "auto") c.network_math = cuda ? "tf32" : "fp32";
-  if (c.algorithm == "iql") c.target = "greedy_double";
+  if (!c.obs_dtype) c.obs_dtype = cuda ? ObsDtype::kBf16 : ObsDtype::kF32;
+  if (!c.network_math) c.network_math = cuda ? NetMath::kTf32 : NetMath::kFp32;
+  if (!c.swap_sides) c.swap_sides = game_sides_alike(c.scenario);
+  if (c.algorithm == Algorithm::kIql) c.target = TargetKind::kGreedyDouble;
+  if (!c.target) c.target = is_actor_critic(c.algorithm) ? TargetKind::kPolicy : TargetKind::kBoltzmann;
 }
 
 void apply_toml(TrainConfig& c, const std::string& text, const std::string& source) {
@@ -311,31 +477,30 @@ void apply_override(TrainConfig& c, const std::string& a) {
 void validate_train_config(const TrainConfig& c) {
   auto fail = [](const std::string& m) { throw ConfigError(m); };
   auto in = [](double v, double lo, double hi) { return std::isfinite(v) && v >= lo && v <= hi; };
-  try {
-    parse_scenario(c.scenario);
-  } catch (const std::invalid_argument& e) {
-    fail(e.what());
-  }
-  if (c.algorithm != "mfq" && c.algorithm != "iql") fail("algorithm: '" + c.algorithm + "'; valid: mfq, iql");
-  if (c.opponent != "random" && c.opponent != "scripted" && c.opponent != "frozen" && c.opponent != "both_learn" &&
-      c.opponent != "selfplay_lagged")
-    fail("opponent: '" + c.opponent + "'; valid: random, scripted, frozen, both_learn, selfplay_lagged");
-  if (c.opponent == "frozen" && c.opponent_checkpoint.empty())
+  if (c.opponent == Opponent::kFrozen && c.opponent_checkpoint.empty())
     fail("opponent = frozen needs opponent_checkpoint = \"RUN_DIR/checkpoints/latest.bin\" (a checkpoint file)");
-  if (c.obs_dtype != "auto" && c.obs_dtype != "f32" && c.obs_dtype != "bf16")
-    fail("obs_dtype: '" + c.obs_dtype + "'; valid: auto (bf16 with CUDA, f32 on the CPU), f32, bf16");
-  if (c.network_math != "auto" && c.network_math != "fp32" && c.network_math != "tf32")
-    fail("network_math: '" + c.network_math + "'; valid: auto (tf32 with CUDA, fp32 on the CPU), fp32, tf32");
   if (c.target_copy_every < 0) fail("target_copy_every must be >= 0 (0: soft updates with tau)");
-  if (c.exploration != "boltzmann" && c.exploration != "epsilon")
-    fail("exploration: '" + c.exploration + "'; valid: boltzmann, epsilon");
-  if (c.target != "boltzmann" && c.target != "greedy_double")
-    fail("target: '" + c.target + "'; valid: boltzmann, greedy_double");
+  if (c.target) {
+    const TargetKind t = *c.target;
+    if (is_actor_critic(c.algorithm) && t == TargetKind::kBoltzmann)
+      fail(std::string("target: boltzmann is a Q-learner's target; ") + algorithm_name(c.algorithm) +
+           "'s critic takes policy (the actor's expectation) or greedy_double");
+    if (!is_actor_critic(c.algorithm) && t == TargetKind::kPolicy)
+      fail(std::string("target: policy needs an actor (mfac, ac); ") + algorithm_name(c.algorithm) +
+           " takes boltzmann or greedy_double");
+  }
+  if (c.swap_sides.value_or(false) && !game_sides_alike(c.scenario))
+    fail(std::string("swap_sides: ") + scenario_name(c.scenario) +
+         "'s sides have different groups, so the learner cannot play both; set swap_sides = false (or \"auto\") "
+         "and learner = the group to train");
+  if (c.max_steps != kAuto && c.max_steps < 1) fail("max_steps must be >= 1");
+  if (!(c.entropy_coef > 0 && c.entropy_coef < 1e3) || !(c.entropy_start > 0 && c.entropy_start < 1e3))
+    fail("entropy_start and entropy_coef must be in (0, 1000)");
+  if (!(c.actor_lr < 1) || std::isnan(c.actor_lr)) fail("actor_lr must be below 1 (<= 0: the same as lr)");
   if (c.episodes < 1) fail("episodes must be >= 1");
   if (c.agents_per_team < 0) fail("agents_per_team must be >= 1 (0: the game's own population)");
   if (c.map_size != 0 && (c.map_size < 8 || c.map_size > 65535))
     fail("map_size must be in [8, 65535] (0: the game's own map)");
-  if (c.max_steps < 1) fail("max_steps must be >= 1");
   if (!(c.temperature_start > 0 && c.temperature_end > 0 && std::isfinite(c.temperature_start) &&
         std::isfinite(c.temperature_end)))
     fail("temperature_start and temperature_end must be positive");
@@ -363,23 +528,7 @@ void validate_train_config(const TrainConfig& c) {
 
 std::string to_toml(const TrainConfig& c) {
   toml::table t;
-  TrainConfig copy = c;
-  for (const auto& k : keys()) {
-    void* f = k.field(copy);
-    switch (k.kind) {
-      case Kind::kInt: t.insert(k.name, *static_cast<int64_t*>(f)); break;
-      case Kind::kSeed: t.insert(k.name, static_cast<int64_t>(*static_cast<uint64_t*>(f))); break;
-      case Kind::kFloat: t.insert(k.name, *static_cast<double*>(f)); break;
-      case Kind::kString: t.insert(k.name, *static_cast<std::string*>(f)); break;
-      case Kind::kBool: t.insert(k.name, *static_cast<bool*>(f)); break;
-      case Kind::kIntList: {
-        toml::array a;
-        for (int64_t h : *static_cast<std::vector<int64_t>*>(f)) a.push_back(h);
-        t.insert(k.name, std::move(a));
-        break;
-      }
-    }
-  }
+  for (const auto& k : keys()) k.put(c, t);
   std::ostringstream os;
   os << t << "\n";
   return os.str();

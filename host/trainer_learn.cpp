@@ -1,91 +1,104 @@
-// trainer_learn.cpp: the Trainer's gradient step (sample, TD targets from the target network, backward,
-// Adam, soft or hard target update), its memory check, the frozen opponent's loading, and its
-// checkpoint: networks, Adam state, counters and RNG counters.
+// trainer_learn.cpp: the Trainer's memory plan and check, the frozen opponent's loading, the start from
+// another run's networks (init_from), and its checkpoint: every learner's sections, the played networks,
+// counters and RNG counters.
 #include <algorithm>
 #include <cstdio>
 #include <stdexcept>
 
+#include "learners/learner_impl.hpp"
+#include "myriad/checkpoint_learners.hpp"
+#include "myriad/games/game.hpp"
 #include "myriad/memory_fit.hpp"
+#include "myriad/players.hpp"
 #include "myriad/trainer.hpp"
 
 namespace myriad {
 
 namespace {
-constexpr uint32_t kSelectRng = 1, kReplayRng = 2, kKeepRng = 3;
+constexpr uint32_t kSelectRng = 1, kKeepRng = 3;
+// Counters far above any real run would wrap when signed: 2^48 leaves every real value.
+constexpr uint64_t kMaxCount = uint64_t{1} << 48;
 
-const char* learner_prefix(size_t i) { return i == 0 ? "red" : "blue"; }
+// The section of the played network of opponent slot k ("opponent" for the first).
+std::string played_section(size_t k, bool actor) {
+  return (k == 0 ? std::string("opponent") : "opponent" + std::to_string(k)) + (actor ? ".actor" : ".online");
+}
 }  // namespace
 
-float Trainer::update(Learner& l) {
-  const int B = static_cast<int>(cfg_.batch);
-  const uint64_t seed = cfg_.seed ^ (0x5EED5A3Full + 0x1000 * static_cast<uint64_t>(&l - learners_.data()));
-  l.replay->sample(B, seed, l.draws++, ReplayBatch{bx_, bx_next_, ba_, br_, bd_});
-  TdParams p;
-  p.kind = cfg_.target == "greedy_double" ? TargetKind::kGreedyDouble : TargetKind::kBoltzmann;
-  p.n_actions = l.online->shape().outputs;
-  p.gamma = static_cast<float>(cfg_.gamma);
-  p.temperature = static_cast<float>(cfg_.target_temperature);
-  l.target->forward(bx_next_, B, q_tgt_);
-  if (p.kind == TargetKind::kGreedyDouble) l.online->forward(bx_next_, B, q_on_);
-  ops_->td_targets(p, B, br_, bd_, q_tgt_, p.kind == TargetKind::kGreedyDouble ? q_on_ : nullptr, y_);
-  const float loss = l.online->backward_td(bx_, B, ba_, y_, nullptr);
-  l.online->adam_step();
-  if (cfg_.target_copy_every > 0) {
-    if (l.online->step() % cfg_.target_copy_every == 0) l.target->copy_from(*l.online);
-  } else {
-    l.target->soft_update_from(*l.online, static_cast<float>(cfg_.tau));
+TrainMemory plan_train_memory(const TrainConfig& c, const TrainLayout& lay, size_t world_bytes, bool cuda) {
+  TrainMemory m;
+  m.world = world_bytes;
+  int64_t max_team = 0;
+  ReplayShape largest{};
+  for (const TrainLayout::Group& g : lay.acting)  // each acting group's network outputs
+    m.rows += static_cast<size_t>(g.agents) * static_cast<size_t>(g.n_actions) * sizeof(float);
+  for (const TrainLayout::LearnerGroup& l : lay.learners) {
+    const LearnerBytes b = plan_learner_bytes(c, l.value_shape, l.replay, l.agents, cuda);
+    m.rows += b.rows;
+    m.batch += b.batch;
+    m.networks += b.networks;
+    m.replay += b.replay;
+    max_team = std::max(max_team, l.agents);
+    largest.view_size = std::max(largest.view_size, l.replay.view_size);
+    largest.n_features = std::max(largest.n_features, l.replay.n_features);
+    largest.n_actions = std::max(largest.n_actions, l.replay.n_actions);
   }
-  ++updates_;
-  if (&l == &learners_[0]) losses_.push_back(loss);
-  return loss;
+  // The shared staging of o′ (a chunk) and the stored fields; the compaction's flag and position per agent
+  // and the metric's two doubles (CUB's scan scratch, well under a MB, is not counted); the Q metric's log.
+  m.rows += TransitionStaging::bytes(max_team, std::min(max_team, c.store_chunk), largest);
+  m.rows += static_cast<size_t>(max_team) * 2 * sizeof(int32_t) + 2 * sizeof(double);
+  m.rows += static_cast<size_t>(std::min((c.max_steps + c.update_every - 1) / c.update_every + 1, kMaxLogged)) * 2 *
+            sizeof(double);
+  for (const TrainLayout::Played& p : lay.played) {
+    m.networks += network_bytes(p.shape, largest_rows(c, p.agents));
+    if (assembles_rows(c, cuda)) m.networks += acting_rows(p.agents) * static_cast<size_t>(p.shape.inputs) * sizeof(float);
+  }
+  return m;
 }
 
 TrainMemory plan_train_memory(const TrainConfig& c, const MlpShape& shape, const ObsLayout& obs, size_t world_bytes,
                               bool cuda) {
-  const size_t n = static_cast<size_t>(c.agents_per_team);
-  const size_t X = static_cast<size_t>(shape.inputs), K = static_cast<size_t>(shape.outputs);
-  const size_t V = static_cast<size_t>(obs.obs_stride()), F = static_cast<size_t>(obs.n_features);
-  const size_t B = static_cast<size_t>(c.batch), S = std::min(n, static_cast<size_t>(c.store_chunk));
-  const size_t learners = c.opponent == "both_learn" ? 2 : 1;
-  const size_t nets = 2 * learners + (c.opponent == "frozen" || c.opponent == "selfplay_lagged" ? 1 : 0);
-  TrainMemory m;
-  m.world = world_bytes;
-  // Per network, at its largest batch: a forward chunk or the update batch.
-  const size_t rows_max = std::max(std::min(n, static_cast<size_t>(TeamPolicy::kForwardChunk)), B);
-  m.networks = nets * network_bytes(shape, rows_max);
-  // Acting networks (each learner's online one and a network opponent) assemble the rows of a
-  // forward chunk in forward_inputs on the CPU, and on CUDA with FP32 math on bf16 views.
-  if (!cuda || (c.network_math == "fp32" && c.obs_dtype == "bf16")) {
-    const size_t acting_nets = learners + (nets > 2 * learners ? 1 : 0);
-    m.networks += acting_nets * std::min(n, static_cast<size_t>(TeamPolicy::kForwardChunk)) * X * sizeof(float);
-  }
-  // Each learner's kept-transition index (a team's worth) and pre-step (o, features, ā) of its kept
-  // transitions, each team's Q; reward, action and done per agent, the compaction's flag and position
-  // per agent and the metric's two doubles (CUB's scan scratch, well under a MB, is not counted); the
-  // staging of one chunk of o′. No rows of a whole team: networks read the world's buffers.
-  const size_t kept = static_cast<size_t>(kept_capacity(c.agents_per_team, c.store_fraction));
-  m.rows = (learners * kept * (V + F + K) + 2 * n * K) * sizeof(float) + learners * n * sizeof(int64_t) +
-           n * (sizeof(float) + 2) + n * 2 * sizeof(int32_t) + 2 * sizeof(double) + S * (V + F + K) * sizeof(float);
-  m.batch = B * (2 * X + 2 * K + 4) * sizeof(float);
-  m.replay = learners * static_cast<size_t>(c.replay_capacity) * bytes_per_transition(ReplayShape{
-                                                                       static_cast<int>(V), static_cast<int>(F),
-                                                                       static_cast<int>(K)});
-  return m;
+  TrainLayout lay;
+  const int64_t n = c.agents_per_team;
+  const ReplayShape rs{static_cast<int>(obs.obs_stride()), obs.n_features, shape.outputs};
+  lay.acting = {{n, shape.outputs}, {n, shape.outputs}};
+  lay.learners.push_back({n, shape, rs});
+  if (c.opponent == Opponent::kBothLearn) lay.learners.push_back({n, shape, rs});
+  if (c.opponent == Opponent::kFrozen || c.opponent == Opponent::kSelfplayLagged)
+    lay.played.push_back({n, is_actor_critic(c.algorithm) ? ActorCriticLearner::actor_shape(shape) : shape});
+  return plan_train_memory(c, lay, world_bytes, cuda);
+}
+
+TrainLayout Trainer::layout() const {
+  TrainLayout lay;
+  const GroupTable& gt = world_->groups();
+  const std::vector<int> hidden(cfg_.hidden.begin(), cfg_.hidden.end());
+  for (int s = 0; s < 2; ++s)
+    for (int g : side_groups_[s]) lay.acting.push_back({gt.count(g), gt.type[g].n_actions()});
+  const int sets = cfg_.opponent == Opponent::kBothLearn ? 2 : 1;
+  for (int set = 0; set < sets; ++set)
+    for (int g : side_groups_[set == 0 ? home_side_ : 1 - home_side_]) {
+      const MlpShape vs = group_network_shape(*world_, g, value_input(cfg_.algorithm), hidden);
+      const ObsLayout& L = world_->obs_layout(g);
+      lay.learners.push_back({gt.count(g), vs, ReplayShape{static_cast<int>(L.obs_stride()), L.n_features, vs.outputs}});
+    }
+  if (cfg_.opponent == Opponent::kFrozen || cfg_.opponent == Opponent::kSelfplayLagged)
+    for (int g : side_groups_[home_side_])
+      lay.played.push_back({gt.count(g), group_network_shape(*world_, g, acting_input(cfg_.algorithm), hidden)});
+  return lay;
 }
 
 // Everything but the world (already allocated) must fit what the backend has free.
-void Trainer::check_memory(const MlpShape& shape, bool cuda) {
-  TrainConfig sized = cfg_;
-  sized.agents_per_team = world_->groups().count(0);  // the world's teams (a game may round the size asked for)
-  memory_ = plan_train_memory(sized, shape, world_->obs_layout(0), world_->state_bytes(), cuda);
-  const size_t learners = cfg_.opponent == "both_learn" ? 2 : 1;
-  const size_t bpt = memory_.replay / (learners * static_cast<size_t>(cfg_.replay_capacity));
+void Trainer::check_memory(bool cuda) {
+  memory_ = plan_train_memory(cfg_, layout(), world_->state_bytes(), cuda);
+  const size_t n_learners = layout().learners.size();
+  const size_t bpt = memory_.replay / std::max<size_t>(1, n_learners * static_cast<size_t>(cfg_.replay_capacity));
   const size_t need = memory_.total() - memory_.world;
   const size_t avail = ops_->available_bytes();
   if (avail == 0 || need <= avail / 100 * 95) return;
   const size_t other = need - memory_.replay;
-  const int64_t fits = other < avail / 100 * 90
-                           ? static_cast<int64_t>((avail / 100 * 90 - other) / (learners * bpt))
+  const int64_t fits = other < avail / 100 * 90 && bpt > 0
+                           ? static_cast<int64_t>((avail / 100 * 90 - other) / (n_learners * bpt))
                            : 0;
   throw ConfigError(std::string("training needs ") + gib(need) + " beyond the world's " + gib(memory_.world) +
                     " (replay " + gib(memory_.replay) + " for " + std::to_string(cfg_.replay_capacity) +
@@ -107,32 +120,39 @@ Checkpoint read_checkpoint_for(const char* key, const std::string& path) {
   }
 }
 
-// Its red network's parameters, refusing a NaN or an infinity.
-std::vector<float> red_network(const Checkpoint& ck, const char* key, const std::string& path) {
-  try {
-    return ck.get_finite_floats("red.online");
-  } catch (const std::exception& e) {
-    throw ConfigError(std::string(key) + ": " + path + ": " + e.what());
-  }
-}
-
 std::string shape_text(const std::vector<int>& s) {
   std::string t = "inputs " + std::to_string(s.front()) + ", hidden [";
   for (size_t i = 1; i + 1 < s.size(); ++i) t += (i > 1 ? ", " : "") + std::to_string(s[i]);
   return t + "], outputs " + std::to_string(s.back());
 }
 
+std::vector<int> widths(const MlpShape& s) {
+  std::vector<int> w{s.inputs};
+  w.insert(w.end(), s.hidden.begin(), s.hidden.end());
+  w.push_back(s.outputs);
+  return w;
+}
+
 }  // namespace
 
 void Trainer::load_opponent(const std::string& path) {
   const Checkpoint ck = read_checkpoint_for("opponent_checkpoint", path);
-  const std::vector<float> p = red_network(ck, "opponent_checkpoint", path);
-  if (p.size() != opponent_net_->layout().size())
-    throw ConfigError("opponent_checkpoint: " + path + " holds a network of " + std::to_string(p.size()) +
-                      " parameters, this run needs " + std::to_string(opponent_net_->layout().size()) +
-                      " (same world view, features and hidden sizes)");
-  opponent_net_->set_params(p);
-  opponent_uses_mean_ = ck.header.algorithm != "iql";
+  // One network per slot of the learner's side, of the shape this run's memory plan counted.
+  for (size_t k = 0; k < side_groups_[home_side_].size(); ++k) {
+    const int g = side_groups_[home_side_][k];
+    try {
+      played_.push_back(load_played_network(ck, path, *world_, g, world_->config().groups[static_cast<size_t>(g)].name));
+    } catch (const std::invalid_argument& e) {
+      throw ConfigError(std::string("opponent_checkpoint: ") + e.what());
+    }
+    const Network& mine = learners_[k]->acting_network();
+    const Network& theirs = *played_.back().net;
+    if (widths(theirs.shape()) != widths(mine.shape()))
+      throw ConfigError("opponent_checkpoint: " + path + " holds a network of " +
+                        std::to_string(theirs.layout().size()) + " parameters (" + shape_text(widths(theirs.shape())) +
+                        "), this run needs " + std::to_string(mine.layout().size()) + " (" +
+                        shape_text(widths(mine.shape())) + ": the same world view, features and hidden sizes)");
+  }
 }
 
 void Trainer::init_networks_from(const std::string& path) {
@@ -143,66 +163,55 @@ void Trainer::init_networks_from(const std::string& path) {
   } catch (const std::exception& e) {
     throw ConfigError("init_from: " + path + ": its config does not read back (" + e.what() + ")");
   }
+  const std::string game = scenario_name(cfg_.scenario), their_game = scenario_name(theirs.scenario);
   if (theirs.scenario != cfg_.scenario)
-    throw ConfigError("init_from: " + path + " was trained on " + theirs.scenario + ", this run plays " + cfg_.scenario +
-                      "; start from a checkpoint of " + cfg_.scenario + " or set scenario = \"" + theirs.scenario + "\"");
-  if (ck.header.algorithm != cfg_.algorithm)
+    throw ConfigError("init_from: " + path + " was trained on " + their_game + ", this run plays " + game +
+                      "; start from a checkpoint of " + game + " or set scenario = \"" + their_game + "\"");
+  if (ck.header.algorithm != algorithm_name(cfg_.algorithm))
     throw ConfigError("init_from: " + path + " is a " + ck.header.algorithm + " network, this run trains " +
-                      cfg_.algorithm + "; set algorithm = \"" + ck.header.algorithm + "\"");
-  const MlpShape& s = learners_[0].online->shape();
-  std::vector<int> mine{s.inputs};
-  mine.insert(mine.end(), s.hidden.begin(), s.hidden.end());
-  mine.push_back(s.outputs);
-  const std::vector<int>& shape = ck.header.network_shape;
-  if (shape.size() < 2 || shape != mine)
-    throw ConfigError("init_from: " + path + " holds a network of " +
-                      (shape.size() < 2 ? std::string("no shape") : shape_text(shape)) + ", this run needs " +
-                      shape_text(mine) + " (the same hidden sizes, minimap and view as the run it came from)");
-  const std::vector<float> p = red_network(ck, "init_from", path);
-  if (p.size() != learners_[0].online->layout().size())
-    throw ConfigError("init_from: " + path + ": its red network holds " + std::to_string(p.size()) +
-                      " parameters, its header's shape " + std::to_string(learners_[0].online->layout().size()));
-  for (Learner& l : learners_) {
-    l.online->set_params(p);
-    l.target->set_params(p);
+                      algorithm_name(cfg_.algorithm) + "; set algorithm = \"" + ck.header.algorithm + "\"");
+  const std::vector<CheckpointLearner> theirs_l = checkpoint_learners(ck);
+  for (auto& l : learners_) {
+    const std::vector<int> mine = widths(l->acting_network().shape());
+    const CheckpointLearner* pick = nullptr;
+    for (const CheckpointLearner& c : theirs_l)
+      if (c.shape == mine && (pick == nullptr || c.prefix == l->name())) pick = &c;
+    if (pick == nullptr) {
+      const std::vector<int>& shape = theirs_l.empty() ? ck.header.network_shape : theirs_l.front().shape;
+      throw ConfigError("init_from: " + path + " holds a network of " +
+                        (shape.size() < 2 ? std::string("no shape") : shape_text(shape)) + ", this run needs " +
+                        shape_text(mine) + " (the same hidden sizes, minimap and view as the run it came from)");
+    }
+    l->init_from(ck, pick->prefix, path);
   }
 }
 
 Checkpoint Trainer::checkpoint() const {
   Checkpoint ck;
-  ck.header.algorithm = cfg_.algorithm;
-  const MlpShape& s = learners_[0].online->shape();
-  ck.header.network_shape.push_back(s.inputs);
-  for (int h : s.hidden) ck.header.network_shape.push_back(h);
-  ck.header.network_shape.push_back(s.outputs);
+  ck.header.algorithm = algorithm_name(cfg_.algorithm);
+  ck.header.network_shape = widths(learners_[0]->acting_network().shape());
   ck.header.episode = episode_;
   ck.header.env_steps = env_steps_;
   ck.header.updates = updates_;
   ck.header.seed = cfg_.seed;
   ck.header.config_toml = to_toml(cfg_);
-  for (size_t i = 0; i < learners_.size(); ++i) {
-    const std::string p = learner_prefix(i);
-    const Learner& l = learners_[i];
-    ck.put_floats(p + ".online", l.online->params());
-    ck.put_floats(p + ".target", l.target->params());
-    ck.put_floats(p + ".adam_m", l.online->adam_m());
-    ck.put_floats(p + ".adam_v", l.online->adam_v());
-    ck.put_u64(p + ".adam_step", static_cast<uint64_t>(l.online->step()));
-    ck.put_rng("rng." + p + ".replay", RngCounter{cfg_.seed, kReplayRng, l.draws});
-  }
-  if (opponent_net_) ck.put_floats("opponent.online", opponent_net_->params());
+  for (const auto& l : learners_) l->save(ck);
+  for (size_t k = 0; k < played_.size(); ++k)
+    ck.put_floats(played_section(k, played_[k].actor), played_[k].net->params());
   ck.put_u64("episode", static_cast<uint64_t>(episode_));
   ck.put_u64("env_steps", static_cast<uint64_t>(env_steps_));
   ck.put_u64("updates", static_cast<uint64_t>(updates_));
   // Counter-based draws: selection counter = env step, keep counter = env step, replay counter = draws.
   ck.put_rng("rng.select", RngCounter{cfg_.seed, kSelectRng, static_cast<uint64_t>(env_steps_)});
   ck.put_rng("rng.keep", RngCounter{cfg_.seed, kKeepRng, static_cast<uint64_t>(env_steps_)});
+  for (const auto& l : learners_) put_learner_shape(ck, l->name(), widths(l->acting_network().shape()));
   return ck;
 }
 
 void Trainer::restore(const Checkpoint& ck) {
-  if (ck.header.algorithm != cfg_.algorithm)
-    throw std::runtime_error("checkpoint: algorithm " + ck.header.algorithm + ", this run " + cfg_.algorithm);
+  if (ck.header.algorithm != algorithm_name(cfg_.algorithm))
+    throw std::runtime_error("checkpoint: algorithm " + ck.header.algorithm + ", this run " +
+                             algorithm_name(cfg_.algorithm));
   // The run the checkpoint came from: its game and opponent mode must be this run's.
   TrainConfig theirs;
   try {
@@ -211,31 +220,23 @@ void Trainer::restore(const Checkpoint& ck) {
     throw std::runtime_error(std::string("checkpoint: its config does not read back (") + e.what() + ")");
   }
   if (theirs.scenario != cfg_.scenario)
-    throw std::runtime_error("checkpoint: trained on " + theirs.scenario + ", this run plays " + cfg_.scenario);
+    throw std::runtime_error(std::string("checkpoint: trained on ") + scenario_name(theirs.scenario) +
+                             ", this run plays " + scenario_name(cfg_.scenario));
   if (theirs.opponent != cfg_.opponent)
-    throw std::runtime_error("checkpoint: opponent " + theirs.opponent + ", this run " + cfg_.opponent +
-                             " (resume with the run's own config.toml)");
-  // Counters far above any real run would wrap when signed: 2^48 leaves every real value.
-  constexpr uint64_t kMaxCount = uint64_t{1} << 48;
+    throw std::runtime_error(std::string("checkpoint: opponent ") + opponent_name(theirs.opponent) + ", this run " +
+                             opponent_name(cfg_.opponent) + " (resume with the run's own config.toml)");
   const uint64_t episode = ck.get_count("episode", kMaxCount), env_steps = ck.get_count("env_steps", kMaxCount),
                  updates = ck.get_count("updates", kMaxCount);
-  for (size_t i = 0; i < learners_.size(); ++i) {
-    const std::string p = learner_prefix(i);
-    Learner& l = learners_[i];
-    const std::vector<float> w = ck.get_finite_floats(p + ".online");
-    if (w.size() != l.online->layout().size())
-      throw std::runtime_error("checkpoint: network has " + std::to_string(w.size()) + " parameters, this run " +
-                               std::to_string(l.online->layout().size()) + " (different world or hidden sizes?)");
-    const std::vector<float> target = ck.get_finite_floats(p + ".target"), m = ck.get_finite_floats(p + ".adam_m"),
-                             v = ck.get_finite_floats(p + ".adam_v");
-    for (float x : v)
-      if (x < 0) throw std::runtime_error("checkpoint: section " + p + ".adam_v holds a negative second moment");
-    l.online->set_params(w);
-    l.target->set_params(target);
-    l.online->set_adam_state(m, v, static_cast<int64_t>(ck.get_count(p + ".adam_step", kMaxCount)));
-    l.draws = static_cast<uint32_t>(ck.get_rng("rng." + p + ".replay").counter);
+  for (auto& l : learners_) l->restore(ck);
+  for (size_t k = 0; k < played_.size(); ++k) {
+    const std::string sec = played_section(k, played_[k].actor);
+    if (!ck.has(sec)) continue;
+    const std::vector<float> p = ck.get_finite_floats(sec);
+    if (p.size() != played_[k].net->layout().size())
+      throw std::runtime_error("checkpoint: network " + sec + " has " + std::to_string(p.size()) +
+                               " parameters, this run " + std::to_string(played_[k].net->layout().size()));
+    played_[k].net->set_params(p);
   }
-  if (opponent_net_ && ck.has("opponent.online")) opponent_net_->set_params(ck.get_finite_floats("opponent.online"));
   episode_ = static_cast<int64_t>(episode);
   env_steps_ = static_cast<int64_t>(env_steps);
   updates_ = static_cast<int64_t>(updates);

@@ -1,4 +1,4 @@
-// cuda_network.cu: the CUDA Q-network: cuBLAS SGEMM (FP32, or TF32 tensor cores) for the matrix products and
+// cuda_network.cu: the CUDA network: cuBLAS SGEMM (FP32, or TF32 tensor cores) for the matrix products and
 // the thin kernels of network_kernels.cu for the rest, all ordered on the backend's one stream, in its memory.
 #include <cublas_v2.h>
 #include <cuda_runtime.h>
@@ -56,16 +56,16 @@ void upload(Backend& be, Buffer<T>& dst, const T* src, size_t n) {
 }
 
 // Row-major throughout: a row-major [r][c] matrix is cuBLAS's column-major [c][r], ld = c.
-class CudaQNetwork final : public QNetwork {
+class CudaNetwork final : public Network {
  public:
-  CudaQNetwork(Backend& be, const MlpShape& shape, uint64_t seed, NetMath math)
-      : QNetwork(shape), be_(be), stream_(static_cast<cudaStream_t>(be.stream())), math_(math), blas_(stream_, math),
+  CudaNetwork(Backend& be, const MlpShape& shape, uint64_t seed, NetMath math)
+      : Network(shape), be_(be), stream_(static_cast<cudaStream_t>(be.stream())), math_(math), blas_(stream_, math),
         p_(be, layout_.size()), g_(be, layout_.size()), m_(be, layout_.size()), v_(be, layout_.size()),
         scalars_(be, 3) {
     set_params(init_mlp_params(shape, seed));
     act_.resize(static_cast<size_t>(shape.layers()));
   }
-  ~CudaQNetwork() override { be_.synchronize(); }
+  ~CudaNetwork() override { be_.synchronize(); }
 
   bool on_device() const override { return true; }
   void synchronize() override { be_.synchronize(); }
@@ -93,7 +93,7 @@ class CudaQNetwork final : public QNetwork {
     if (rows <= 0) return;
     const MlpShape& sh = shape();
     if (s.width() != sh.inputs)
-      throw std::invalid_argument("QNetwork::forward_inputs: rows of " + std::to_string(s.width()) +
+      throw std::invalid_argument("Network::forward_inputs: rows of " + std::to_string(s.width()) +
                                   " inputs, the network takes " + std::to_string(sh.inputs));
     const cudaStream_t st = stream_;
     const bool bf16_view = s.obs_bf16 != nullptr;
@@ -139,41 +139,31 @@ class CudaQNetwork final : public QNetwork {
     if (!last) forward_layers(1, out, rows, d_q);
   }
 
-  float backward_td(const float* d_x, int batch, const int* d_actions, const float* d_targets,
-                    const float* d_mask) override {
-    if (batch <= 0) return 0.0f;
+  void backward(const float* d_x, int batch, const float* d_out) override {
+    if (batch <= 0) return;
     reserve(batch);
     const MlpShape& s = shape();
     const cudaStream_t st = stream_;
-    forward(d_x, batch, q_.data());
-    const float* mask = d_mask != nullptr ? d_mask : ones_.data();
-    gpu::launch_sum(st, mask, batch, false, scalars_.data() + 0);
-    gpu::launch_td_grad(st, q_.data(), batch, s.outputs, d_actions, d_targets, mask, scalars_.data() + 0,
-                        dz_.data(), loss_terms_.data());
-    gpu::launch_sum(st, loss_terms_.data(), batch, false, scalars_.data() + 1);
     const float one = 1.0f, zero = 0.0f;
+    const float* dz = d_out;  // the gradient at layer l's output; then the scratch dz_
     for (int l = s.layers() - 1; l >= 0; --l) {
       const int ni = s.in_dim(l), no = s.out_dim(l);
       const float* a_in = l == 0 ? d_x : act_[static_cast<size_t>(l)].data();
       // dW^T [ni][no] += A^T [ni][B] · dZ [B][no]
-      MYRIAD_CUBLAS_CHECK(cublasSgemm(blas_.get(), CUBLAS_OP_N, CUBLAS_OP_T, ni, no, batch, &one, a_in, ni,
-                                      dz_.data(), no, &one, g_.data() + layout_.weight_offset(l), ni));
+      MYRIAD_CUBLAS_CHECK(cublasSgemm(blas_.get(), CUBLAS_OP_N, CUBLAS_OP_T, ni, no, batch, &one, a_in, ni, dz, no,
+                                      &one, g_.data() + layout_.weight_offset(l), ni));
       // db [no] += dZ^T [no][B] · 1 [B]
-      MYRIAD_CUBLAS_CHECK(cublasSgemv(blas_.get(), CUBLAS_OP_N, no, batch, &one, dz_.data(), no, ones_.data(), 1,
-                                      &one, g_.data() + layout_.bias_offset(l), 1));
+      MYRIAD_CUBLAS_CHECK(cublasSgemv(blas_.get(), CUBLAS_OP_N, no, batch, &one, dz, no, ones_.data(), 1, &one,
+                                      g_.data() + layout_.bias_offset(l), 1));
       if (l > 0) {
         // dA^T [ni][B] = W^T [ni][no] · dZ^T [no][B], then through the ReLU.
         MYRIAD_CUBLAS_CHECK(cublasSgemm(blas_.get(), CUBLAS_OP_N, CUBLAS_OP_N, ni, batch, no, &one,
-                                        p_.data() + layout_.weight_offset(l), ni, dz_.data(), no, &zero,
-                                        da_.data(), ni));
+                                        p_.data() + layout_.weight_offset(l), ni, dz, no, &zero, da_.data(), ni));
         gpu::launch_relu_backward(st, a_in, da_.data(), static_cast<int64_t>(batch) * ni);
         std::swap(dz_, da_);
+        dz = dz_.data();
       }
     }
-    double h[2];
-    be_.to_host(h, scalars_.data(), sizeof h);
-    const float inv_denom = masked_mean_inverse(static_cast<float>(h[0]));
-    return static_cast<float>(h[1] * static_cast<double>(inv_denom));
   }
 
   void adam_step() override {
@@ -186,16 +176,16 @@ class CudaQNetwork final : public QNetwork {
   }
   void zero_grad() override { g_.zero(); }
 
-  void soft_update_from(const QNetwork& online, float tau) override {
+  void soft_update_from(const Network& online, float tau) override {
     check_same_shape(online);
-    const auto& o = static_cast<const CudaQNetwork&>(online);
+    const auto& o = static_cast<const CudaNetwork&>(online);
     check_same_backend(o);
     gpu::launch_soft_update(stream_, p_.data(), o.p_.data(), static_cast<int64_t>(p_.size()), tau);
     view_bf16_stale_ = true;
   }
-  void copy_from(const QNetwork& online) override {
+  void copy_from(const Network& online) override {
     check_same_shape(online);
-    const auto& o = static_cast<const CudaQNetwork&>(online);
+    const auto& o = static_cast<const CudaNetwork&>(online);
     check_same_backend(o);
     be_.copy(p_.data(), o.p_.data(), p_.bytes());
     view_bf16_stale_ = true;
@@ -232,16 +222,15 @@ class CudaQNetwork final : public QNetwork {
     if (nq > 0) be_.to_host(q.data(), stage_q_.data(), nq * sizeof(float));
     return q;
   }
-  float backward_td_host(const std::vector<float>& x, int batch, const std::vector<int>& actions,
-                         const std::vector<float>& targets, const std::vector<float>& mask) override {
-    const size_t nb = static_cast<size_t>(batch);
-    if (actions.size() < nb || targets.size() < nb || (!mask.empty() && mask.size() < nb))
-      throw std::invalid_argument("backward_td_host: actions, targets or mask shorter than the batch");
+  void forward_backward_host(const std::vector<float>& x, int batch, const std::vector<float>& d_out) override {
+    const size_t nq = static_cast<size_t>(batch < 0 ? 0 : batch) * static_cast<size_t>(shape().outputs);
+    if (d_out.size() < nq) throw std::invalid_argument("forward_backward_host: d_out holds fewer than batch × outputs values");
     stage_input(x, batch);
-    upload(be_, stage_a_, actions.data(), nb);
-    upload(be_, stage_t_, targets.data(), nb);
-    if (!mask.empty()) upload(be_, stage_m_, mask.data(), nb);
-    return backward_td(stage_x_.data(), batch, stage_a_.data(), stage_t_.data(), mask.empty() ? nullptr : stage_m_.data());
+    if (stage_q_.size() < nq) stage_q_ = Buffer<float>(be_, nq);
+    upload(be_, stage_t_, d_out.data(), nq);
+    forward(stage_x_.data(), batch, stage_q_.data());
+    backward(stage_x_.data(), batch, stage_t_.data());
+    be_.synchronize();
   }
 
  private:
@@ -263,11 +252,11 @@ class CudaQNetwork final : public QNetwork {
 
   void stage_input(const std::vector<float>& x, int batch) {
     const size_t nx = static_cast<size_t>(batch < 0 ? 0 : batch) * static_cast<size_t>(shape().inputs);
-    if (batch < 0 || x.size() < nx) throw std::invalid_argument("QNetwork: x holds fewer than batch × inputs values");
+    if (batch < 0 || x.size() < nx) throw std::invalid_argument("Network: x holds fewer than batch × inputs values");
     upload(be_, stage_x_, x.data(), nx);
   }
-  void check_same_backend(const CudaQNetwork& o) const {
-    if (&o.be_ != &be_) throw std::invalid_argument("QNetwork: update from a network of another backend context");
+  void check_same_backend(const CudaNetwork& o) const {
+    if (&o.be_ != &be_) throw std::invalid_argument("Network: update from a network of another backend context");
   }
   // Activations for a forward of `batch` rows.
   void reserve_forward(int batch) {
@@ -277,16 +266,14 @@ class CudaQNetwork final : public QNetwork {
       act_[static_cast<size_t>(l)] = Buffer<float>(be_, static_cast<size_t>(batch) * static_cast<size_t>(s.in_dim(l)));
     fwd_capacity_ = batch;
   }
-  // Activations and the backward scratch for backward_td on `batch` rows.
+  // Activations and the backward scratch for backward on `batch` rows.
   void reserve(int batch) {
     reserve_forward(batch);
     if (batch <= capacity_) return;
     const MlpShape& s = shape();
     const size_t nb = static_cast<size_t>(batch);
-    q_ = Buffer<float>(be_, nb * static_cast<size_t>(s.outputs));
     dz_ = Buffer<float>(be_, nb * static_cast<size_t>(s.max_width()));
     da_ = Buffer<float>(be_, nb * static_cast<size_t>(s.max_width()));
-    loss_terms_ = Buffer<float>(be_, nb);
     ones_ = Buffer<float>(be_, nb);
     gpu::launch_fill(stream_, ones_.data(), static_cast<int64_t>(nb), 1.0f);
     capacity_ = batch;
@@ -297,11 +284,10 @@ class CudaQNetwork final : public QNetwork {
   NetMath math_;
   CublasHandle blas_;
   Buffer<float> p_, g_, m_, v_;
-  Buffer<double> scalars_;  // [0] Σ mask, [1] Σ loss terms, [2] ||g||² of the last adam_step
+  Buffer<double> scalars_;  // [2]: ||g||² of the last adam_step
   std::vector<Buffer<float>> act_;  // act_[l]: input of layer l >= 1 (a ReLU output)
-  Buffer<float> q_, dz_, da_, loss_terms_, ones_;
-  Buffer<float> stage_x_, stage_q_, stage_t_, stage_m_;  // staging of the *_host calls
-  Buffer<int> stage_a_;
+  Buffer<float> dz_, da_, ones_;
+  Buffer<float> stage_x_, stage_q_, stage_t_;  // staging of the *_host calls
   Buffer<float> rows_;       // forward_inputs: assembled rows (FP32 math on bf16 views)
   Buffer<Bf16> view_bf16_;   // forward_inputs: bf16 copy of layer 0's view weights
   bool view_bf16_stale_ = true;    // set whenever the parameters change
@@ -310,9 +296,9 @@ class CudaQNetwork final : public QNetwork {
 
 }  // namespace
 
-std::unique_ptr<QNetwork> make_cuda_qnetwork(Backend& backend, const MlpShape& shape, uint64_t seed, NetMath math) {
-  if (!backend.on_device()) throw std::invalid_argument("make_cuda_qnetwork: the backend is not a CUDA one");
-  return std::make_unique<CudaQNetwork>(backend, shape, seed, math);
+std::unique_ptr<Network> make_cuda_network(Backend& backend, const MlpShape& shape, uint64_t seed, NetMath math) {
+  if (!backend.on_device()) throw std::invalid_argument("make_cuda_network: the backend is not a CUDA one");
+  return std::make_unique<CudaNetwork>(backend, shape, seed, math);
 }
 
 }  // namespace myriad

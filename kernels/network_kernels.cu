@@ -1,5 +1,5 @@
-// network_kernels.cu: the Q-network's thin kernels: an index, a call to a rule of rules/network.hpp,
-// and a deterministic one-block double reduction for the mask, loss and gradient-norm sums.
+// network_kernels.cu: the network's thin kernels: an index, a call to a rule of rules/network.hpp,
+// and a deterministic one-block double reduction for the gradient-norm sum.
 #include "launch.cuh"
 #include "network_kernels.cuh"
 
@@ -32,28 +32,6 @@ __global__ void weights_bf16_kernel(int64_t n, const float* w, int ni, int rows_
 __global__ void relu_backward_kernel(int64_t n, const float* a,  // in: the layer input (ReLU output)
                                      float* da) {                // in/out: gradient w.r.t. a
   for (int64_t j = thread_index(); j < n; j += thread_stride()) da[j] = relu_backward(da[j], a[j]);
-}
-
-__global__ void td_grad_kernel(int64_t n, const float* q,        // in: [batch][k]
-                               int k, const int* actions,        // in: [batch]
-                               const float* targets,             // in: [batch]
-                               const float* mask,                // in: [batch]
-                               const double* mask_sum,           // in: Σ mask
-                               float* dz,                        // out: [batch][k]
-                               float* loss_terms) {              // out: [batch]
-  const float inv_denom = masked_mean_inverse(static_cast<float>(*mask_sum));
-  for (int64_t b = thread_index(); b < n; b += thread_stride()) {
-    float* row = dz + b * k;
-    for (int a = 0; a < k; ++a) row[a] = 0.0f;
-    const int a = actions[b];
-    if (a < 0 || a >= k) {  // out of range: no loss, no gradient (the CPU backend throws)
-      loss_terms[b] = 0.0f;
-      continue;
-    }
-    const float qa = q[b * k + a];
-    loss_terms[b] = td_loss_term(qa, targets[b], mask[b]);
-    row[a] = td_grad(qa, targets[b], mask[b], inv_denom);
-  }
 }
 
 __global__ void sum_kernel(int64_t n, const float* x,  // in: [n]
@@ -105,11 +83,6 @@ void launch_weights_bf16(cudaStream_t s, const float* w, int ni, int no, int row
 }
 void launch_relu_backward(cudaStream_t s, const float* a, float* da, int64_t n) {
   linear_kernel(relu_backward_kernel, 0, s, n, a, da);
-}
-void launch_td_grad(cudaStream_t s, const float* q, int batch, int k, const int* actions, const float* targets,
-                    const float* mask, const double* mask_sum, float* dz, float* loss_terms) {
-  linear_kernel(td_grad_kernel, 0, s, static_cast<int64_t>(batch), q, k, actions, targets, mask, mask_sum, dz,
-                loss_terms);
 }
 void launch_sum(cudaStream_t s, const float* x, int64_t n, bool square, double* out) {
   sum_kernel<<<1, kBlockThreads, 0, s>>>(n, x, square, out);

@@ -1,5 +1,5 @@
-// network_kernels.cuh: launchers of the Q-network's thin kernels (bias + activation, ReLU backward, TD
-// gradient, double-precision sums, Adam, soft update); each kernel calls the rules of rules/network.hpp.
+// network_kernels.cuh: launchers of the network's thin kernels (bias + activation, ReLU backward,
+// double-precision sums, Adam, soft update); each kernel calls the rules of rules/network.hpp.
 #pragma once
 #include <cuda_runtime.h>
 
@@ -14,10 +14,6 @@ namespace myriad::gpu {
 void launch_bias_activation(cudaStream_t s, float* z, const float* bias, int batch, int out, bool relu);
 // da[j] = relu_backward(da[j], a[j]) over n values.
 void launch_relu_backward(cudaStream_t s, const float* a, float* da, int64_t n);
-// Per sample b: dz row b = 0 except dz[b][a_b] = td_grad(...); loss_terms[b] = td_loss_term(...).
-// The masked-mean denominator is read from *mask_sum (written by launch_sum on the mask).
-void launch_td_grad(cudaStream_t s, const float* q, int batch, int k, const int* actions, const float* targets,
-                    const float* mask, const double* mask_sum, float* dz, float* loss_terms);
 // *out = Σ x[j] (or Σ x[j]² when square) in double, by one block in a fixed order (deterministic).
 void launch_sum(cudaStream_t s, const float* x, int64_t n, bool square, double* out);
 // Adam on n parameters with the clipping scale from *grad_sq_norm; zeroes the gradient after use.

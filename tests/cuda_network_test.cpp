@@ -11,6 +11,7 @@
 
 #include "cuda_test_fixture.hpp"
 #include "myriad/network.hpp"
+#include "loss_host.hpp"
 #include "test_backends.hpp"
 
 namespace myriad {
@@ -64,8 +65,8 @@ TEST(CudaBackendAbsent, FactoryThrowsWithoutDevice) {
 class CudaNetworkTest : public CudaTest {};
 
 TEST_F(CudaNetworkTest, SameInitAndForwardAsCpu) {
-  auto cpu = make_cpu_qnetwork(kBattleShape, 42);
-  auto gpu = make_cuda_qnetwork(test::cuda_backend(), kBattleShape, 42);
+  auto cpu = make_cpu_network(kBattleShape, 42);
+  auto gpu = make_cuda_network(test::cuda_backend(), kBattleShape, 42);
   ASSERT_TRUE(gpu->on_device());
   EXPECT_EQ(cpu->params(), gpu->params());  // identical bits: init is computed on the host
   for (int batch : {1, 300}) {
@@ -76,12 +77,12 @@ TEST_F(CudaNetworkTest, SameInitAndForwardAsCpu) {
 }
 
 TEST_F(CudaNetworkTest, OneUpdateMatchesCpu) {
-  auto cpu = make_cpu_qnetwork(kBattleShape, 7);
-  auto gpu = make_cuda_qnetwork(test::cuda_backend(), kBattleShape, 7);
+  auto cpu = make_cpu_network(kBattleShape, 7);
+  auto gpu = make_cuda_network(test::cuda_backend(), kBattleShape, 7);
   const int batch = 512;
   const Batch t = make_batch(kBattleShape, batch, 9);
-  const float loss_c = cpu->backward_td_host(t.x, batch, t.actions, t.targets, t.mask);
-  const float loss_g = gpu->backward_td_host(t.x, batch, t.actions, t.targets, t.mask);
+  const float loss_c = td_backward_host(*cpu, t.x, batch, t.actions, t.targets, t.mask);
+  const float loss_g = td_backward_host(*gpu, t.x, batch, t.actions, t.targets, t.mask);
   EXPECT_NEAR(loss_g, loss_c, 1e-4 * std::fabs(loss_c));
   const std::string dg = compare("grad", cpu->grad(), gpu->grad(), 1e-4);
   EXPECT_TRUE(dg.empty()) << dg;
@@ -100,13 +101,13 @@ TEST_F(CudaNetworkTest, OneUpdateMatchesCpu) {
   const std::string dz = compare("grad after step", cpu->grad(), gpu->grad(), 0.0);
   EXPECT_TRUE(dz.empty()) << dz;  // both zeroed
   // Soft update of a target copy, and the masked-out loss.
-  auto cpu_t = make_cpu_qnetwork(kBattleShape, 8);
-  auto gpu_t = make_cuda_qnetwork(test::cuda_backend(), kBattleShape, 8);
+  auto cpu_t = make_cpu_network(kBattleShape, 8);
+  auto gpu_t = make_cuda_network(test::cuda_backend(), kBattleShape, 8);
   cpu_t->soft_update_from(*cpu, 0.005f);
   gpu_t->soft_update_from(*gpu, 0.005f);
   const std::string ds = compare("target", cpu_t->params(), gpu_t->params(), 1e-4, 0.1 * lr);
   EXPECT_TRUE(ds.empty()) << ds;
-  EXPECT_EQ(gpu->backward_td_host(t.x, batch, t.actions, t.targets, std::vector<float>(batch, 0.0f)), 0.0f);
+  EXPECT_EQ(td_backward_host(*gpu, t.x, batch, t.actions, t.targets, std::vector<float>(batch, 0.0f)), 0.0f);
 }
 
 TEST(NetMath, NamesParseBack) {
@@ -117,14 +118,14 @@ TEST(NetMath, NamesParseBack) {
 // TF32 rounds each product's inputs to 10 mantissa bits (relative 2^-11 per input): over the 898
 // terms of a row the error stays near 1e-3 of the row's scale. The tolerance is 1e-2 of it.
 TEST_F(CudaNetworkTest, Tf32ForwardAndUpdateStayCloseToCpu) {
-  auto cpu = make_cpu_qnetwork(kBattleShape, 42);
-  auto gpu = make_cuda_qnetwork(test::cuda_backend(), kBattleShape, 42, NetMath::kTf32);
+  auto cpu = make_cpu_network(kBattleShape, 42);
+  auto gpu = make_cuda_network(test::cuda_backend(), kBattleShape, 42, NetMath::kTf32);
   const int batch = 512;
   const Batch t = make_batch(kBattleShape, batch, 3);
   const std::string d = compare("q", cpu->forward_host(t.x, batch), gpu->forward_host(t.x, batch), 1e-2);
   EXPECT_TRUE(d.empty()) << d;
-  const float loss_c = cpu->backward_td_host(t.x, batch, t.actions, t.targets, t.mask);
-  const float loss_g = gpu->backward_td_host(t.x, batch, t.actions, t.targets, t.mask);
+  const float loss_c = td_backward_host(*cpu, t.x, batch, t.actions, t.targets, t.mask);
+  const float loss_g = td_backward_host(*gpu, t.x, batch, t.actions, t.targets, t.mask);
   EXPECT_NEAR(loss_g, loss_c, 1e-2 * std::fabs(loss_c));
   const std::string dg = compare("grad", cpu->grad(), gpu->grad(), 2e-2);
   EXPECT_TRUE(dg.empty()) << dg;
@@ -132,17 +133,17 @@ TEST_F(CudaNetworkTest, Tf32ForwardAndUpdateStayCloseToCpu) {
 
 TEST_F(CudaNetworkTest, RegressionLossFalls) {
   const MlpShape s{4, {32, 32}, 3};
-  auto gpu = make_cuda_qnetwork(test::cuda_backend(), s, 21);
+  auto gpu = make_cuda_network(test::cuda_backend(), s, 21);
   gpu->adam() = AdamConfig{3e-3f, 0.9f, 0.999f, 1e-8f, 10.0f};
   const int batch = 64;
   Batch t = make_batch(s, batch, 2, false);
   for (int b = 0; b < batch; ++b)
     t.targets[b] = std::sin(3.0f * t.x[b * 4]) + 0.5f * t.x[b * 4 + 1] * static_cast<float>(t.actions[b] - 1);
-  const float first = gpu->backward_td_host(t.x, batch, t.actions, t.targets, t.mask);
+  const float first = td_backward_host(*gpu, t.x, batch, t.actions, t.targets, t.mask);
   gpu->adam_step();
   float last = first;
   for (int k = 1; k < 300; ++k) {
-    last = gpu->backward_td_host(t.x, batch, t.actions, t.targets, t.mask);
+    last = td_backward_host(*gpu, t.x, batch, t.actions, t.targets, t.mask);
     gpu->adam_step();
   }
   EXPECT_LT(last, first / 10.0f) << "first loss " << first << ", after 300 steps " << last;

@@ -1,4 +1,4 @@
-// forward_inputs_test.cpp: QNetwork::forward_inputs (the inputs read where the world keeps them, no
+// forward_inputs_test.cpp: Network::forward_inputs (the inputs read where the world keeps them, no
 // rows) against forward on the rows TrainerOps::net_input assembles: bit for bit on the CPU (f32 and
 // bf16 observations, with and without ā, a group that does not start at agent 0); on CUDA every
 // path (FP32 split products, the assembled fallback, the bf16 tensor-core view product) against
@@ -12,6 +12,7 @@
 
 #include "cuda_test_fixture.hpp"
 #include "myriad/network.hpp"
+#include "loss_host.hpp"
 #include "myriad/team_policy.hpp"
 #include "myriad/trainer_ops.hpp"
 #include "myriad/world.hpp"
@@ -34,7 +35,9 @@ std::unique_ptr<World> played_world(BackendKind backend, ObsDtype dtype) {
 }
 
 // Blue's inputs: the source starts at blue's first agent (row 0).
-NetInputSource blue_inputs(World& w, bool mean) { return net_input_source(w, 1, w.groups().type[1].n_actions(), mean); }
+NetInputSource blue_inputs(World& w, bool mean) {
+  return net_input_source(w, 1, mean ? InputMode::kMeanAction : InputMode::kZeroMean);
+}
 int blue_rows(const World& w) { return static_cast<int>(w.groups().count(1)); }
 
 MlpShape shape_for(const NetInputSource& s) { return MlpShape{static_cast<int>(s.width()), {64, 32}, s.n_mean}; }
@@ -49,7 +52,7 @@ TEST(ForwardInputs, CpuMatchesForwardOnAssembledRowsBitForBit) {
       auto ops = std::make_unique<TrainerOps>(w->backend());
       float* x = ops->alloc<float>(static_cast<size_t>(rows) * static_cast<size_t>(s.width()));
       ops->net_input(s, first, nullptr, rows, row_dest(x, s));
-      auto net = make_cpu_qnetwork(shape_for(s), 3);
+      auto net = make_cpu_network(shape_for(s), 3);
       const std::vector<float> want =
           net->forward_host(std::vector<float>(x, x + static_cast<size_t>(rows) * static_cast<size_t>(s.width())), rows);
       std::vector<float> got(want.size(), -1.0f);
@@ -63,7 +66,7 @@ TEST(ForwardInputs, RejectsInputsOfAnotherWidth) {
   const NetInputSource s = blue_inputs(*w, true);
   MlpShape wrong = shape_for(s);
   wrong.inputs += 1;
-  auto net = make_cpu_qnetwork(wrong, 3);
+  auto net = make_cpu_network(wrong, 3);
   std::vector<float> q(21);
   try {
     net->forward_inputs(s, 0, 1, q.data());
@@ -90,8 +93,8 @@ TEST_F(ForwardInputsCudaTest, EveryPathMatchesTheCpu) {
       const NetInputSource sc = blue_inputs(*wc, mean), sg = blue_inputs(*wg, mean);
       const int64_t first = 0;
       const int rows = blue_rows(*wc);
-      auto cpu = make_cpu_qnetwork(shape_for(sc), 5);
-      auto gpu = make_cuda_qnetwork(wg->backend(), shape_for(sg), 5, c.math);
+      auto cpu = make_cpu_network(shape_for(sc), 5);
+      auto gpu = make_cuda_network(wg->backend(), shape_for(sg), 5, c.math);
       std::vector<float> qc(static_cast<size_t>(rows) * static_cast<size_t>(sc.n_mean));
       cpu->forward_inputs(sc, first, rows, qc.data());
       auto ops = std::make_unique<TrainerOps>(wg->backend());
@@ -131,8 +134,8 @@ TEST_F(ForwardInputsCudaTest, Bf16WeightsFollowEveryParameterChange) {
   std::vector<float> hx(static_cast<size_t>(rows) * static_cast<size_t>(s.width()));
   ops->to_host(hx.data(), x, hx.size() * sizeof(float));
   float* dq = ops->alloc<float>(static_cast<size_t>(rows) * static_cast<size_t>(s.n_mean));
-  auto net = make_cuda_qnetwork(w->backend(), shape_for(s), 5, NetMath::kTf32);
-  auto other = make_cuda_qnetwork(w->backend(), shape_for(s), 6, NetMath::kTf32);
+  auto net = make_cuda_network(w->backend(), shape_for(s), 5, NetMath::kTf32);
+  auto other = make_cuda_network(w->backend(), shape_for(s), 6, NetMath::kTf32);
   net->adam().lr = 0.05f;  // large steps, so a stale copy would show
   auto check = [&](const char* after) {
     net->forward_inputs(s, first, rows, dq);
@@ -149,7 +152,7 @@ TEST_F(ForwardInputsCudaTest, Bf16WeightsFollowEveryParameterChange) {
   };
   check("construction");
   std::vector<int> actions(static_cast<size_t>(rows), 1);
-  net->backward_td_host(hx, rows, actions, std::vector<float>(static_cast<size_t>(rows), 3.0f), {});
+  td_backward_host(*net, hx, rows, actions, std::vector<float>(static_cast<size_t>(rows), 3.0f), {});
   net->adam_step();
   check("an Adam step");
   net->soft_update_from(*other, 0.5f);

@@ -104,7 +104,7 @@ TEST_F(MemoryRefusalCli, APlayedNetworkTooWideForTheMachineIsRefused) {
   constexpr int kPerTeam = 40000, kWide = 300000;
   const WorldConfig c = battle_config(kPerTeam, 0);
   auto world = make_cpu_world(c);
-  const MlpShape s = group_network_shape(*world, 0, {1, kWide});
+  const MlpShape s = group_network_shape(*world, 0, InputMode::kMeanAction, {1, kWide});
   const size_t activations = size_t{kPerTeam} * (kWide + 1 + s.inputs + s.outputs) * sizeof(float);
   if (activations < usable_bytes(host_available_bytes(), false) + (size_t{4} << 30)) GTEST_SKIP() << "machine too large";
   Checkpoint ck;

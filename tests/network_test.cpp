@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "myriad/network.hpp"
+#include "loss_host.hpp"
 #include "myriad/rules/network.hpp"
 
 namespace myriad {
@@ -86,18 +87,18 @@ TEST(NetworkRules, InitIsDeterministicHeUniform) {
     for (size_t k = layout.weight_offset(l); k < layout.bias_offset(l); ++k) EXPECT_LE(std::fabs(a[k]), limit);
     for (int o = 0; o < s.out_dim(l); ++o) EXPECT_EQ(a[layout.bias_offset(l) + static_cast<size_t>(o)], 0.0f);
   }
-  EXPECT_EQ(make_cpu_qnetwork(s, 7)->params(), a);
+  EXPECT_EQ(make_cpu_network(s, 7)->params(), a);
 }
 
 TEST(CpuNetwork, GradientMatchesCentralDifferences) {
   const MlpShape s{6, {9, 7}, 4};
   const int batch = 10;
-  auto net = make_cpu_qnetwork(s, 3);
+  auto net = make_cpu_network(s, 3);
   std::vector<float> pf = net->params();
   for (size_t k = 0; k < pf.size(); ++k) pf[k] += 0.05f * std::sin(static_cast<float>(k));  // non-zero biases
   net->set_params(pf);
   const TdBatch t = random_batch(s, batch, 11);
-  const float loss = net->backward_td_host(t.x, batch, t.actions, t.targets, t.mask);
+  const float loss = td_backward_host(*net, t.x, batch, t.actions, t.targets, t.mask);
   const std::vector<float> g = net->grad();
   std::vector<double> p(pf.begin(), pf.end());
   EXPECT_NEAR(loss, reference_loss(s, p, t, batch), 1e-5 * (1.0 + loss));
@@ -117,22 +118,22 @@ TEST(CpuNetwork, GradientMatchesCentralDifferences) {
   }
   RecordProperty("worst_relative_error", std::to_string(worst));
   // Gradients accumulate until adam_step; an all-zero mask adds nothing.
-  net->backward_td_host(t.x, batch, t.actions, t.targets, t.mask);
+  td_backward_host(*net, t.x, batch, t.actions, t.targets, t.mask);
   const std::vector<float> g2 = net->grad();
   for (size_t k = 0; k < g.size(); ++k) EXPECT_NEAR(g2[k], 2.0f * g[k], 1e-6f * (1.0f + std::fabs(g[k])));
-  EXPECT_EQ(net->backward_td_host(t.x, batch, t.actions, t.targets, std::vector<float>(batch, 0.0f)), 0.0f);
+  EXPECT_EQ(td_backward_host(*net, t.x, batch, t.actions, t.targets, std::vector<float>(batch, 0.0f)), 0.0f);
   EXPECT_EQ(net->grad(), g2);
 }
 
 // Q(x) = w x + b with one input and one output (no hidden layer): the Adam update by hand.
 TEST(CpuNetwork, AdamStepByHand) {
-  auto net = make_cpu_qnetwork(MlpShape{1, {}, 1}, 1);
+  auto net = make_cpu_network(MlpShape{1, {}, 1}, 1);
   net->adam() = AdamConfig{0.1f, 0.9f, 0.999f, 1e-8f, 10.0f};
   net->set_params({0.5f, 0.0f});  // w, b
   const std::vector<float> x{0.0f};  // x = 0: only b has a gradient, dL/db = -2 (y - b)
   double b = 0.0, m = 0.0, v = 0.0;
   for (int t = 1; t <= 3; ++t) {
-    net->backward_td_host(x, 1, {0}, {1.0f}, {});
+    td_backward_host(*net, x, 1, {0}, {1.0f}, {});
     const double g = -2.0 * (1.0 - b);
     EXPECT_NEAR(net->grad()[1], g, 1e-6);
     net->adam_step();
@@ -149,10 +150,10 @@ TEST(CpuNetwork, AdamStepByHand) {
 }
 
 TEST(CpuNetwork, ClipsByGlobalNorm) {
-  auto net = make_cpu_qnetwork(MlpShape{1, {}, 1}, 1);
+  auto net = make_cpu_network(MlpShape{1, {}, 1}, 1);
   net->adam() = AdamConfig{1.0f, 0.9f, 0.999f, 1.0f, 1.0f};  // eps 1: the first step sees the scale
   net->set_params({0.0f, 0.0f});
-  net->backward_td_host({2.0f}, 1, {0}, {1.0f}, {});  // dL/dQ = -2: g_w = -4, g_b = -2, norm sqrt(20)
+  td_backward_host(*net, {2.0f}, 1, {0}, {1.0f}, {});  // dL/dQ = -2: g_w = -4, g_b = -2, norm sqrt(20)
   net->adam_step();
   EXPECT_NEAR(net->last_grad_norm(), std::sqrt(20.0), 1e-5);
   const double s = 1.0 / std::sqrt(20.0);
@@ -163,7 +164,7 @@ TEST(CpuNetwork, ClipsByGlobalNorm) {
 
 TEST(CpuNetwork, SoftUpdateAndCopy) {
   const MlpShape s{5, {6}, 3};
-  auto online = make_cpu_qnetwork(s, 1), target = make_cpu_qnetwork(s, 2);
+  auto online = make_cpu_network(s, 1), target = make_cpu_network(s, 2);
   std::vector<float> po = online->params();
   for (size_t k = 0; k < po.size(); ++k) po[k] += 0.5f;  // biases differ too
   online->set_params(po);
@@ -173,13 +174,13 @@ TEST(CpuNetwork, SoftUpdateAndCopy) {
   for (size_t k = 0; k < pt.size(); ++k) EXPECT_NEAR(after[k], pt[k] + 0.25 * (po[k] - pt[k]), 1e-6);
   target->copy_from(*online);
   EXPECT_EQ(target->params(), po);
-  EXPECT_THROW(target->soft_update_from(*make_cpu_qnetwork(MlpShape{5, {7}, 3}, 1), 0.1f), std::invalid_argument);
+  EXPECT_THROW(target->soft_update_from(*make_cpu_network(MlpShape{5, {7}, 3}, 1), 0.1f), std::invalid_argument);
   EXPECT_THROW(target->set_params(std::vector<float>(3)), std::invalid_argument);
 }
 
 TEST(CpuNetwork, ForwardMatchesReference) {
   const MlpShape s{7, {5, 4}, 3};
-  auto net = make_cpu_qnetwork(s, 9);
+  auto net = make_cpu_network(s, 9);
   const int batch = 37;  // not a multiple of the row block
   const TdBatch t = random_batch(s, batch, 5);
   const std::vector<float> q = net->forward_host(t.x, batch);
@@ -193,17 +194,17 @@ TEST(CpuNetwork, ForwardMatchesReference) {
 
 TEST(CpuNetwork, RegressionLossFalls) {
   const MlpShape s{4, {32, 32}, 3};
-  auto net = make_cpu_qnetwork(s, 21);
+  auto net = make_cpu_network(s, 21);
   net->adam() = AdamConfig{3e-3f, 0.9f, 0.999f, 1e-8f, 10.0f};
   const int batch = 64;
   TdBatch t = random_batch(s, batch, 2);
   for (int b = 0; b < batch; ++b)  // a smooth function of x and the action
     t.targets[b] = std::sin(2.0f * t.x[b * 4]) + 0.5f * t.x[b * 4 + 1] * static_cast<float>(t.actions[b] - 1);
-  const float first = net->backward_td_host(t.x, batch, t.actions, t.targets, t.mask);
+  const float first = td_backward_host(*net, t.x, batch, t.actions, t.targets, t.mask);
   net->adam_step();
   float last = first;
   for (int k = 1; k < 300; ++k) {
-    last = net->backward_td_host(t.x, batch, t.actions, t.targets, t.mask);
+    last = td_backward_host(*net, t.x, batch, t.actions, t.targets, t.mask);
     net->adam_step();
   }
   EXPECT_LT(last, first / 10.0f) << "first loss " << first << ", after 300 steps " << last;

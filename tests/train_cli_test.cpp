@@ -4,6 +4,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -148,9 +149,16 @@ TEST_F(CheckpointRefusalTest, DamagedCountersAndWeightsAreRefused) {
                  "finite");
   EXPECT_EQ(slurp(run / "metrics.csv"), csv_before);
 
-  // A header that declares a huge hidden layer is refused before anything of that size is allocated.
+  // A header that declares a huge hidden layer is refused before anything of that size is allocated:
+  // against the learner's shape section, and in a checkpoint without one (written before there were
+  // several learner shapes) against its network's section.
   ck = good;
   ck.header.network_shape = {ck.header.network_shape.front(), 1000000, ck.header.network_shape.back()};
+  myriad::write_checkpoint(latest(run), ck);
+  expect_refused("eval '" + latest(run) + "' random --episodes 1 --backend cpu", "section red.shape");
+  ck.sections.erase(std::remove_if(ck.sections.begin(), ck.sections.end(),
+                                   [](const myriad::Section& s) { return s.name == "red.shape"; }),
+                    ck.sections.end());
   myriad::write_checkpoint(latest(run), ck);
   expect_refused("eval '" + latest(run) + "' random --episodes 1 --backend cpu", "section red.online holds");
 }

@@ -21,7 +21,7 @@ TrainConfig small(const std::string& opponent = "random", int64_t store_chunk = 
   c.batch = 32;
   c.seed = 11;
   c.replay_capacity = 4096;
-  c.opponent = opponent;
+  c.opponent = parse_opponent(opponent);
   c.store_chunk = store_chunk;
   resolve_defaults(c, false);
   return c;
@@ -87,7 +87,7 @@ TEST(TrainerMemory, TenMillionAgentsTrainInEightyGigabytes) {
   c.agents_per_team = 5000000;
   c.map_size = 11181;  // ⌈5·√(5·10⁶)⌉
   resolve_defaults(c, true);
-  ASSERT_EQ(c.obs_dtype, "bf16");
+  ASSERT_EQ(c.obs_dtype, ObsDtype::kBf16);
   WorldConfig wc = battle_config(16, 24);
   wc.obs_dtype = ObsDtype::kBf16;
   const ObsLayout obs = make_cpu_world(wc)->obs_layout(0);

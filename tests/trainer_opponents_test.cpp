@@ -21,7 +21,7 @@ TrainConfig tiny(const std::string& opponent = "random") {
   c.episodes = 2;
   c.batch = 32;
   c.hidden = {32};
-  c.opponent = opponent;
+  c.opponent = parse_opponent(opponent);
   c.seed = 9;
   c.replay_capacity = 4096;  // the CPU default (100k transitions, 373 MB) only slows tests down
   resolve_defaults(c, false);

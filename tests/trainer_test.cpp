@@ -16,7 +16,7 @@ namespace {
 
 TrainConfig small_config(const std::string& algorithm = "mfq") {
   TrainConfig c;
-  c.algorithm = algorithm;
+  c.algorithm = parse_algorithm(algorithm);
   c.agents_per_team = 16;
   c.map_size = 24;
   c.max_steps = 100;
@@ -171,7 +171,7 @@ TEST(Trainer, InitFromStartsALargerPopulationFromTheNetwork) {
     EXPECT_NE(std::string(e.what()).find("hidden [32]"), std::string::npos) << e.what();
   }
   TrainConfig iql = big;
-  iql.algorithm = "iql";
+  iql.algorithm = Algorithm::kIql;
   try {
     Trainer c(iql, BackendKind::kCpu);
     ADD_FAILURE() << "an mfq checkpoint started an iql run";
@@ -188,22 +188,30 @@ TEST(TrainConfigParse, BadValuesAndUnknownKeysThrow) {
   EXPECT_THROW(apply_toml(c, "gamma = [1]", "x.toml"), ConfigError);
   EXPECT_THROW(apply_toml(c, "gamma = ", "x.toml"), ConfigError);
   apply_override(c, "algorithm=iql");
-  EXPECT_EQ(c.algorithm, "iql");
+  EXPECT_EQ(c.algorithm, Algorithm::kIql);
   apply_override(c, "gamma=2");
   resolve_defaults(c, false);
   EXPECT_THROW(validate_train_config(c), ConfigError);
-  for (const char* bad : {"obs_dtype=f16", "network_math=fp16", "store_chunk=0"}) {
+  // Names of categories are refused when parsed, with the valid ones listed; ranges when validated.
+  for (const char* bad : {"obs_dtype=f16", "network_math=fp16", "algorithm=dqn", "opponent=human", "target=max"}) {
     TrainConfig d;
-    apply_override(d, bad);
-    resolve_defaults(d, false);
-    EXPECT_THROW(validate_train_config(d), ConfigError) << bad;
+    try {
+      apply_override(d, bad);
+      ADD_FAILURE() << bad << " was taken";
+    } catch (const ConfigError& e) {
+      EXPECT_NE(std::string(e.what()).find("valid"), std::string::npos) << e.what();
+    }
   }
+  TrainConfig d;
+  apply_override(d, "store_chunk=0");
+  resolve_defaults(d, false);
+  EXPECT_THROW(validate_train_config(d), ConfigError);
   TrainConfig e;
   apply_override(e, "network_math=fp32");
   apply_override(e, "obs_dtype=f32");
   resolve_defaults(e, true);
-  EXPECT_EQ(e.network_math, "fp32") << "an explicit value survives the GPU defaults";
-  EXPECT_EQ(e.obs_dtype, "f32");
+  EXPECT_EQ(e.network_math, NetMath::kFp32) << "an explicit value survives the GPU defaults";
+  EXPECT_EQ(e.obs_dtype, ObsDtype::kF32);
 }
 
 TEST(TrainConfigParse, DefaultsSuitTheBackend) {
@@ -214,10 +222,10 @@ TEST(TrainConfigParse, DefaultsSuitTheBackend) {
   EXPECT_EQ(cpu.map_size, 40);
   EXPECT_EQ(cpu.store_fraction, 0.5);
   EXPECT_EQ(cpu.anneal_episodes, cpu.episodes / 2);
-  EXPECT_EQ(cpu.obs_dtype, "f32");
-  EXPECT_EQ(gpu.obs_dtype, "bf16") << "half the world's bytes per agent on the device";
-  EXPECT_EQ(cpu.network_math, "fp32");
-  EXPECT_EQ(gpu.network_math, "tf32");
+  EXPECT_EQ(cpu.obs_dtype, ObsDtype::kF32);
+  EXPECT_EQ(gpu.obs_dtype, ObsDtype::kBf16) << "half the world's bytes per agent on the device";
+  EXPECT_EQ(cpu.network_math, NetMath::kFp32);
+  EXPECT_EQ(gpu.network_math, NetMath::kTf32);
   EXPECT_GE(2 * gpu.agents_per_team, 200000) << "the GPU main job trains hundreds of thousands of agents";
   EXPECT_EQ(gpu.map_size, static_cast<int64_t>(std::ceil(5 * std::sqrt(static_cast<double>(gpu.agents_per_team)))));
   // Replay ratio 1 on the GPU: samples trained per step = transitions stored per step.

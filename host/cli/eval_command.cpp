@@ -45,8 +45,8 @@ nlohmann::json side_json(const EvalResult& r, int side) {
 
 CLI::App* add_eval_command(CLI::App& app, EvalOptions& o) {
   CLI::App* e = app.add_subcommand(
-      "eval", "Head-to-head: A v B over E episodes, greedy, sides swapped every other episode; win rate of A with a "
-              "Wilson 95% interval");
+      "eval", "Head-to-head: A v B over E episodes (Q-networks greedy, actors sampling π), sides swapped every other "
+              "episode; win rate of A with a Wilson 95% interval");
   e->add_option("A", o.a, "random, scripted, a checkpoint file or a training run directory")->required();
   e->add_option("B", o.b, "the opponent, likewise")->required();
   e->add_option("--episodes,-e", o.episodes, "Episodes to play")->type_name("E")->capture_default_str();
@@ -64,6 +64,8 @@ CLI::App* add_eval_command(CLI::App& app, EvalOptions& o) {
   e->add_option("--json", o.json, "Write the result (and every episode) as JSON")->type_name("FILE");
   e->add_option("--scenario", o.scenario, "Game (battle or battlefield); default: the checkpoints' (else battle)");
   e->add_flag("--no-swap", o.no_swap, "A always plays red");
+  e->add_flag("--greedy-actor", o.greedy_actor,
+              "Actor-critic checkpoints (mfac, ac) play argmax π instead of sampling π (the mean-field paper's play)");
   e->add_flag("--quiet,-q", o.quiet, "Only the summary");
   return e;
 }
@@ -79,6 +81,7 @@ EvalConfig eval_settings(const EvalOptions& o) {
   c.max_steps = optional_int("--max-steps", o.max_steps, 1);
   c.seed = parse_seed_option("--seed", o.seed);
   c.swap_sides = !o.no_swap;
+  c.greedy_actor = o.greedy_actor;
   c.placement = o.placement;
   c.backend = parse_backend_option(o.backend);
   require_backend_available(c.backend);
@@ -141,6 +144,7 @@ int eval_command(const EvalOptions& o) {
     j["seed"] = c.seed;
     j["swap_sides"] = c.swap_sides;
     j["placement"] = c.placement;
+    j["actor_play"] = c.greedy_actor ? "greedy" : "sample";
     j["wins_as"] = {{"red", r.wins_by_side[0]}, {"blue", r.wins_by_side[1]}};
     j["backend"] = r.backend;
     j["wins"] = r.wins;

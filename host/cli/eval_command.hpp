@@ -19,6 +19,7 @@ struct EvalOptions {
   std::string placement = "blocks";
   std::string json;
   bool no_swap = false;
+  bool greedy_actor = false;
   bool quiet = false;
 };
 

@@ -195,8 +195,10 @@ void add_world_options(CLI::App& sub, RunOptions& o) {
   sub.add_option("--policy", o.policy,
                  "Per group: GROUP=P,... (battle: red=P,blue=P), or one P for all; P is random, random:A-B (actions "
                  "A..B), noop, scripted, "
-                 "a checkpoint file (*.bin) or a training run directory (its latest checkpoint, greedy)")
+                 "a checkpoint file (*.bin) or a training run directory (its latest checkpoint: a Q-network plays "
+                 "greedily, an actor samples its policy)")
       ->capture_default_str();
+  sub.add_flag("--greedy-actor", o.greedy_actor, "Actor-critic checkpoints (mfac, ac) play argmax π instead of sampling π");
   sub.add_option("--steps", o.steps, "Steps per episode (max_steps: the episode is truncated there); default: the "
                  "game's max_cycles (battle 1000)")
       ->type_name("INT")->capture_default_str();
@@ -414,6 +416,7 @@ RunSettings parse_run_options(const RunOptions& o) {
                  " map for the " + std::to_string(asked) + " asked (" + game_spec(sc).size_rule + ")";
     }
     s.policies = parse_policies(o.policy, cfg, &s.checkpoints);
+    s.greedy_actor = o.greedy_actor;
     s.render = parse_render_settings(o, cfg);
     s.cfg = std::move(cfg);
     return s;
@@ -431,6 +434,7 @@ RunSettings parse_run_options(const RunOptions& o) {
   if (starts_with(err, "map too small") || (!err.empty() && cfg.width < 3)) err = too_small_message(cfg, o.map_size_set);
   if (!err.empty()) throw UsageError(with_flag_names(err));
   s.policies = parse_policies(o.policy, cfg, &s.checkpoints);
+  s.greedy_actor = o.greedy_actor;
   s.render = parse_render_settings(o, cfg);
   s.cfg = std::move(cfg);
   return s;

@@ -37,6 +37,7 @@ struct RunOptions {
   std::string mean_metric = "chebyshev";
   std::string mean_mode = "radius";
   std::string obs_dtype = "f32";
+  bool greedy_actor = false;            // actor-critic checkpoints play argmax π instead of sampling π
   bool quiet = false;
   // Frames (myriad render: --every/--out/--video/--size/--crop/--fps; myriad run: --render-every/--render-dir).
   bool render_command = false;  // option names in messages: --every (render) or --render-every (run)
@@ -59,7 +60,8 @@ struct RenderSettings {
 struct RunSettings {
   WorldConfig cfg;
   std::vector<PolicySpec> policies;
-  std::vector<std::string> checkpoints;  // per group: a checkpoint whose network plays it (greedy), or ""
+  std::vector<std::string> checkpoints;  // per group: a checkpoint whose network plays it, or ""
+  bool greedy_actor = false;             // their actors (MF-AC, AC) play argmax π instead of sampling π
   BackendKind backend = BackendKind::kAuto;
   int64_t episodes = 1;
   uint64_t seed = 0;

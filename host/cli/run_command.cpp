@@ -62,7 +62,7 @@ void print_header(const RunSettings& s, const char* command, const char* backend
   std::string pol, groups;
   for (size_t g = 0; g < c.groups.size(); ++g) {
     pol += (g ? "," : "") + c.groups[g].name + "=" +
-           (s.checkpoints.size() > g && !s.checkpoints[g].empty() ? s.checkpoints[g] + " (greedy)"
+           (s.checkpoints.size() > g && !s.checkpoints[g].empty() ? s.checkpoints[g]
                                                                    : describe_policy(s.policies[g]));
     groups += (g ? ", " : "") + c.groups[g].name + " " + std::to_string(c.groups[g].count);
   }
@@ -106,7 +106,7 @@ bool play(World& world, Players& players, const RunSettings& s, StatsWriter& sta
       int64_t alive_before = 0;
       for (int g = 0; g < n_groups; ++g) alive_before += world.last_stats().alive[g];
       const auto t0 = Clock::now();
-      players.act(static_cast<uint32_t>(world.step_index()));
+      players.act(static_cast<uint32_t>(world.step_index()), s.seed + static_cast<uint64_t>(e));
       const StepStats& st = world.step();
       players.observe();
       tot.seconds += std::chrono::duration<double>(Clock::now() - t0).count();
@@ -157,6 +157,7 @@ int run_command(RunOptions o) {
     for (size_t g = 0; g < specs.size(); ++g) {
       specs[g].world = s.policies[g];
       if (g < s.checkpoints.size()) specs[g].checkpoint = s.checkpoints[g];
+      specs[g].greedy_actor = s.greedy_actor;
     }
     players = std::make_unique<Players>(*world, specs);  // a bad or unsuitable checkpoint fails here
   } catch (const std::exception& e) {  // UsageError, invalid_argument, runtime_error, bad_alloc

@@ -46,18 +46,37 @@ std::string default_out_dir() {
   return buf;
 }
 
-std::string episode_line(const EpisodeMetrics& m, int64_t episodes, bool epsilon) {
-  char buf[320];
+// One episode's line: the learner's group, both roles' kills, survivors and return per agent, and the
+// learner's losses (Q-learners: TD loss, mean Q, exploration; actor-critic: critic loss, actor loss, H(π)).
+std::string episode_line(const Trainer& t, const EpisodeMetrics& m) {
+  const TrainConfig& c = t.config();
+  const std::string learner = t.world().config().groups[static_cast<size_t>(m.learner_group)].name;
+  char tail[128];
+  if (is_actor_critic(c.algorithm))
+    std::snprintf(tail, sizeof tail, "critic loss %.4g, actor loss %.4g, entropy %.3f", m.loss, m.actor_loss, m.entropy);
+  else
+    std::snprintf(tail, sizeof tail, "loss %.4g, mean Q %.3f, %s %.3g", m.loss, m.mean_q,
+                  c.exploration == Exploration::kEpsilon ? "eps" : "T", m.temperature);
+  char buf[400];
   std::snprintf(buf, sizeof buf,
                 "episode %lld/%lld (learner %s): steps %lld, kills %lld v %lld, survivors %lld v %lld, "
-                "return/agent %.3f v %.3f, loss %.4g, mean Q %.3f, %s %.3g, %s agent-steps/s, %.1f s",
-                static_cast<long long>(m.episode + 1), static_cast<long long>(episodes),
-                m.learner_group == 0 ? "red" : "blue",
+                "return/agent %.3f v %.3f, %s, %s agent-steps/s, %.1f s",
+                static_cast<long long>(m.episode + 1), static_cast<long long>(c.episodes), learner.c_str(),
                 static_cast<long long>(m.steps), static_cast<long long>(m.kills[0]),
                 static_cast<long long>(m.kills[1]), static_cast<long long>(m.survivors[0]),
-                static_cast<long long>(m.survivors[1]), m.per_agent_return[0], m.per_agent_return[1], m.loss,
-                m.mean_q, epsilon ? "eps" : "T", m.temperature, format_rate(m.agent_steps_per_s).c_str(), m.seconds);
+                static_cast<long long>(m.survivors[1]), m.per_agent_return[0], m.per_agent_return[1], tail,
+                format_rate(m.agent_steps_per_s).c_str(), m.seconds);
   return buf;
+}
+
+// "red 64, blue 64" (the groups that act) and "red and blue in turn" / "red" (what the learner plays).
+std::string group_sizes(const World& w) {
+  std::string s;
+  for (int g = 0; g < w.config().n_groups(); ++g) {
+    const GroupConfig& gc = w.config().groups[static_cast<size_t>(g)];
+    s += (s.empty() ? "" : ", ") + gc.name + " " + std::to_string(gc.count);
+  }
+  return s;
 }
 
 // Plays the next training episode step by step, writing a frame every render_steps steps.
@@ -82,9 +101,9 @@ EpisodeMetrics render_episode(Trainer& trainer, const TrainOptions& o, const std
 }  // namespace
 
 CLI::App* add_train_command(CLI::App& app, TrainOptions& o) {
-  CLI::App* t = app.add_subcommand("train", "Train the red team of a battle with MF-Q or IQL (see algorithms.md in the project docs (shared/docs))");
+  CLI::App* t = app.add_subcommand("train", "Train a game's groups with MF-Q, IQL, MF-AC or AC (algorithms.md in the project docs (shared/docs))");
   t->add_option("--config", o.config_path, "TOML file of training settings (keys as for --set)")->type_name("FILE");
-  t->add_option("--scenario", o.scenario, "Game (battle or battlefield): as --set scenario=GAME");
+  t->add_option("--scenario", o.scenario, "Game (" + scenario_list() + "): as --set scenario=GAME");
   t->add_option("--set", o.sets, "Override one setting, e.g. --set episodes=10 --set algorithm=iql")
       ->type_name("KEY=VALUE")->take_all();
   t->add_option("--backend", o.backend, "auto, cpu or cuda")->capture_default_str();
@@ -113,7 +132,7 @@ TrainConfig load_train_config(const TrainOptions& o, bool cuda) {
   } else if (!o.config_path.empty()) {
     apply_toml(c, read_file(o.config_path), o.config_path);
   }
-  if (!o.scenario.empty()) c.scenario = scenario_name(parse_scenario_option(o.scenario));
+  if (!o.scenario.empty()) c.scenario = parse_scenario_option(o.scenario);
   if (!o.init_from.empty()) {
     if (!o.resume.empty()) throw ConfigError("--init-from and --resume: a resumed run continues from its own checkpoint");
     c.init_from = o.init_from;
@@ -162,11 +181,12 @@ int train_command(const TrainOptions& o) {
     const std::string device = kind == BackendKind::kCuda ? cuda_device_description() : "";
     out.write_run_json(trainer->world().backend_name(), device, c.seed, o.command_line, resumed_from);
     if (!o.quiet) {
-      std::printf("myriad train: %s learner (%s) v %s, %lld v %lld on %lldx%lld, %lld steps, episodes %lld..%lld, "
+      const WorldConfig& wc = trainer->world().config();
+      std::printf("myriad train: %s learning %s%s v %s, %s on %dx%d, %lld steps, episodes %lld..%lld, "
                   "backend %s%s%s, run dir %s\n",
-                  c.algorithm.c_str(), c.swap_sides ? "red and blue in turn" : "red", c.opponent.c_str(), static_cast<long long>(c.agents_per_team),
-                  static_cast<long long>(c.agents_per_team), static_cast<long long>(c.map_size),
-                  static_cast<long long>(c.map_size), static_cast<long long>(c.max_steps),
+                  algorithm_name(c.algorithm), trainer->learner_side_name().c_str(),
+                  c.swap_sides.value_or(false) ? " (both sides in turn)" : "", opponent_name(c.opponent),
+                  group_sizes(trainer->world()).c_str(), wc.width, wc.height, static_cast<long long>(c.max_steps),
                   static_cast<long long>(trainer->episode() + 1), static_cast<long long>(c.episodes),
                   trainer->world().backend_name(), device.empty() ? "" : " on ", device.c_str(), dir.c_str());
       if (resume)
@@ -211,9 +231,9 @@ int train_command(const TrainOptions& o) {
                                                            static_cast<double>(left)) + " left"
                                   : "";
       if (tty) {
-        std::printf("\r\033[K%s%s", episode_line(last, c.episodes, c.exploration == "epsilon").c_str(), eta.c_str());
+        std::printf("\r\033[K%s%s", episode_line(*trainer, last).c_str(), eta.c_str());
       } else if (now - last_print >= std::chrono::seconds(10) || trainer->episode() == c.episodes) {
-        std::printf("%s%s\n", episode_line(last, c.episodes, c.exploration == "epsilon").c_str(), eta.c_str());
+        std::printf("%s%s\n", episode_line(*trainer, last).c_str(), eta.c_str());
         last_print = now;
         shown = true;
       }
@@ -221,7 +241,7 @@ int train_command(const TrainOptions& o) {
     }
     if (tty && !o.quiet && any) std::printf("\n");
     const std::string path = out.write_checkpoint(trainer->checkpoint());
-    if (any && !shown) std::printf("%s\n", episode_line(last, c.episodes, c.exploration == "epsilon").c_str());
+    if (any && !shown) std::printf("%s\n", episode_line(*trainer, last).c_str());
     std::printf("checkpoint %s, metrics %s/metrics.csv\n", path.c_str(), dir.c_str());
     if (SignalStop::requested()) {
       std::cerr << "myriad: train: interrupted after episode " << trainer->episode() << "; resume with --resume " << dir

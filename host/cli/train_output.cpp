@@ -4,6 +4,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <cerrno>
 #include <chrono>
 #include <cmath>
@@ -35,19 +36,33 @@ int64_t line_episode(const std::string& line) {
   return at < line.size() && line[at] == ',' ? e : -1;
 }
 
+constexpr const char* kCsvHeader =
+    "episode,steps,learner_side,outcome,return_learner,return_opponent,per_agent_return_learner,"
+    "per_agent_return_opponent,kills_learner,kills_opponent,survivors_learner,survivors_opponent,"
+    "updates,loss,first_loss,mean_q,temperature,agent_steps_per_s,seconds,actor_loss,entropy";
+
 // Keeps, of a metrics file, the header (csv) and the whole rows of the first `done` episodes (numbered
 // from 0): the rows of episodes played after the checkpoint a run resumes from, and a row torn by a
-// kill, go.
+// kill, go. A csv written before the last columns existed gets today's header and empty cells.
 void keep_first(const std::string& path, bool has_header, int64_t done) {
   std::error_code ec;
   if (!fs::exists(path, ec)) return;
   const std::string text = read_input_text(path, "metrics file", uint64_t{1} << 32);
   std::string kept;
+  ptrdiff_t pad = 0;  // columns an older header lacks
   size_t start = 0;
   for (size_t end; (end = text.find('\n', start)) != std::string::npos; start = end + 1) {
     const std::string line = text.substr(start, end - start);
     const int64_t e = line_episode(line);
-    if ((has_header && start == 0 && e < 0) || (e >= 0 && e < done)) kept += line + "\n";
+    if (has_header && start == 0 && e < 0) {
+      const std::string now = kCsvHeader;
+      pad = now.size() > line.size() && now.compare(0, line.size(), line) == 0 && now[line.size()] == ','
+                ? std::count(now.begin() + static_cast<ptrdiff_t>(line.size()), now.end(), ',')
+                : 0;
+      kept += (pad > 0 ? now : line) + "\n";
+    } else if (e >= 0 && e < done) {
+      kept += line + std::string(static_cast<size_t>(pad), ',') + "\n";
+    }
   }
   if (kept != text) write_text(path, kept);
 }
@@ -100,11 +115,7 @@ TrainOutput::TrainOutput(const std::string& dir, int64_t resumed_from) : dir_(di
   bool fresh = false;
   csv_ = open_append((fs::path(dir) / "metrics.csv").string(), resume, fresh);
   if (fresh)
-    checked_write(csv_,
-                  "episode,steps,learner_side,outcome,return_learner,return_opponent,per_agent_return_learner,"
-                  "per_agent_return_opponent,kills_learner,kills_opponent,survivors_learner,survivors_opponent,"
-                  "updates,loss,first_loss,mean_q,temperature,agent_steps_per_s,seconds\n",
-                  "metrics.csv");
+    checked_write(csv_, std::string(kCsvHeader) + "\n", "metrics.csv");
   jsonl_ = open_append((fs::path(dir) / "metrics.jsonl").string(), resume, fresh);
 }
 
@@ -143,7 +154,7 @@ void TrainOutput::write_metrics(const EpisodeMetrics& m) {
   const std::vector<std::pair<const char*, std::string>> fields = {
       {"episode", i(m.episode)},
       {"steps", i(m.steps)},
-      {"learner_side", q(m.learner_group == 0 ? "red" : "blue")},
+      {"learner_side", q(m.learner_name.c_str())},
       {"outcome", q(m.outcome() > 0 ? "win" : m.outcome() < 0 ? "loss" : "draw")},
       {"return_learner", num(m.team_return[0])},
       {"return_opponent", num(m.team_return[1])},
@@ -160,6 +171,8 @@ void TrainOutput::write_metrics(const EpisodeMetrics& m) {
       {"temperature", num(m.temperature)},
       {"agent_steps_per_s", num(m.agent_steps_per_s)},
       {"seconds", num(m.seconds)},
+      {"actor_loss", num(m.actor_loss)},
+      {"entropy", num(m.entropy)},
   };
   std::string csv, json = "{";
   for (size_t k = 0; k < fields.size(); ++k) {

@@ -42,6 +42,7 @@ GameSpec tiger_deer_spec() {
   tiger.dead_penalty = 0.0f;
   tiger.attack_penalty = 0.0f;
   s.groups = {group("deer", deer, 0, 0x78C8E6), group("tiger", tiger, 1, 0xF08C1E)};
+  s.learner_group = 1;  // the tigers (the deer only flee)
   s.rules.hit_taken[1][0] = -0.1f;  // deer_attacked
   s.rules.pair[1][0] = 1.0f;        // 0.5 + 0.5 per ordered pair of tigers on one deer
   s.default_map = 45;

@@ -1,5 +1,5 @@
 // evaluate.hpp: head-to-head evaluation (algorithms.md): E battle episodes between two players
-// (checkpoints acting greedily, or scripted / random policies), sides swapped every other episode;
+// (checkpoints: Q-networks greedily, actors sampling π or greedily; or scripted / random policies), sides swapped every other episode;
 // wins, draws and losses of A, its win rate (W + D/2)/E with a Wilson 95% interval, kills,
 // survivors and per-agent returns.
 #pragma once
@@ -26,6 +26,8 @@ struct EvalConfig {
   // the same episode every time per side, random placement makes the episodes differ.
   std::string placement = "blocks";
   uint64_t seed = 0;                 // episode e is played on seed + e
+  // Actor-critic checkpoints: their actor samples π (the mean-field paper's play), or plays argmax π.
+  bool greedy_actor = false;
   BackendKind backend = BackendKind::kAuto;
 };
 

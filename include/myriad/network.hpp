@@ -1,5 +1,7 @@
-// network.hpp: the shared-parameter Q-network of a team (MLP shape, flat parameter layout, Adam
-// settings) behind one QNetwork interface with a CPU reference and a CUDA (cuBLAS) backend.
+// network.hpp: the shared-parameter network of a team (MLP shape, flat parameter layout, Adam settings):
+// a Q-network, an actor's logits or a critic, behind one Network interface (forward, and backward of
+// whatever loss gradient the caller gives at its outputs) with a CPU reference and a CUDA (cuBLAS) backend.
+// The losses themselves are rules of their own (rules/loss.hpp).
 #pragma once
 #include <cmath>
 #include <cstddef>
@@ -87,15 +89,15 @@ struct AdamConfig {
   float lr = 1e-4f, beta1 = 0.9f, beta2 = 0.999f, eps = 1e-8f, clip_norm = 10.0f;  // clip <= 0: off
 };
 
-// One MLP Q(x) ∈ R^outputs with its gradient accumulator and Adam moments. Pointers of forward and
-// backward_td live where the backend computes: host memory for the CPU backend, device memory for
-// the CUDA one (the *_host variants take host vectors on either). The CUDA network runs on the
-// backend's stream; forward is asynchronous (synchronize() waits), backward_td returns the loss and so waits.
-class QNetwork {
+// One MLP y(x) ∈ R^outputs with its gradient accumulator and Adam moments. Pointers of forward and
+// backward live where the backend computes: host memory for the CPU backend, device memory for the
+// CUDA one (the *_host variants take host vectors on either). The CUDA network runs on the backend's
+// stream; forward, backward and adam_step are asynchronous (synchronize() waits).
+class Network {
  public:
-  virtual ~QNetwork() = default;
-  QNetwork(const QNetwork&) = delete;
-  QNetwork& operator=(const QNetwork&) = delete;
+  virtual ~Network() = default;
+  Network(const Network&) = delete;
+  Network& operator=(const Network&) = delete;
 
   const MlpShape& shape() const { return layout_.shape; }
   const MlpParams& layout() const { return layout_; }
@@ -104,27 +106,27 @@ class QNetwork {
   int64_t step() const { return step_; }  // Adam steps taken
   virtual bool on_device() const = 0;
 
-  // in: x [batch][inputs]; out: q [batch][outputs]. Keeps the activations for backward_td.
+  // in: x [batch][inputs]; out: q [batch][outputs]. Keeps the activations for backward.
   virtual void forward(const float* x, int batch, float* q) = 0;
   // Q of `rows` agents first_id, first_id + 1, … whose inputs [view | features | ā] are read where
   // the world keeps them (s: the backend's pointers, as net_input reads them; s.width() must be the
   // input width), without materialising the rows: the CUDA network splits the first layer's product
   // by segment (the view straight from the world's f32 or, with tensor math, bf16 observations).
-  // The world's buffers must be final (world synchronised). Not for backward_td.
+  // The world's buffers must be final (world synchronised). Not for backward.
   virtual void forward_inputs(const NetInputSource& s, int64_t first_id, int rows, float* q) = 0;
-  // Forward on x, then accumulates d/dθ of loss = Σ_b m_b (y_b - Q(x_b, a_b))² / Σ_b m_b into the
-  // gradient (mask nullptr: all ones; Σm = 0: loss 0, no gradient). Returns the loss.
-  virtual float backward_td(const float* x, int batch, const int* actions, const float* targets,
-                            const float* mask) = 0;
+  // Accumulates into the gradient d/dθ of Σ_b Σ_o d_out[b][o]·y[b][o]: d_out [batch][outputs] is the
+  // loss gradient at the outputs of the last forward, which must have been on these x and batch (its
+  // activations are used).
+  virtual void backward(const float* x, int batch, const float* d_out) = 0;
   // Clips the accumulated gradient by global norm, one Adam step (bias-corrected), zeroes the gradient.
   virtual void adam_step() = 0;
   virtual void zero_grad() = 0;
   // θ ← θ + τ (θ_online - θ) / θ ← θ_online; `online` must be of the same backend and shape.
-  virtual void soft_update_from(const QNetwork& online, float tau) = 0;
-  virtual void copy_from(const QNetwork& online) = 0;
+  virtual void soft_update_from(const Network& online, float tau) = 0;
+  virtual void copy_from(const Network& online) = 0;
   virtual void synchronize() {}
   // Allocates now the activations and scratch of forward_inputs over up to forward_rows rows and of
-  // backward_td (and forward) over up to batch rows, so that none is allocated mid-step.
+  // backward (and forward) over up to batch rows, so that none is allocated mid-step.
   virtual void prepare(int forward_rows, int batch) = 0;
 
   virtual std::vector<float> params() const = 0;  // host copy, MlpParams layout
@@ -138,13 +140,12 @@ class QNetwork {
   // Global gradient norm before clipping, of the last adam_step (the CUDA backend waits for it).
   virtual float last_grad_norm() const = 0;
 
-  // Host-vector conveniences (tests, tools): same as forward / backward_td.
+  // Host-vector conveniences (tests, tools): forward, then backward of d_out on the same x (waits).
   virtual std::vector<float> forward_host(const std::vector<float>& x, int batch) = 0;
-  virtual float backward_td_host(const std::vector<float>& x, int batch, const std::vector<int>& actions,
-                                 const std::vector<float>& targets, const std::vector<float>& mask) = 0;
+  virtual void forward_backward_host(const std::vector<float>& x, int batch, const std::vector<float>& d_out) = 0;
 
  protected:
-  explicit QNetwork(const MlpShape& shape) : layout_(shape) {}
+  explicit Network(const MlpShape& shape) : layout_(shape) {}
   // The Adam scalars of the next step (advances the step counter): bias corrections in double.
   AdamScalars next_adam_scalars() {
     ++step_;
@@ -154,13 +155,13 @@ class QNetwork {
     return AdamScalars{adam_.lr, adam_.beta1, adam_.beta2, adam_.eps, static_cast<float>(c1),
                        static_cast<float>(c2)};
   }
-  void check_same_shape(const QNetwork& other) const {
+  void check_same_shape(const Network& other) const {
     if (other.layout_.size() != layout_.size() || other.on_device() != on_device())
-      throw std::invalid_argument("QNetwork: update from a network of another shape or backend");
+      throw std::invalid_argument("Network: update from a network of another shape or backend");
   }
   void check_params_size(size_t n) const {
     if (n != layout_.size())
-      throw std::invalid_argument("QNetwork::set_params: " + std::to_string(n) + " values, expected " +
+      throw std::invalid_argument("Network::set_params: " + std::to_string(n) + " values, expected " +
                                   std::to_string(layout_.size()));
   }
 
@@ -177,12 +178,12 @@ const char* net_math_name(NetMath m);                     // "fp32" | "tf32"
 NetMath parse_net_math(const std::string& s);             // throws std::invalid_argument
 
 // The backend's network: the CPU reference (always FP32) or cuBLAS on the backend's stream and memory.
-std::unique_ptr<QNetwork> make_qnetwork(Backend& backend, const MlpShape& shape, uint64_t seed,
+std::unique_ptr<Network> make_network(Backend& backend, const MlpShape& shape, uint64_t seed,
                                         NetMath math = NetMath::kFp32);
-std::unique_ptr<QNetwork> make_cpu_qnetwork(const MlpShape& shape, uint64_t seed);
+std::unique_ptr<Network> make_cpu_network(const MlpShape& shape, uint64_t seed);
 // kernels/cuda_network.cu; throws std::invalid_argument unless the backend is a CUDA one (or, in a
 // build without CUDA, std::runtime_error).
-std::unique_ptr<QNetwork> make_cuda_qnetwork(Backend& backend, const MlpShape& shape, uint64_t seed,
+std::unique_ptr<Network> make_cuda_network(Backend& backend, const MlpShape& shape, uint64_t seed,
                                              NetMath math = NetMath::kFp32);
 
 }  // namespace myriad

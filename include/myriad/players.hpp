@@ -1,11 +1,13 @@
 // players.hpp: who plays each group of a World outside training (`run`, `render`, `eval`): a world
-// policy (random, noop, scripted) or the network of a training checkpoint, acting greedily.
+// policy (random, noop, scripted) or the acting network of a training checkpoint: a Q-network greedily,
+// an actor sampling π (as the mean-field paper plays its actor-critics) or greedily.
 #pragma once
 #include <memory>
 #include <string>
 #include <vector>
 
 #include "myriad/checkpoint.hpp"
+#include "myriad/learner.hpp"
 #include "myriad/network.hpp"
 #include "myriad/rules/policy.hpp"
 #include "myriad/team_policy.hpp"
@@ -14,22 +16,20 @@
 
 namespace myriad {
 
-// A group's player: checkpoint empty → the world policy; else that checkpoint's learner network.
+// A group's player: checkpoint empty → the world policy; else that checkpoint's network for the group.
 struct PlayerSpec {
   PolicySpec world;
   std::string checkpoint;
+  bool greedy_actor = false;  // an actor-critic checkpoint's actor plays argmax π instead of sampling π
   bool is_network() const { return !checkpoint.empty(); }
 };
 
-// The learner network stored in a checkpoint (section `red.online`: the first learner), on the
-// world's backend, checked against the world's input width and the group's action count. Throws
-// std::invalid_argument naming the file and what differs (wrong shape, damaged or non-finite weights).
-struct CheckpointNetwork {
-  std::unique_ptr<QNetwork> net;
-  bool uses_mean_action = true;  // MF-Q checkpoints read ā; IQL ones do not
-};
-CheckpointNetwork load_checkpoint_network(const Checkpoint& ck, const std::string& path, World& world,
-                                          int group, int64_t input_width);
+// The checkpoint's acting network for `group` of `world`, on the world's backend: the learner trained as
+// the group named `prefer` when it has one of the group's shape, else the first of that shape (battle's
+// red network plays blue). Throws std::invalid_argument naming the file and what differs (wrong shape,
+// damaged or non-finite weights), or MemoryRefusal when the network cannot fit beside the world.
+PlayedNetwork load_played_network(const Checkpoint& ck, const std::string& path, World& world, int group,
+                                  const std::string& prefer);
 
 class Players {
  public:
@@ -38,15 +38,16 @@ class Players {
   ~Players();
   // Call after reset() and every step() (the networks read the world's buffers on its stream).
   void observe();
-  // Every group's actions for the next step (world policies, then greedy networks).
-  void act(uint32_t step = 0);
+  // Every group's actions for the next step (world policies, then the networks: Q greedily, actors as
+  // their spec says; a sampling actor draws with (seed, step)).
+  void act(uint32_t step = 0, uint64_t seed = 0);
 
  private:
   World& world_;
   std::vector<PlayerSpec> specs_;
   std::unique_ptr<TrainerOps> ops_;
   std::vector<std::unique_ptr<TeamPolicy>> teams_;  // per group; null for world policies
-  std::vector<std::unique_ptr<QNetwork>> nets_;
+  std::vector<PlayedNetwork> nets_;
   bool any_world_ = false;
 };
 

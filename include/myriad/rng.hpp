@@ -54,4 +54,13 @@ MYRIAD_HD uint32_t draw_below(uint64_t seed, uint32_t id, uint32_t step, Stream 
   return static_cast<uint32_t>((static_cast<uint64_t>(draw_u32(seed, id, step, stream, draw)) * n) >> 32);
 }
 
+// splitmix64 of (x, salt): independent stream seeds derived from a run's seed (networks, selection,
+// keeping, episodes).
+inline uint64_t seed_mix(uint64_t x, uint64_t salt) {
+  uint64_t z = x + 0x9E3779B97F4A7C15ull * (salt + 1);
+  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+  z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+  return z ^ (z >> 31);
+}
+
 }  // namespace myriad

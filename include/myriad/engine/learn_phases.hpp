@@ -21,6 +21,24 @@ class LearnProgramFor final : public LearnProgram {
                   const float* q_on, float* y) const override {
     ex_.for_each(batch, MYRIAD_LAMBDA(int64_t b) { td_target_row(p, b, reward, done, q_tgt, q_on, y); });
   }
+  void td_loss(int64_t batch, int k, const float* q, const int* actions, const float* y, float inv_denom, float* dz,
+               float* terms) const override {
+    ex_.for_each(batch, MYRIAD_LAMBDA(int64_t b) { td_loss_row(b, k, q, actions, y, inv_denom, dz, terms); });
+  }
+  void policy_loss(const PolicyLossParams& p, int64_t batch, const float* logits, const float* q, const int* actions,
+                   float* dz, float* pg_terms, float* entropy) const override {
+    ex_.for_each(batch,
+                 MYRIAD_LAMBDA(int64_t b) { policy_loss_row(p, b, logits, q, actions, dz, pg_terms, entropy); });
+  }
+  void sum_terms(const float* terms, int64_t n, double* out) const override {
+    ex_.sum_f64(n, MYRIAD_LAMBDA(int64_t b, double* acc) {
+      acc[0] += terms[b];
+      acc[1] += 1.0;
+    }, out);
+  }
+  void copy_columns(const float* src, int64_t src_stride, int64_t rows, int cols, float* dst) const override {
+    ex_.for_each_wide(rows, cols, MYRIAD_LAMBDA(int64_t r, int c) { dst[r * cols + c] = src[r * src_stride + c]; });
+  }
   void keep_flags(const KeepParams& p, const uint8_t* alive, const uint8_t* died, int64_t count, int64_t first_id,
                   int32_t* flags) const override {
     ex_.for_each(count,

@@ -1,11 +1,12 @@
 // engine/learn_program.hpp: LearnProgram, the learners' data-parallel work on one backend (its executor
-// over engine/learn_phases.hpp): network inputs read from the world, TD targets, the choice of the
-// transitions to keep, the replay's element copies, action selection. A Backend owns one; TrainerOps,
+// over engine/learn_phases.hpp): network inputs read from the world, TD targets, the losses' gradients,
+// the choice of the transitions to keep, the replay's element copies, action selection. A Backend owns one; TrainerOps,
 // ReplayBuffer and select_actions call it. Every pointer is the backend's memory.
 #pragma once
 #include <cstdint>
 
 #include "myriad/rules/keep.hpp"
+#include "myriad/rules/loss.hpp"
 #include "myriad/rules/net_input.hpp"
 #include "myriad/rules/replay.hpp"
 #include "myriad/rules/select.hpp"
@@ -22,6 +23,17 @@ class LearnProgram {
   // y[b] = td_target(...) for b < batch (q_on may be null unless p.kind is kGreedyDouble).
   virtual void td_targets(const TdParams& p, int64_t batch, const float* reward, const float* done,
                           const float* q_tgt, const float* q_on, float* y) const = 0;
+  // td_loss_row for b < batch: dz [batch][k] and the squared errors terms [batch].
+  virtual void td_loss(int64_t batch, int k, const float* q, const int* actions, const float* y, float inv_denom,
+                       float* dz, float* terms) const = 0;
+  // policy_loss_row for b < batch: dz [batch][k], −A·log π_a and the entropy per row.
+  virtual void policy_loss(const PolicyLossParams& p, int64_t batch, const float* logits, const float* q,
+                           const int* actions, float* dz, float* pg_terms, float* entropy) const = 0;
+  // out[0] = Σ terms[b] in double (index order on the CPU), out[1] = n; out is the backend's memory, so a
+  // loss can stay there until the episode ends.
+  virtual void sum_terms(const float* terms, int64_t n, double* out) const = 0;
+  // dst [rows][cols] = the first cols columns of src [rows][src_stride] (an actor's rows without ā).
+  virtual void copy_columns(const float* src, int64_t src_stride, int64_t rows, int cols, float* dst) const = 0;
   // flags[r] = 1 when row r's transition (agent first_id + r) is kept.
   virtual void keep_flags(const KeepParams& p, const uint8_t* alive, const uint8_t* died, int64_t count,
                           int64_t first_id, int32_t* flags) const = 0;

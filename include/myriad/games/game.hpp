@@ -48,6 +48,7 @@ struct GameSpec {
   // The start anchors in slot order (group 0's agents first) on the map `wall` (W·H, 1 = wall).
   std::function<std::vector<Cell>(const WorldConfig& c, const std::vector<uint8_t>& wall, uint64_t seed)> place;
   bool places_at_random = false;  // place draws uniform cells (a key per free cell while it runs)
+  int learner_group = -1;         // the group `myriad train` trains by default (-1: the first that acts)
 };
 
 const GameSpec& game_spec(Scenario s);

@@ -1,5 +1,5 @@
-// rules/network.hpp: element-wise rules of the shared Q-network (bias+ReLU, ReLU backward, masked TD
-// loss and gradient, Adam, clipping, soft update, argmax, softmax, Boltzmann value), one source for both backends.
+// rules/network.hpp: element-wise rules of the shared networks (bias+ReLU, ReLU backward, Adam, clipping,
+// soft update, argmax, softmax, Boltzmann value), one source for both backends. The losses: rules/loss.hpp.
 #pragma once
 #include <cmath>
 #include <cstdint>
@@ -33,23 +33,6 @@ MYRIAD_HD float bias_activation(float z, float b, bool relu) {
 
 // Backward through ReLU: the upstream gradient where the unit was active (activation > 0), else 0.
 MYRIAD_HD float relu_backward(float grad, float activation) { return activation > 0.0f ? grad : 0.0f; }
-
-// TD error y - Q(x, a) of one sample.
-MYRIAD_HD float td_error(float q, float y) { return sub_rn(y, q); }
-
-// The sample's share of the masked squared error sum: m * (y - q)^2 (divided by Σm later).
-MYRIAD_HD float td_loss_term(float q, float y, float m) {
-  const float e = td_error(q, y);
-  return mul_rn(m, mul_rn(e, e));
-}
-
-// dL/dQ(x, a) of loss = Σ m (y - q)^2 / Σ m: -2 m (y - q) / Σm, with inv_denom = 1 / Σm.
-MYRIAD_HD float td_grad(float q, float y, float m, float inv_denom) {
-  return mul_rn(mul_rn(-2.0f, m), mul_rn(td_error(q, y), inv_denom));
-}
-
-// 1 / Σm of the masked mean (a zero mask sum gives 0: no loss, no gradient).
-MYRIAD_HD float masked_mean_inverse(float mask_sum) { return mask_sum > 0.0f ? 1.0f / mask_sum : 0.0f; }
 
 // Gradient scale of clipping by global norm: min(1, clip / ||g||) (clip <= 0 disables clipping).
 MYRIAD_HD float clip_scale(float grad_sq_norm, float clip_norm) {

@@ -44,7 +44,7 @@ struct TransitionBatch {
 };
 
 // A gathered batch in float, ready for the network: x = [o | features | ā] rows of input_width(),
-// x_next likewise for (o′, features′, ā′); action int (QNetwork::backward_td), done 0/1 as float.
+// x_next likewise for (o′, features′, ā′); action int (Network::backward_td), done 0/1 as float.
 struct ReplayBatch {
   float* x = nullptr;       // [batch][input_width]
   float* x_next = nullptr;  // [batch][input_width]

@@ -1,0 +1,26 @@
+// algorithm.cpp: the learners' names.
+#include "myriad/algorithm.hpp"
+
+#include <stdexcept>
+
+namespace myriad {
+
+const char* algorithm_name(Algorithm a) {
+  switch (a) {
+    case Algorithm::kMfq: return "mfq";
+    case Algorithm::kIql: return "iql";
+    case Algorithm::kMfac: return "mfac";
+    case Algorithm::kAc: return "ac";
+  }
+  return "?";
+}
+
+std::string algorithm_list() { return "mfq, iql, mfac, ac"; }
+
+Algorithm parse_algorithm(const std::string& s) {
+  for (Algorithm a : {Algorithm::kMfq, Algorithm::kIql, Algorithm::kMfac, Algorithm::kAc})
+    if (s == algorithm_name(a)) return a;
+  throw std::invalid_argument("algorithm '" + s + "': valid are " + algorithm_list());
+}
+
+}  // namespace myriad
