@@ -8,6 +8,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "myriad/algorithm.hpp"
 #include "myriad/config.hpp"
 #include "myriad/network.hpp"
 #include "myriad/world.hpp"
@@ -23,6 +24,7 @@ struct BenchSettings {
   ObsDtype obs_dtype = ObsDtype::kF32;     // the acting and training workloads' observations
   NetMath math = NetMath::kFp32;           // the CUDA networks' matrix math (the CPU's are FP32)
   uint64_t seed = 1;
+  Algorithm algorithm = Algorithm::kMfq;    // the training workload's learner
   int profile_from = -1, profile_to = -1;   // --profile-steps A:B (CUDA only); -1: off
   double time_budget_s = 300;               // sweep: stop (or time fewer steps) past this
   int min_sweep_steps = 5;                  // sweep: fewest timed steps a point may keep

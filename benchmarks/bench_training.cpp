@@ -21,6 +21,7 @@ TrainConfig training_config(const BenchSettings& s, int64_t agents) {
   const bool cuda = s.backend == BackendKind::kCuda;
   TrainConfig c;
   c.scenario = s.scenario;
+  c.algorithm = s.algorithm;
   c.agents_per_team = agents / 2;
   c.map_size = s.scenario == Scenario::kBattle ? battle_map_side_for(c.agents_per_team) : kAuto;  // 3536 for 500k
   if (c.map_size == kAuto) c.map_size = 0;  // other games: their own map for that many per team

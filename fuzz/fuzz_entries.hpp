@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "myriad/checkpoint.hpp"
+#include "myriad/checkpoint_learners.hpp"
 #include "myriad/conformance.hpp"
 #include "myriad/network.hpp"
 #include "myriad/train_config.hpp"
@@ -74,12 +75,14 @@ inline void use_checkpoint(const Checkpoint& ck) {
       if (ck.get_count(name, kMaxCount) > kMaxCount) finding(std::string("get_count passed its bound: ") + name);
     });
   for (const std::string p : {"red", "blue", "opponent"}) {
-    for (const char* part : {".online", ".target", ".adam_m", ".adam_v"})
+    for (const char* part : {".online", ".target", ".adam_m", ".adam_v", ".actor", ".actor_target", ".critic",
+                             ".critic_target", ".actor.adam_m", ".actor.adam_v", ".critic.adam_m", ".critic.adam_v"})
       refusal_of([&] {
         for (float x : ck.get_finite_floats(p + part))
           if (!(x - x == 0.0f)) finding("get_finite_floats returned a NaN or an infinity from " + p + part);
       });
-    refusal_of([&] { ck.get_count(p + ".adam_step", kMaxCount); });
+    for (const char* part : {".adam_step", ".actor.adam_step", ".critic.adam_step"})
+      refusal_of([&] { ck.get_count(p + part, kMaxCount); });
     refusal_of([&] { ck.get_rng("rng." + p + ".replay"); });
   }
   for (const char* name : {"rng.select", "rng.keep"}) refusal_of([&] { ck.get_rng(name); });
@@ -88,6 +91,15 @@ inline void use_checkpoint(const Checkpoint& ck) {
     refusal_of([&] { ck.get_floats(s.name); });
     if (&ck.get(s.name) != &s) finding("get(" + s.name + ") is another section");
   }
+
+  // The learners a player or init_from finds (checkpoint_learners.cpp): names, shape sections.
+  refusal_of([&] {
+    for (const CheckpointLearner& l : checkpoint_learners(ck)) {
+      if (l.section.empty() || !ck.has(l.section)) finding("a learner whose section is missing: " + l.section);
+      if (!l.shape.empty() && l.shape.size() < 2) finding("a learner shape of one width");
+      network_parameter_count(l.shape);
+    }
+  });
 
   // The network a player loads (players.cpp load_network): the header's shape must fit red.online.
   const std::vector<int>& shape = ck.header.network_shape;

@@ -360,6 +360,7 @@ bool Trainer::step_once() {
     const int role = world_->config().groups[static_cast<size_t>(g)].side == mine ? 0 : 1;
     cur_.team_return[role] += st.reward(g);
     cur_.kills[role] += st.kills[g];
+    cur_.hits[role] += st.hits[g];
   }
   for (int g = 0; g < n; ++g) {
     const Controller& c = ctl_[static_cast<size_t>(g)];

@@ -13,6 +13,7 @@
 #include "learners/learner_impl.hpp"
 #include "myriad/checkpoint_learners.hpp"
 #include "myriad/evaluate.hpp"
+#include "myriad/games/game.hpp"
 #include "myriad/players.hpp"
 #include "myriad/trainer.hpp"
 
@@ -307,6 +308,33 @@ TEST(AnyGame, WhatAGameCannotDoIsRefusedSayingWhatWouldWork) {
   g.opponent = Opponent::kBothLearn;
   resolve_defaults(g, false);
   EXPECT_THROW(Trainer(g, BackendKind::kCpu), ConfigError) << "gather's food cannot learn";
+}
+
+// The memory plan holds every learner's and game's allocations to the byte, before and after training.
+TEST(AnyGame, MemoryPlanIsWhatEveryLearnerAllocates) {
+  std::vector<TrainConfig> configs;
+  for (Algorithm a : {Algorithm::kMfq, Algorithm::kMfac})
+    for (Opponent o : {Opponent::kRandom, Opponent::kBothLearn, Opponent::kSelfplayLagged}) configs.push_back(small(a, o));
+  TrainConfig pursuit;
+  pursuit.scenario = Scenario::kAdversarialPursuit;
+  pursuit.algorithm = Algorithm::kAc;
+  pursuit.map_size = 20;
+  pursuit.max_steps = 20;
+  pursuit.batch = 16;
+  pursuit.hidden = {16};
+  pursuit.replay_capacity = 1024;
+  pursuit.opponent = Opponent::kBothLearn;
+  resolve_defaults(pursuit, false);
+  configs.push_back(pursuit);
+  for (const TrainConfig& c : configs) {
+    Trainer t(c, BackendKind::kCpu);
+    const TrainMemory& m = t.memory();
+    const std::string what = std::string(scenario_name(c.scenario)) + " " + algorithm_name(c.algorithm) + " " +
+                             opponent_name(c.opponent);
+    EXPECT_EQ(m.rows + m.batch, t.ops_allocated_bytes()) << what;
+    t.run_episode();
+    EXPECT_EQ(m.rows + m.batch, t.ops_allocated_bytes()) << what << ": nothing is allocated lazily";
+  }
 }
 
 class ActorCriticCudaTest : public CudaTest {};

@@ -98,6 +98,8 @@ CLI::App* add_bench_command(CLI::App& app, BenchOptions& o) {
                 "CUDA only; docs/profiling.md)")
       ->type_name("A:B");
   b->add_option("--seed", o.seed, "World and network seed")->capture_default_str();
+  b->add_option("--algorithm", o.algorithm, "The training workload's learner: " + algorithm_list())
+      ->capture_default_str();
   b->add_option("--time-budget", o.time_budget_s, "Sweep time budget in seconds (default 300)")->type_name("S");
   b->add_flag("--quiet,-q", o.quiet, "No progress line");
   return b;
@@ -133,6 +135,11 @@ BenchPlan bench_settings(const BenchOptions& o) {
   s.obs_dtype = o.obs_dtype == "bf16" || (o.obs_dtype == "auto" && cuda) ? ObsDtype::kBf16 : ObsDtype::kF32;
   s.math = o.math == "tf32" || (o.math == "auto" && cuda) ? NetMath::kTf32 : NetMath::kFp32;
   s.seed = o.seed;
+  try {
+    s.algorithm = parse_algorithm(o.algorithm);
+  } catch (const std::invalid_argument& e) {
+    throw UsageError(std::string("--algorithm: ") + e.what());
+  }
   if (o.time_budget_s >= 0) s.time_budget_s = o.time_budget_s;
   try {
     bench::parse_profile_steps(o.profile_steps, s.profile_from, s.profile_to);

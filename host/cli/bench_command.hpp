@@ -21,6 +21,7 @@ struct BenchOptions {
   std::string json_path;
   std::string obs_dtype = "auto";  // auto: bf16 with CUDA, f32 on the CPU
   std::string math = "auto";       // auto: tf32 with CUDA (fp32 on the CPU, whose network is FP32)
+  std::string algorithm = "mfq";   // the training workload's learner
   std::string profile_steps;    // A:B
   uint64_t seed = 1;
   double time_budget_s = -1;    // < 0: the default (300 s)

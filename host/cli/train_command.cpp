@@ -57,13 +57,14 @@ std::string episode_line(const Trainer& t, const EpisodeMetrics& m) {
   else
     std::snprintf(tail, sizeof tail, "loss %.4g, mean Q %.3f, %s %.3g", m.loss, m.mean_q,
                   c.exploration == Exploration::kEpsilon ? "eps" : "T", m.temperature);
-  char buf[400];
+  char buf[480];
   std::snprintf(buf, sizeof buf,
-                "episode %lld/%lld (learner %s): steps %lld, kills %lld v %lld, survivors %lld v %lld, "
+                "episode %lld/%lld (learner %s): steps %lld, kills %lld v %lld, hits %lld v %lld, survivors %lld v %lld, "
                 "return/agent %.3f v %.3f, %s, %s agent-steps/s, %.1f s",
                 static_cast<long long>(m.episode + 1), static_cast<long long>(c.episodes), learner.c_str(),
                 static_cast<long long>(m.steps), static_cast<long long>(m.kills[0]),
-                static_cast<long long>(m.kills[1]), static_cast<long long>(m.survivors[0]),
+                static_cast<long long>(m.kills[1]), static_cast<long long>(m.hits[0]),
+                static_cast<long long>(m.hits[1]), static_cast<long long>(m.survivors[0]),
                 static_cast<long long>(m.survivors[1]), m.per_agent_return[0], m.per_agent_return[1], tail,
                 format_rate(m.agent_steps_per_s).c_str(), m.seconds);
   return buf;

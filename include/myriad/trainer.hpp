@@ -28,6 +28,7 @@ struct EpisodeMetrics {
   std::string learner_name;  // its name
   double team_return[2] = {0, 0}, per_agent_return[2] = {0, 0};
   int64_t kills[2] = {0, 0}, survivors[2] = {0, 0};
+  int64_t hits[2] = {0, 0};         // non-lethal hits dealt (pursuit's tags, gather's bites)
   double loss = 0, first_loss = 0;  // learner 0's TD / critic loss: mean and first of the episode (NaN without updates)
   double mean_q = 0;                // Q-learners: mean over acting steps of the alive learners' mean max_a Q (else NaN)
   double temperature = 0;           // Boltzmann T (or ε with exploration = epsilon) of the Q-learners
