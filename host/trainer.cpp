@@ -135,6 +135,12 @@ void Trainer::setup_groups() {
     side_groups_[gc.side].push_back(g);
   }
   set_size_ = static_cast<int>(side_groups_[home_side_].size());
+  for (int g : side_groups_[home_side_])
+    if (cfg_.curriculum == Curriculum::kGrowLearners && cfg_.grow_from > gt.count(g))
+      throw ConfigError("grow_from: " + std::to_string(cfg_.grow_from) + " learners to start with, but " +
+                        wc.groups[static_cast<size_t>(g)].name + " has " + std::to_string(gt.count(g)) +
+                        " agents; grow_from = " + std::to_string(std::max<int64_t>(1, gt.count(g) / 8)) +
+                        " (an eighth) would grow the set over the run");
   const std::vector<int>& mine = side_groups_[home_side_];
   const std::vector<int>& theirs = side_groups_[1 - home_side_];
   // The other side's slot k is the same kind of group as ours (same actions, view, features, count).
@@ -263,6 +269,7 @@ void Trainer::begin_episode() {
   cur_.episode = episode_;
   cur_.learner_group = learner_group(episode_);
   cur_.learner_name = world_->config().groups[static_cast<size_t>(cur_.learner_group)].name;
+  cur_.learning_agents = learning_agents_of(cur_.learner_group);
   cur_.temperature = exploration_value(episode_);
   agent_steps_ = seconds_ = 0;
   q_log_used_ = q_steps_ = 0;
@@ -276,13 +283,22 @@ void Trainer::begin_episode() {
 
 // The transitions a step stores are those of the agents alive at its start that keep_transition draws
 // for (seed, step, id): transitions.hpp.
-KeepParams Trainer::keep_params(bool terminal) const {
+KeepParams Trainer::keep_params(int g, bool terminal, double group_reward) const {
   KeepParams kp;
   kp.seed = seed_mix(cfg_.seed, 3);
   kp.step = static_cast<uint32_t>(env_steps_);
   kp.fraction = static_cast<float>(cfg_.store_fraction);
   kp.terminal = terminal;
+  if (cfg_.curriculum == Curriculum::kGrowLearners) kp.learners = learning_agents_of(g);
+  kp.team = cfg_.reward_mode == RewardMode::kTeam;
+  kp.team_reward = static_cast<float>(group_reward);
   return kp;
+}
+
+int64_t Trainer::learning_agents_of(int g) const {
+  const int64_t n = world_->groups().count(g);
+  if (cfg_.curriculum != Curriculum::kGrowLearners) return n;
+  return learning_agents(n, cfg_.grow_from, episode_, cfg_.grow_episodes);
 }
 
 bool Trainer::step_once() {
@@ -324,6 +340,11 @@ bool Trainer::step_once() {
       NvtxRange r("select");
       if (c.kind == Kind::kLearner) {
         team.select(learners_[static_cast<size_t>(c.index)]->behaviour(explore));
+        const int64_t n_l = learning_agents_of(g);
+        if (n_l < team.count())  // grow_learners: the rest of the group acts uniformly at random
+          backend_->learn().random_actions(seed_mix(cfg_.seed, 4), static_cast<uint32_t>(env_steps_), n_l,
+                                           team.count(), team.begin(), team.n_actions(),
+                                           world_->group_buffers(g).action);
       } else {
         const PlayedNetwork& p = played_[static_cast<size_t>(c.index)];
         // A frozen Q-network plays greedily, a lagged one explores as the learner does; actors sample π.
@@ -342,7 +363,7 @@ bool Trainer::step_once() {
     if (c.kind != Kind::kLearner) continue;
     NvtxRange r("replay");
     learners_[static_cast<size_t>(c.index)]->choose_transitions(*world_, *teams_[static_cast<size_t>(g)],
-                                                                 keep_params(false));
+                                                                 keep_params(g, false));
     lap(TrainPhase::kReplay);
   }
   const StepStats& st = world_->step();
@@ -367,7 +388,7 @@ bool Trainer::step_once() {
     if (c.kind != Kind::kLearner) continue;
     NvtxRange r("replay");
     learners_[static_cast<size_t>(c.index)]->store_transitions(*world_, *teams_[static_cast<size_t>(g)],
-                                                                keep_params(st.done));
+                                                                keep_params(g, st.done, st.reward(g)));
     lap(TrainPhase::kReplay);
   }
   ++env_steps_;

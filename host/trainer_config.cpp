@@ -123,6 +123,16 @@ TargetKind target_from(const std::string& s) {
     if (s == target_name(k)) return k;
   throw std::invalid_argument(s);
 }
+RewardMode reward_mode_from(const std::string& s) {
+  if (s == "individual") return RewardMode::kIndividual;
+  if (s == "team") return RewardMode::kTeam;
+  throw std::invalid_argument(s);
+}
+Curriculum curriculum_from(const std::string& s) {
+  if (s == "none") return Curriculum::kNone;
+  if (s == "grow_learners") return Curriculum::kGrowLearners;
+  throw std::invalid_argument(s);
+}
 ActorGradient actor_gradient_from(const std::string& s) {
   if (s == "expected") return ActorGradient::kExpected;
   if (s == "sampled") return ActorGradient::kSampled;
@@ -177,6 +187,10 @@ const std::vector<Key>& keys() {
       float_key("lr", &C::lr),
       float_key("actor_lr", &C::actor_lr),
       enum_key("actor_gradient", &C::actor_gradient, actor_gradient_from, actor_gradient_name, "expected, sampled"),
+      enum_key("reward_mode", &C::reward_mode, reward_mode_from, reward_mode_name, "individual, team"),
+      enum_key("curriculum", &C::curriculum, curriculum_from, curriculum_name, "none, grow_learners"),
+      int_key("grow_from", &C::grow_from),
+      int_key("grow_episodes", &C::grow_episodes),
       float_key("entropy_start", &C::entropy_start),
       float_key("entropy_coef", &C::entropy_coef),
       float_key("gamma", &C::gamma),
@@ -410,6 +424,8 @@ const char* target_name(TargetKind t) {
 }
 
 const char* actor_gradient_name(ActorGradient g) { return g == ActorGradient::kSampled ? "sampled" : "expected"; }
+const char* reward_mode_name(RewardMode m) { return m == RewardMode::kTeam ? "team" : "individual"; }
+const char* curriculum_name(Curriculum c) { return c == Curriculum::kGrowLearners ? "grow_learners" : "none"; }
 
 bool game_sides_alike(Scenario s) {
   const GameSpec& g = game_spec(s);
@@ -436,6 +452,7 @@ void resolve_defaults(TrainConfig& c, bool cuda) {
   if (c.replay_capacity == kAuto) c.replay_capacity = cuda ? 2000000 : 100000;
   if (c.store_fraction < 0) c.store_fraction = cuda ? 1.0 / 16 : 0.5;
   if (c.anneal_episodes == kAuto) c.anneal_episodes = c.episodes / 2 > 0 ? c.episodes / 2 : 1;
+  if (c.grow_episodes == kAuto) c.grow_episodes = c.episodes / 2 > 0 ? c.episodes / 2 : 1;
   if (c.warmup == kAuto) c.warmup = c.batch;
   if (!c.obs_dtype) c.obs_dtype = cuda ? ObsDtype::kBf16 : ObsDtype::kF32;
   if (!c.network_math) c.network_math = cuda ? NetMath::kTf32 : NetMath::kFp32;
@@ -522,6 +539,11 @@ void validate_train_config(const TrainConfig& c) {
   for (int64_t h : c.hidden)
     if (h < 1 || h > 65536) fail("hidden: layer widths must be in [1, 65536]");
   if (c.checkpoint_every < 0) fail("checkpoint_every must be >= 0");
+  if (c.grow_from < 1) fail("grow_from must be >= 1 (the learners per group at the first episode)");
+  if (c.grow_episodes != kAuto && (c.grow_episodes < 1 || c.grow_episodes > c.episodes))
+    fail("grow_episodes must be in [1, episodes = " + std::to_string(c.episodes) +
+         "]: the learning set must have grown to the whole group by the last episode (e.g. grow_episodes = " +
+         std::to_string(c.episodes > 1 ? c.episodes / 2 : 1) + ")");
   if (c.autosave_seconds < 0 || c.autosave_seconds > 86400)
     fail("autosave_seconds must be in [0, 86400] (0: after every episode)");
 }

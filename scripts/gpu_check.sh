@@ -3,7 +3,7 @@
 # (performance.md "The GPU check script"): build with the bundled .gpu-deps (stop if that fails), the
 # CUDA tests first and in parallel with MYRIAD_REQUIRE_CUDA=1 (a skipped CUDA test fails: the check
 # cannot pass without a GPU), the other tests, compute-sanitizer (probed on a trivial run first)
-# memcheck, racecheck and initcheck on small runs and on a tiny training run that really updates, a
+# memcheck, racecheck and initcheck on small runs and on tiny training runs (MF-Q, MF-AC) that really update, a
 # short training run and its evaluation, then the benchmarks last: `myriad bench` (acting + training
 # reference workloads, the sweep to the largest population that fits), the micro-benchmarks, the
 # PyTorch comparison, the sweep plot and BENCHMARKS.md; results and a summary go to OUTDIR.
@@ -189,6 +189,7 @@ elif ((dry)); then
   step small_run 60 "$myriad" "${small[@]}"
   step pursuit_run 60 "$myriad" "${pursuit[@]}"
   step train_tiny 60 "$myriad" "${tiny_train[@]}" --out "$out/train_tiny"
+  step train_tiny_mfac 60 "$myriad" "${tiny_train[@]}" --set algorithm=mfac --out "$out/train_tiny_mfac"
   skip sanitizer "CPU dry run"
 elif [[ -z $sanitizer ]]; then
   skip sanitizer "compute-sanitizer not found"
@@ -203,10 +204,13 @@ if ((sanitizer_ok)); then
   step memcheck_pursuit 60 "$sanitizer" --tool memcheck --error-exitcode 1 "$myriad" "${pursuit[@]}"
   step train_memcheck 90 "$sanitizer" --tool memcheck --error-exitcode 1 "$myriad" "${tiny_train[@]}" \
     --out "$out/train_memcheck"
+  step train_memcheck_mfac 90 "$sanitizer" --tool memcheck --error-exitcode 1 "$myriad" "${tiny_train[@]}" \
+    --set algorithm=mfac --out "$out/train_memcheck_mfac"
   step train_initcheck 90 "$sanitizer" --tool initcheck --error-exitcode 1 "$myriad" "${tiny_train[@]}" \
     --out "$out/train_initcheck"
 elif ((!dry && !bench_only && !stop_early)); then
   step train_tiny 60 "$myriad" "${tiny_train[@]}" --out "$out/train_tiny"
+  step train_tiny_mfac 60 "$myriad" "${tiny_train[@]}" --set algorithm=mfac --out "$out/train_tiny_mfac"
 fi
 
 # A short default-sized training run with its metrics, and an evaluation against random.

@@ -15,6 +15,8 @@
 #include "myriad/evaluate.hpp"
 #include "myriad/games/game.hpp"
 #include "myriad/players.hpp"
+#include "myriad/rng.hpp"
+#include "myriad/rules/curriculum.hpp"
 #include "myriad/trainer.hpp"
 
 namespace myriad {
@@ -362,6 +364,81 @@ TEST_F(ActorCriticCudaTest, CudaTrainsMfacWithFiniteLosses) {
   EXPECT_TRUE(std::isfinite(m.loss));
   EXPECT_TRUE(std::isfinite(m.actor_loss));
   EXPECT_GT(m.entropy, 0.0);
+}
+
+}  // namespace
+}  // namespace myriad
+
+namespace myriad {
+namespace {
+
+TEST(Curriculum, LearningSetGrowsLinearlyFromN0ToTheGroup) {
+  EXPECT_EQ(learning_agents(100, 10, 0, 50), 10);
+  EXPECT_EQ(learning_agents(100, 10, 25, 50), 55);
+  EXPECT_EQ(learning_agents(100, 10, 49, 50), 10 + 90 * 49 / 50);
+  EXPECT_EQ(learning_agents(100, 10, 50, 50), 100);
+  EXPECT_EQ(learning_agents(100, 10, 500, 50), 100);
+  EXPECT_EQ(learning_agents(8, 10, 0, 50), 8) << "n_0 above the group: everyone learns";
+}
+
+TEST(Curriculum, NonLearnersActAtRandomAndStayOutOfTheReplay) {
+  TrainConfig c = small(Algorithm::kMfq);
+  c.curriculum = Curriculum::kGrowLearners;
+  c.grow_from = 3;
+  c.grow_episodes = 2;
+  c.store_fraction = 1.0;
+  c.swap_sides = false;
+  Trainer t(c, BackendKind::kCpu);
+  const EpisodeMetrics m = t.run_episode();
+  EXPECT_EQ(m.learning_agents, 3);
+  // Every stored transition is one of the 3 learners': at most 3 a step.
+  EXPECT_LE(t.replay().size(), 3 * m.steps);
+  EXPECT_GE(t.replay().size(), 3 * m.steps / 2);
+  EXPECT_EQ(t.run_episode().learning_agents, 3 + (12 - 3) * 1 / 2);
+  EXPECT_EQ(t.run_episode().learning_agents, 12);
+  // The other rows' actions are the curriculum's uniform draws.
+  TrainConfig d = c;
+  d.grow_episodes = 4;
+  Trainer u(d, BackendKind::kCpu);
+  u.train_step();
+  World& w = u.world();
+  std::vector<uint8_t> a(12);
+  w.backend().to_host(a.data(), w.group_buffers(0).action, a.size());
+  const int k = w.groups().type[0].n_actions();
+  for (int r = 3; r < 12; ++r)
+    EXPECT_EQ(a[static_cast<size_t>(r)], curriculum_random_action(seed_mix(d.seed, 4), static_cast<uint32_t>(r), 0, k));
+  TrainConfig bad = c;
+  bad.grow_from = 13;
+  try {
+    Trainer x(bad, BackendKind::kCpu);
+    ADD_FAILURE() << "grow_from above the group was taken";
+  } catch (const ConfigError& e) {
+    EXPECT_NE(std::string(e.what()).find("grow_from = 1"), std::string::npos) << e.what();
+  }
+  TrainConfig late = c;
+  late.grow_episodes = c.episodes + 1;
+  EXPECT_THROW(validate_train_config(late), ConfigError) << "a schedule that ends past the last episode";
+}
+
+TEST(RewardMode, TeamModeStoresTheGroupsSummedReward) {
+  KeepParams p;
+  p.team = true;
+  p.team_reward = -3.5f;
+  const uint8_t died[2] = {0, 1}, action[2] = {4, 7};
+  const float reward[2] = {0.25f, -1.0f};
+  float out_r[2];
+  uint8_t out_a[2], out_d[2];
+  for (int j = 0; j < 2; ++j) transition_fields(p, j, j, died, reward, action, out_r, out_a, out_d);
+  EXPECT_EQ(out_r[0], -3.5f);
+  EXPECT_EQ(out_r[1], -3.5f);
+  EXPECT_EQ(out_d[1], 1);
+  p.team = false;
+  transition_fields(p, 0, 0, died, reward, action, out_r, out_a, out_d);
+  EXPECT_EQ(out_r[0], 0.25f);
+  TrainConfig c = small(Algorithm::kIql);
+  c.reward_mode = RewardMode::kTeam;
+  Trainer t(c, BackendKind::kCpu);
+  for (int e = 0; e < 2; ++e) EXPECT_TRUE(std::isfinite(t.run_episode().loss) || e == 0);
 }
 
 }  // namespace

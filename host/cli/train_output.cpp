@@ -40,7 +40,7 @@ constexpr const char* kCsvHeader =
     "episode,steps,learner_side,outcome,return_learner,return_opponent,per_agent_return_learner,"
     "per_agent_return_opponent,kills_learner,kills_opponent,survivors_learner,survivors_opponent,"
     "updates,loss,first_loss,mean_q,temperature,agent_steps_per_s,seconds,actor_loss,entropy,hits_learner,"
-    "hits_opponent";
+    "hits_opponent,learning_agents";
 
 // Keeps, of a metrics file, the header (csv) and the whole rows of the first `done` episodes (numbered
 // from 0): the rows of episodes played after the checkpoint a run resumes from, and a row torn by a
@@ -176,6 +176,7 @@ void TrainOutput::write_metrics(const EpisodeMetrics& m) {
       {"entropy", num(m.entropy)},
       {"hits_learner", i(m.hits[0])},
       {"hits_opponent", i(m.hits[1])},
+      {"learning_agents", i(m.learning_agents)},
   };
   std::string csv, json = "{";
   for (size_t k = 0; k < fields.size(); ++k) {

@@ -32,12 +32,19 @@ enum class Opponent : uint8_t {
   kSelfplayLagged,  // a copy of the learner that takes 0.99·learner + 0.01·itself after each round won
 };
 enum class Exploration : uint8_t { kBoltzmann, kEpsilon };
+// What a learning agent's stored reward is: its own, or its group's summed reward of the step.
+enum class RewardMode : uint8_t { kIndividual, kTeam };
+// Incremental learning (rules/curriculum.hpp): none, or a learning set that grows from grow_from agents
+// per group to all of them over grow_episodes, the others acting at random.
+enum class Curriculum : uint8_t { kNone, kGrowLearners };
 
 const char* opponent_name(Opponent o);
 Opponent parse_opponent(const std::string& s);  // throws std::invalid_argument
 const char* exploration_name(Exploration e);
 const char* target_name(TargetKind t);
 const char* actor_gradient_name(ActorGradient g);
+const char* reward_mode_name(RewardMode m);
+const char* curriculum_name(Curriculum c);
 
 struct TrainConfig {
   Scenario scenario = Scenario::kBattle;
@@ -82,6 +89,10 @@ struct TrainConfig {
   // The actor's gradient (rules/loss.hpp): expected (every action's advantage under π) or sampled (the
   // stored action's, algorithms.md's literal form).
   ActorGradient actor_gradient = ActorGradient::kExpected;
+  RewardMode reward_mode = RewardMode::kIndividual;
+  Curriculum curriculum = Curriculum::kNone;
+  int64_t grow_from = 64;             // grow_learners: n_0, the learners per group at episode 0
+  int64_t grow_episodes = kAuto;      // grow_learners: E_grow, episodes until every agent learns (half the run)
   int64_t target_copy_every = 0;      // > 0: hard copy θ⁻ ← θ every C gradient steps instead of soft τ
   int64_t batch = kAuto;              // 256 CPU, 32768 CUDA
   int64_t replay_capacity = kAuto;

@@ -29,6 +29,7 @@ struct EpisodeMetrics {
   double team_return[2] = {0, 0}, per_agent_return[2] = {0, 0};
   int64_t kills[2] = {0, 0}, survivors[2] = {0, 0};
   int64_t hits[2] = {0, 0};         // non-lethal hits dealt (pursuit's tags, gather's bites)
+  int64_t learning_agents = 0;      // learner 0's group: agents that learn (grow_learners: n_L), the rest random
   double loss = 0, first_loss = 0;  // learner 0's TD / critic loss: mean and first of the episode (NaN without updates)
   double mean_q = 0;                // Q-learners: mean over acting steps of the alive learners' mean max_a Q (else NaN)
   double temperature = 0;           // Boltzmann T (or ε with exploration = epsilon) of the Q-learners
@@ -156,7 +157,9 @@ class Trainer {
   SelectParams explore_params(uint64_t salt) const;
   TrainLayout layout() const;
   void check_memory(bool cuda);
-  KeepParams keep_params(bool terminal) const;  // of the step being played
+  // Of the step being played, for learning group g (its learners, its team reward when terminal is known).
+  KeepParams keep_params(int g, bool terminal, double group_reward = 0) const;
+  int64_t learning_agents_of(int g) const;  // grow_learners: n_L of this episode in group g (else all)
   void load_opponent(const std::string& path);
   int side_of_learners(int set, int64_t episode) const;  // the side learner set 0 (1: both_learn's) plays
   double tick();  // ms since the last tick (after a backend sync) while timing, else 0

@@ -42,7 +42,7 @@ class LearnProgramFor final : public LearnProgram {
   void keep_flags(const KeepParams& p, const uint8_t* alive, const uint8_t* died, int64_t count, int64_t first_id,
                   int32_t* flags) const override {
     ex_.for_each(count,
-                 MYRIAD_LAMBDA(int64_t r) { flags[r] = transition_kept(p, alive[r], died[r], first_id + r) ? 1 : 0; });
+                 MYRIAD_LAMBDA(int64_t r) { flags[r] = row_kept(p, alive[r], died[r], r, first_id + r) ? 1 : 0; });
   }
   void compact(const KeepParams& p, const int32_t* flags, const int32_t* pos, const uint8_t* died,
                const float* reward, const uint8_t* action, int64_t count, int64_t* idx, float* out_reward,
@@ -85,6 +85,14 @@ class LearnProgramFor final : public LearnProgram {
                            int64_t* slots) const override {
     ex_.for_each(batch,
                  MYRIAD_LAMBDA(int64_t b) { slots[b] = sample_slot(seed, draw, static_cast<uint32_t>(b), size); });
+  }
+  void random_actions(uint64_t seed, uint32_t step, int64_t from, int64_t count, int64_t first_id, int k,
+                      uint8_t* actions) const override {
+    if (count <= from) return;
+    ex_.for_each(count - from, MYRIAD_LAMBDA(int64_t j) {
+      const int64_t r = from + j;
+      actions[r] = curriculum_random_action(seed, static_cast<uint32_t>(first_id + r), step, k);
+    });
   }
   void select_actions(const SelectParams& p, const float* q, int64_t n, const uint32_t* ids,
                       uint8_t* actions) const override {

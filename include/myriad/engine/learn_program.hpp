@@ -5,6 +5,7 @@
 #pragma once
 #include <cstdint>
 
+#include "myriad/rules/curriculum.hpp"
 #include "myriad/rules/keep.hpp"
 #include "myriad/rules/loss.hpp"
 #include "myriad/rules/net_input.hpp"
@@ -53,6 +54,10 @@ class LearnProgram {
                              const ReplayBatch& out) const = 0;
   virtual void replay_sample_slots(uint64_t seed, uint32_t draw, int64_t size, int64_t batch,
                                    int64_t* slots) const = 0;
+  // actions[r] = curriculum_random_action(seed, first_id + r, step, k) for rows r in [from, count): the
+  // non-learners of a group under incremental learning.
+  virtual void random_actions(uint64_t seed, uint32_t step, int64_t from, int64_t count, int64_t first_id, int k,
+                              uint8_t* actions) const = 0;
   // actions[i] from row i of q by p's mode (rules/select.hpp); ids null: id = row.
   virtual void select_actions(const SelectParams& p, const float* q, int64_t n, const uint32_t* ids,
                               uint8_t* actions) const = 0;

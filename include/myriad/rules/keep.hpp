@@ -25,17 +25,28 @@ struct KeepParams {
   uint32_t step = 0;
   float fraction = 1.0f;
   bool terminal = false;  // the step ended the episode by elimination (not by the time limit)
+  // Incremental learning: only the group's first `learners` rows learn (the others act at random and
+  // stay out of the replay).
+  int64_t learners = INT64_MAX;
+  // reward_mode = team: every stored transition's reward is the group's summed reward of the step.
+  bool team = false;
+  float team_reward = 0.0f;
 };
 
 MYRIAD_HD bool transition_kept(const KeepParams& p, uint8_t alive, uint8_t died, int64_t id) {
   return (alive != 0 || died != 0) && keep_transition(p.seed, p.step, static_cast<uint32_t>(id), p.fraction);
 }
 
-// The stored fields of kept transition j, row r of the group's slices (after the step): reward,
-// action, done = died || terminal.
+// The same for row r of a group (a learning row: r < p.learners).
+MYRIAD_HD bool row_kept(const KeepParams& p, uint8_t alive, uint8_t died, int64_t r, int64_t id) {
+  return r < p.learners && transition_kept(p, alive, died, id);
+}
+
+// The stored fields of kept transition j, row r of the group's slices (after the step): reward (the
+// agent's, or the group's sum with reward_mode = team), action, done = died || terminal.
 MYRIAD_HD void transition_fields(const KeepParams& p, int64_t j, int64_t r, const uint8_t* died, const float* reward,
                                  const uint8_t* action, float* out_reward, uint8_t* out_action, uint8_t* out_done) {
-  out_reward[j] = reward[r];
+  out_reward[j] = p.team ? p.team_reward : reward[r];
   out_action[j] = action[r];
   out_done[j] = died[r] != 0 || p.terminal ? 1 : 0;
 }
