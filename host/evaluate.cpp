@@ -41,8 +41,6 @@ std::pair<double, double> wilson_interval(double successes, int64_t n, double z)
 EvalConfig resolve_eval_config(EvalConfig c) {
   if (c.a.empty() || c.b.empty()) throw std::invalid_argument("eval: both players are needed (A and B)");
   if (c.episodes < 1) throw std::invalid_argument("eval: episodes must be >= 1");
-  if (c.placement != "blocks" && c.placement != "random")
-    throw std::invalid_argument("eval: placement '" + c.placement + "'; valid: blocks, random");
   // A population given without a map keeps MAgent's density (the map grows with it), unless it is the
   // checkpoint's own population, whose training map is kept.
   const bool population_only = c.agents_per_team > 0 && c.map_size == 0;
@@ -51,20 +49,20 @@ EvalConfig resolve_eval_config(EvalConfig c) {
     const Checkpoint ck = read_checkpoint(s);  // throws naming the file
     TrainConfig t;
     apply_toml(t, ck.header.config_toml, s + " (its config)");
-    if (c.scenario.empty()) c.scenario = scenario_name(t.scenario);
+    if (!c.scenario) c.scenario = t.scenario;
     if (c.agents_per_team == 0 && t.agents_per_team > 0) c.agents_per_team = t.agents_per_team;
     const bool own_population = !population_only || t.agents_per_team == c.agents_per_team;
     if (c.map_size == 0 && t.map_size > 0 && own_population) c.map_size = t.map_size;
     if (c.max_steps == 0) c.max_steps = t.max_steps;
     if (c.minimap < 0) c.minimap = t.minimap ? 1 : 0;
   }
-  if (c.scenario.empty()) c.scenario = "battle";
-  const bool battle = parse_scenario(c.scenario) == Scenario::kBattle;  // throws listing the games
+  if (!c.scenario) c.scenario = Scenario::kBattle;
+  const bool battle = *c.scenario == Scenario::kBattle;
   if (battle && c.agents_per_team == 0) c.agents_per_team = 64;  // other games: 0 keeps their own population
   if (battle && c.map_size == 0 && population_only) {
     GameSize size;
     size.agents_per_team = c.agents_per_team;
-    c.map_size = game_config(parse_scenario(c.scenario), size).width;  // the game's density rule
+    c.map_size = game_config(*c.scenario, size).width;  // the game's density rule
   }
   if (battle && c.map_size == 0) c.map_size = 40;
   if (c.max_steps == 0) c.max_steps = 400;
@@ -79,14 +77,15 @@ EvalResult evaluate(const EvalConfig& config, const std::function<void(const Eva
   GameSize size;
   size.map_size = static_cast<int>(c.map_size);
   size.agents_per_team = c.agents_per_team;
-  if (parse_scenario(c.scenario) != Scenario::kBattle && size.map_size > 0) size.agents_per_team = 0;  // the map fixes it
-  WorldConfig wc = game_config(parse_scenario(c.scenario), size);
+  if (*c.scenario != Scenario::kBattle && size.map_size > 0) size.agents_per_team = 0;  // the map fixes it
+  WorldConfig wc = game_config(*c.scenario, size);
   if (wc.n_groups() != 2)
-    throw std::invalid_argument("eval: scenario " + c.scenario + " has " + std::to_string(wc.n_groups()) +
+    throw std::invalid_argument(std::string("eval: scenario ") + scenario_name(*c.scenario) + " has " +
+                                std::to_string(wc.n_groups()) +
                                 " groups; head-to-head evaluation plays two teams (battle, battlefield)");
   wc.max_steps = c.max_steps;
   wc.minimap = c.minimap != 0;
-  wc.placement = c.placement == "random" ? Placement::kRandom : Placement::kDefault;
+  wc.placement = c.placement;
   const std::string err = validate(wc);
   if (!err.empty()) throw std::invalid_argument("eval: world: " + err);
   std::unique_ptr<World> world = make_world(c.backend, wc);

@@ -164,7 +164,7 @@ TEST(ActorCritic, ActorsPlaySampledOrGreedyInEvalAndAsFrozenOpponents) {
   e.b = "random";
   e.episodes = 2;
   e.backend = BackendKind::kCpu;
-  e.placement = "random";
+  e.placement = Placement::kRandom;
   const EvalResult sampled = evaluate(e);
   EXPECT_EQ(sampled.wins + sampled.draws + sampled.losses, 2);
   e.greedy_actor = true;

@@ -74,7 +74,7 @@ EvalConfig eval_settings(const EvalOptions& o) {
   EvalConfig c;
   c.a = resolve_player(o.a);
   c.b = resolve_player(o.b);
-  if (!o.scenario.empty()) c.scenario = scenario_name(parse_scenario_option(o.scenario));
+  if (!o.scenario.empty()) c.scenario = parse_scenario_option(o.scenario);
   c.episodes = parse_int_option("--episodes", o.episodes, 1);
   c.agents_per_team = optional_int("--agents-per-team", o.agents_per_team, 1);
   c.map_size = optional_int("--map-size", o.map_size, 8);
@@ -82,7 +82,9 @@ EvalConfig eval_settings(const EvalOptions& o) {
   c.seed = parse_seed_option("--seed", o.seed);
   c.swap_sides = !o.no_swap;
   c.greedy_actor = o.greedy_actor;
-  c.placement = o.placement;
+  if (o.placement != "blocks" && o.placement != "random")
+    throw UsageError("--placement: '" + o.placement + "'; valid: blocks, random");
+  c.placement = o.placement == "random" ? Placement::kRandom : Placement::kDefault;
   c.backend = parse_backend_option(o.backend);
   require_backend_available(c.backend);
   return resolve_eval_config(c);  // reads the checkpoints: a bad file fails here, before any episode
@@ -125,7 +127,7 @@ int eval_command(const EvalOptions& o) {
   std::printf("A = %s\nB = %s\n%lld episodes of %lld v %lld on %lldx%lld (%s placement), up to %lld steps, %s, backend %s\n",
               c.a.c_str(), c.b.c_str(), static_cast<long long>(c.episodes), static_cast<long long>(c.agents_per_team),
               static_cast<long long>(c.agents_per_team), static_cast<long long>(c.map_size),
-              static_cast<long long>(c.map_size), c.placement.c_str(), static_cast<long long>(c.max_steps),
+              static_cast<long long>(c.map_size), o.placement.c_str(), static_cast<long long>(c.max_steps),
               c.swap_sides ? "sides swapped every other episode" : "A plays red", r.backend.c_str());
   std::printf("A: wins %lld (%lld as red, %lld as blue), draws %lld, losses %lld; win rate %.3f (Wilson 95%% %.3f..%.3f)\n",
               static_cast<long long>(r.wins), static_cast<long long>(r.wins_by_side[0]),
@@ -143,7 +145,7 @@ int eval_command(const EvalOptions& o) {
                   {"minimap", c.minimap != 0}};
     j["seed"] = c.seed;
     j["swap_sides"] = c.swap_sides;
-    j["placement"] = c.placement;
+    j["placement"] = o.placement;
     j["actor_play"] = c.greedy_actor ? "greedy" : "sample";
     j["wins_as"] = {{"red", r.wins_by_side[0]}, {"blue", r.wins_by_side[1]}};
     j["backend"] = r.backend;

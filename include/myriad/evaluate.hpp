@@ -5,17 +5,19 @@
 #pragma once
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
 
+#include "myriad/config.hpp"
 #include "myriad/world.hpp"
 
 namespace myriad {
 
 struct EvalConfig {
   std::string a, b;                  // "random", "scripted" or a checkpoint path
-  std::string scenario;              // "": from A's checkpoint config (else B's, else battle)
+  std::optional<Scenario> scenario;  // unset: from A's checkpoint config (else B's, else battle)
   int64_t episodes = 100;
   int64_t agents_per_team = 0;       // 0: from A's checkpoint config (else B's, else 64)
   int64_t map_size = 0;              // 0: likewise (else 40)
@@ -24,7 +26,7 @@ struct EvalConfig {
   bool swap_sides = true;
   // blocks (the training layout) or random (uniform): greedy networks on blocks placement play nearly
   // the same episode every time per side, random placement makes the episodes differ.
-  std::string placement = "blocks";
+  Placement placement = Placement::kDefault;  // kDefault: the game's layout (battle's blocks)
   uint64_t seed = 0;                 // episode e is played on seed + e
   // Actor-critic checkpoints: their actor samples π (the mean-field paper's play), or plays argmax π.
   bool greedy_actor = false;
