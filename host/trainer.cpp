@@ -270,7 +270,7 @@ void Trainer::begin_episode() {
   cur_.learner_group = learner_group(episode_);
   cur_.learner_name = world_->config().groups[static_cast<size_t>(cur_.learner_group)].name;
   cur_.learning_agents = learning_agents_of(cur_.learner_group);
-  cur_.temperature = exploration_value(episode_);
+  cur_.temperature = is_actor_critic(cfg_.algorithm) ? cfg_.entropy_weight(episode_) : exploration_value(episode_);
   agent_steps_ = seconds_ = 0;
   q_log_used_ = q_steps_ = 0;
   q_sum_ = 0;
@@ -289,7 +289,7 @@ KeepParams Trainer::keep_params(int g, bool terminal, double group_reward) const
   kp.step = static_cast<uint32_t>(env_steps_);
   kp.fraction = static_cast<float>(cfg_.store_fraction);
   kp.terminal = terminal;
-  if (cfg_.curriculum == Curriculum::kGrowLearners) kp.learners = learning_agents_of(g);
+  kp.learning = learning_set_of(g);
   kp.team = cfg_.reward_mode == RewardMode::kTeam;
   kp.team_reward = static_cast<float>(group_reward);
   return kp;
@@ -299,6 +299,15 @@ int64_t Trainer::learning_agents_of(int g) const {
   const int64_t n = world_->groups().count(g);
   if (cfg_.curriculum != Curriculum::kGrowLearners) return n;
   return learning_agents(n, cfg_.grow_from, episode_, cfg_.grow_episodes);
+}
+
+LearningSet Trainer::learning_set_of(int g) const {
+  LearningSet s;
+  s.size = world_->groups().count(g);
+  s.learners = learning_agents_of(g);
+  s.seed = seed_mix(cfg_.seed, 5 + static_cast<uint64_t>(g));
+  s.episode = static_cast<uint32_t>(episode_);
+  return s;
 }
 
 bool Trainer::step_once() {
@@ -340,11 +349,10 @@ bool Trainer::step_once() {
       NvtxRange r("select");
       if (c.kind == Kind::kLearner) {
         team.select(learners_[static_cast<size_t>(c.index)]->behaviour(explore));
-        const int64_t n_l = learning_agents_of(g);
-        if (n_l < team.count())  // grow_learners: the rest of the group acts uniformly at random
-          backend_->learn().random_actions(seed_mix(cfg_.seed, 4), static_cast<uint32_t>(env_steps_), n_l,
-                                           team.count(), team.begin(), team.n_actions(),
-                                           world_->group_buffers(g).action);
+        const LearningSet set = learning_set_of(g);
+        if (set.learners < set.size)  // grow_learners: the rest of the group acts uniformly at random
+          backend_->learn().random_actions(set, seed_mix(cfg_.seed, 4), static_cast<uint32_t>(env_steps_), team.count(),
+                                           team.begin(), team.n_actions(), world_->group_buffers(g).action);
       } else {
         const PlayedNetwork& p = played_[static_cast<size_t>(c.index)];
         // A frozen Q-network plays greedily, a lagged one explores as the learner does; actors sample π.

@@ -11,6 +11,7 @@
 #include "myriad/train_config.hpp"
 
 #include "myriad/games/game.hpp"
+#include "myriad/schedule.hpp"
 
 namespace myriad {
 
@@ -424,6 +425,11 @@ const char* target_name(TargetKind t) {
 }
 
 const char* actor_gradient_name(ActorGradient g) { return g == ActorGradient::kSampled ? "sampled" : "expected"; }
+float TrainConfig::entropy_weight(int64_t episode) const {
+  return exponential_schedule(static_cast<float>(entropy_start), static_cast<float>(entropy_coef), anneal_episodes)
+      .value(episode);
+}
+
 const char* reward_mode_name(RewardMode m) { return m == RewardMode::kTeam ? "team" : "individual"; }
 const char* curriculum_name(Curriculum c) { return c == Curriculum::kGrowLearners ? "grow_learners" : "none"; }
 
@@ -441,13 +447,15 @@ void resolve_defaults(TrainConfig& c, bool cuda) {
   // GPU: 262,144 agents at MAgent's density (side ⌈5·√N⌉); 1/16 of the learners' transitions stored
   // (8192 a step) and a 32768 batch every 4 steps: replay ratio 1, the replay ~240 steps deep.
   // The other games keep their MAgent2 population (0: the game's) unless one is asked for, with their
-  // own episode length capped at 500 steps on the CPU (battle: 400, the mean-field paper's).
+  // own episode length capped at 500 steps (battle and battlefield, the battle rules on other maps:
+  // 400 steps, the mean-field paper's, and 300 episodes on the CPU).
   const bool battle = c.scenario == Scenario::kBattle;
+  const bool battle_rules = battle || c.scenario == Scenario::kBattlefield;
   const GameSpec& game = game_spec(c.scenario);
   if (c.agents_per_team == kAuto) c.agents_per_team = !battle ? 0 : cuda ? 131072 : 64;  // 0: the game's
   if (c.map_size == kAuto) c.map_size = !battle ? 0 : cuda ? 1811 : 40;
-  if (c.max_steps == kAuto) c.max_steps = battle ? 400 : std::min<int64_t>(game.max_steps, 500);
-  if (c.episodes == kAuto) c.episodes = cuda ? 60 : battle ? 300 : 100;  // CPU battle: ~1 s an episode, wins from ~180
+  if (c.max_steps == kAuto) c.max_steps = battle_rules ? 400 : std::min<int64_t>(game.max_steps, 500);
+  if (c.episodes == kAuto) c.episodes = cuda ? 60 : battle_rules ? 300 : 100;  // CPU battle: ~1 s an episode, wins from ~180
   if (c.batch == kAuto) c.batch = cuda ? 32768 : 256;
   if (c.replay_capacity == kAuto) c.replay_capacity = cuda ? 2000000 : 100000;
   if (c.store_fraction < 0) c.store_fraction = cuda ? 1.0 / 16 : 0.5;

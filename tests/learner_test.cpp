@@ -405,8 +405,18 @@ TEST(Curriculum, NonLearnersActAtRandomAndStayOutOfTheReplay) {
   std::vector<uint8_t> a(12);
   w.backend().to_host(a.data(), w.group_buffers(0).action, a.size());
   const int k = w.groups().type[0].n_actions();
-  for (int r = 3; r < 12; ++r)
+  LearningSet set;  // the trainer's set of group 0 in episode 0
+  set.size = 12;
+  set.learners = 3;
+  set.seed = seed_mix(d.seed, 5);
+  set.episode = 0;
+  int random_rows = 0;
+  for (int r = 0; r < 12; ++r) {
+    if (set.learns(r)) continue;
+    ++random_rows;
     EXPECT_EQ(a[static_cast<size_t>(r)], curriculum_random_action(seed_mix(d.seed, 4), static_cast<uint32_t>(r), 0, k));
+  }
+  EXPECT_EQ(random_rows, 9);
   TrainConfig bad = c;
   bad.grow_from = 13;
   try {
@@ -418,6 +428,36 @@ TEST(Curriculum, NonLearnersActAtRandomAndStayOutOfTheReplay) {
   TrainConfig late = c;
   late.grow_episodes = c.episodes + 1;
   EXPECT_THROW(validate_train_config(late), ConfigError) << "a schedule that ends past the last episode";
+}
+
+TEST(Curriculum, TheLearningSetIsAFreshRandomSubsetEachEpisode) {
+  for (uint32_t n : {1u, 2u, 5u, 12u, 64u, 1000u, 4097u}) {
+    std::vector<int> seen(n, 0);
+    for (uint32_t r = 0; r < n; ++r) {
+      const uint32_t rank = curriculum_rank(77, 3, r, n);
+      ASSERT_LT(rank, n);
+      ++seen[rank];
+    }
+    for (uint32_t i = 0; i < n; ++i) ASSERT_EQ(seen[i], 1) << "rank " << i << " of " << n << " not hit once";
+  }
+  LearningSet s;
+  s.size = 64;
+  s.learners = 16;
+  s.seed = 9;
+  std::vector<int> first;
+  int changed = 0, front = 0;
+  for (uint32_t e = 0; e < 8; ++e) {
+    s.episode = e;
+    std::vector<int> rows;
+    for (int r = 0; r < 64; ++r)
+      if (s.learns(r)) rows.push_back(r);
+    EXPECT_EQ(rows.size(), 16u);
+    if (e == 0) first = rows;
+    else if (rows != first) ++changed;
+    for (int r : rows) front += r < 16;
+  }
+  EXPECT_EQ(changed, 7) << "every episode draws its own set";
+  EXPECT_LT(front, 8 * 16 / 2) << "the set is not the group's first rows";
 }
 
 TEST(RewardMode, TeamModeStoresTheGroupsSummedReward) {

@@ -236,6 +236,20 @@ TEST(TrainConfigParse, DefaultsSuitTheBackend) {
   resolve_defaults(set, true);
   EXPECT_EQ(set.store_fraction, 0.25) << "an explicit value survives";
   validate_train_config(gpu);
+  EXPECT_EQ(cpu.max_steps, 400);
+  EXPECT_EQ(cpu.episodes, 300);
+  // The battle rules on battlefield's map keep battle's episode; the other games their own, at most 500.
+  TrainConfig field, pursuit, tiger;
+  field.scenario = Scenario::kBattlefield;
+  pursuit.scenario = Scenario::kAdversarialPursuit;
+  tiger.scenario = Scenario::kTigerDeer;
+  for (TrainConfig* c : {&field, &pursuit, &tiger}) resolve_defaults(*c, false);
+  EXPECT_EQ(field.max_steps, 400);
+  EXPECT_EQ(field.episodes, 300);
+  EXPECT_EQ(field.agents_per_team, 0) << "battlefield's own population";
+  EXPECT_EQ(pursuit.max_steps, 500);
+  EXPECT_EQ(pursuit.episodes, 100);
+  EXPECT_EQ(tiger.max_steps, 300) << "tiger_deer's own 300 steps";
 }
 
 TEST(TrainConfigParse, ResolvedTomlReadsBack) {

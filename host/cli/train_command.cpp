@@ -53,7 +53,8 @@ std::string episode_line(const Trainer& t, const EpisodeMetrics& m) {
   const std::string learner = t.world().config().groups[static_cast<size_t>(m.learner_group)].name;
   char tail[128];
   if (is_actor_critic(c.algorithm))
-    std::snprintf(tail, sizeof tail, "critic loss %.4g, actor loss %.4g, entropy %.3f", m.loss, m.actor_loss, m.entropy);
+    std::snprintf(tail, sizeof tail, "critic loss %.4g, actor loss %.4g, entropy %.3f, beta %.3g", m.loss, m.actor_loss,
+                  m.entropy, m.temperature);
   else
     std::snprintf(tail, sizeof tail, "loss %.4g, mean Q %.3f, %s %.3g", m.loss, m.mean_q,
                   c.exploration == Exploration::kEpsilon ? "eps" : "T", m.temperature);

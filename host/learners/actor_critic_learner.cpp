@@ -6,7 +6,6 @@
 
 #include "learners/learner_impl.hpp"
 #include "myriad/rng.hpp"
-#include "myriad/schedule.hpp"
 
 namespace myriad {
 
@@ -122,9 +121,7 @@ void ActorCriticLearner::train_on_batch(int u) {
   actor_->forward(xa_, B, logits_);
   PolicyLossParams pp;
   pp.n_actions = K;
-  pp.entropy_coef = exponential_schedule(static_cast<float>(cfg_.entropy_start), static_cast<float>(cfg_.entropy_coef),
-                                         cfg_.anneal_episodes)
-                        .value(episode_);
+  pp.entropy_coef = cfg_.entropy_weight(episode_);
   pp.weight = inv_b;
   pp.form = cfg_.actor_gradient;
   learn.policy_loss(pp, B, logits_, q_, ba_, dpi_, pg_, ent_);

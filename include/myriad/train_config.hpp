@@ -52,7 +52,7 @@ struct TrainConfig {
   int64_t episodes = kAuto;           // kAuto: the backend's default (see resolve_defaults)
   int64_t agents_per_team = kAuto;    // battle: 64 on the CPU, 131072 on the GPU; 0: the game's population
   int64_t map_size = kAuto;           // battle: 40 on the CPU, 1811 on the GPU (MAgent's density); 0: the game's
-  int64_t max_steps = kAuto;          // battle 400; the other games: their CPU default (resolve_defaults)
+  int64_t max_steps = kAuto;          // battle, battlefield 400; the other games: their own, at most 500 (resolve_defaults)
   bool minimap = false;               // the two minimap channels per group and x/W, y/H features
   // The world's observation buffers: auto (unset) is bf16 with CUDA (half the bytes per agent; the
   // replay keeps views as bf16 anyway) and f32 on the CPU.
@@ -113,8 +113,10 @@ struct TrainConfig {
   // after every episode. A killed run resumes from it.
   int64_t autosave_seconds = 30;
 
-  // Resolved values (after resolve_defaults): the target kind, the actor's learning rate.
+  // Resolved values (after resolve_defaults): the target kind, the actor's learning rate, the actor's
+  // entropy weight β of an episode.
   TargetKind target_kind() const { return target.value_or(TargetKind::kBoltzmann); }
+  float entropy_weight(int64_t episode) const;
   double actor_learning_rate() const { return actor_lr > 0 ? actor_lr : lr; }
 };
 

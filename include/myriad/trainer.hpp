@@ -32,7 +32,7 @@ struct EpisodeMetrics {
   int64_t learning_agents = 0;      // learner 0's group: agents that learn (grow_learners: n_L), the rest random
   double loss = 0, first_loss = 0;  // learner 0's TD / critic loss: mean and first of the episode (NaN without updates)
   double mean_q = 0;                // Q-learners: mean over acting steps of the alive learners' mean max_a Q (else NaN)
-  double temperature = 0;           // Boltzmann T (or ε with exploration = epsilon) of the Q-learners
+  double temperature = 0;           // Boltzmann T (or ε with exploration = epsilon); actor-critic: the entropy weight β
   double agent_steps_per_s = 0, seconds = 0;
   double actor_loss = 0, entropy = 0;  // actor-critic: learner 0's mean −A·log π and H(π) over its updates (else NaN)
   int outcome() const { return kills[0] > kills[1] ? 1 : kills[0] < kills[1] ? -1 : 0; }  // learner's win/draw/loss
@@ -160,6 +160,7 @@ class Trainer {
   // Of the step being played, for learning group g (its learners, its team reward when terminal is known).
   KeepParams keep_params(int g, bool terminal, double group_reward = 0) const;
   int64_t learning_agents_of(int g) const;  // grow_learners: n_L of this episode in group g (else all)
+  LearningSet learning_set_of(int g) const;  // which of group g's rows learn this episode
   void load_opponent(const std::string& path);
   int side_of_learners(int set, int64_t episode) const;  // the side learner set 0 (1: both_learn's) plays
   double tick();  // ms since the last tick (after a backend sync) while timing, else 0

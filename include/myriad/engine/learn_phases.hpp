@@ -86,12 +86,10 @@ class LearnProgramFor final : public LearnProgram {
     ex_.for_each(batch,
                  MYRIAD_LAMBDA(int64_t b) { slots[b] = sample_slot(seed, draw, static_cast<uint32_t>(b), size); });
   }
-  void random_actions(uint64_t seed, uint32_t step, int64_t from, int64_t count, int64_t first_id, int k,
+  void random_actions(const LearningSet& set, uint64_t seed, uint32_t step, int64_t count, int64_t first_id, int k,
                       uint8_t* actions) const override {
-    if (count <= from) return;
-    ex_.for_each(count - from, MYRIAD_LAMBDA(int64_t j) {
-      const int64_t r = from + j;
-      actions[r] = curriculum_random_action(seed, static_cast<uint32_t>(first_id + r), step, k);
+    ex_.for_each(count, MYRIAD_LAMBDA(int64_t r) {
+      if (!set.learns(r)) actions[r] = curriculum_random_action(seed, static_cast<uint32_t>(first_id + r), step, k);
     });
   }
   void select_actions(const SelectParams& p, const float* q, int64_t n, const uint32_t* ids,

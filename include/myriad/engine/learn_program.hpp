@@ -30,8 +30,9 @@ class LearnProgram {
   // policy_loss_row for b < batch: dz [batch][k], −A·log π_a and the entropy per row.
   virtual void policy_loss(const PolicyLossParams& p, int64_t batch, const float* logits, const float* q,
                            const int* actions, float* dz, float* pg_terms, float* entropy) const = 0;
-  // out[0] = Σ terms[b] in double (index order on the CPU), out[1] = n; out is the backend's memory, so a
-  // loss can stay there until the episode ends.
+  // out[0] = Σ terms[b] in double, out[1] = n; out is the backend's memory, so a loss can stay there
+  // until the episode ends. A logged metric only (no update reads it): index order on the CPU, an
+  // unspecified order on the device, so the device's last bits may differ from run to run.
   virtual void sum_terms(const float* terms, int64_t n, double* out) const = 0;
   // dst [rows][cols] = the first cols columns of src [rows][src_stride] (an actor's rows without ā).
   virtual void copy_columns(const float* src, int64_t src_stride, int64_t rows, int cols, float* dst) const = 0;
@@ -54,10 +55,10 @@ class LearnProgram {
                              const ReplayBatch& out) const = 0;
   virtual void replay_sample_slots(uint64_t seed, uint32_t draw, int64_t size, int64_t batch,
                                    int64_t* slots) const = 0;
-  // actions[r] = curriculum_random_action(seed, first_id + r, step, k) for rows r in [from, count): the
-  // non-learners of a group under incremental learning.
-  virtual void random_actions(uint64_t seed, uint32_t step, int64_t from, int64_t count, int64_t first_id, int k,
-                              uint8_t* actions) const = 0;
+  // actions[r] = curriculum_random_action(seed, first_id + r, step, k) for the rows r < count outside
+  // the learning set: a group's non-learners under incremental learning.
+  virtual void random_actions(const LearningSet& set, uint64_t seed, uint32_t step, int64_t count, int64_t first_id,
+                              int k, uint8_t* actions) const = 0;
   // actions[i] from row i of q by p's mode (rules/select.hpp); ids null: id = row.
   virtual void select_actions(const SelectParams& p, const float* q, int64_t n, const uint32_t* ids,
                               uint8_t* actions) const = 0;

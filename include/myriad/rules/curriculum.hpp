@@ -1,7 +1,9 @@
 // rules/curriculum.hpp: incremental learning (algorithms.md, `grow_learners`): the learning set of a
 // group grows linearly with the episodes, n_L(e) = min(N, n_0 + ⌊(N − n_0)·e / E_grow⌋); the group's
 // other agents act uniformly at random (they still count in everyone's ā) and stay out of the replay.
-// The learners are the group's first n_L rows (its slots are placed at random, so this is no bias).
+// Which n_L agents learn is drawn anew every episode: the first n_L of the group's rows in a random
+// order of the episode (a keyed permutation), so no part of a formation (battle's rear columns, say)
+// is favoured.
 #pragma once
 #include <cstdint>
 
@@ -10,7 +12,8 @@
 
 namespace myriad {
 
-// Stream of the non-learners' uniform actions (counter = (agent id, step, stream, 0)).
+// Stream of the curriculum's draws: the non-learners' uniform actions (counter = (agent id, step,
+// stream, 0)) and the episode's order of the rows (counter = (half-word, episode, stream, round + 1)).
 constexpr Stream kCurriculumStream = static_cast<Stream>(static_cast<uint32_t>(Stream::kUser) + 7);
 
 // n_L(e) for a group of n agents: n_0 at episode 0, all n from episode e_grow on.
@@ -20,6 +23,39 @@ inline int64_t learning_agents(int64_t n, int64_t n0, int64_t episode, int64_t e
   const int64_t grown = n0 + (n - n0) * episode / e_grow;
   return grown < n ? grown : n;
 }
+
+// Row r's place in the episode's order of a group's n rows: a bijection of [0, n) (a four-round Feistel
+// network on the smallest even number of bits that covers n, walked back into [0, n)).
+MYRIAD_HD uint32_t curriculum_rank(uint64_t seed, uint32_t episode, uint32_t r, uint32_t n) {
+  int bits = 2;
+  while (bits < 32 && (uint64_t{1} << bits) < n) bits += 2;
+  const int h = bits / 2;
+  const uint32_t mask = (uint32_t{1} << h) - 1;
+  uint32_t x = r;
+  do {
+    uint32_t left = x >> h, right = x & mask;
+    for (uint32_t k = 0; k < 4; ++k) {
+      const uint32_t f = draw_u32(seed, right, episode, kCurriculumStream, k + 1) & mask;
+      const uint32_t t = left ^ f;
+      left = right;
+      right = t;
+    }
+    x = (left << h) | right;
+  } while (x >= n);
+  return x;
+}
+
+// The learning set of a group this episode: learners of its `size` rows (all when learners >= size).
+struct LearningSet {
+  int64_t learners = INT64_MAX;
+  int64_t size = 0;
+  uint64_t seed = 0;
+  uint32_t episode = 0;
+  MYRIAD_HD bool learns(int64_t r) const {
+    return learners >= size ||
+           curriculum_rank(seed, episode, static_cast<uint32_t>(r), static_cast<uint32_t>(size)) < learners;
+  }
+};
 
 // The uniform action of a non-learning agent `id` at `step` among k.
 MYRIAD_HD uint8_t curriculum_random_action(uint64_t seed, uint32_t id, uint32_t step, int k) {

@@ -5,6 +5,7 @@
 
 #include "myriad/hd.hpp"
 #include "myriad/rng.hpp"
+#include "myriad/rules/curriculum.hpp"
 #include "myriad/rules/select.hpp"
 
 namespace myriad {
@@ -25,9 +26,8 @@ struct KeepParams {
   uint32_t step = 0;
   float fraction = 1.0f;
   bool terminal = false;  // the step ended the episode by elimination (not by the time limit)
-  // Incremental learning: only the group's first `learners` rows learn (the others act at random and
-  // stay out of the replay).
-  int64_t learners = INT64_MAX;
+  // Incremental learning: only the learning set's rows are stored (the others act at random).
+  LearningSet learning;
   // reward_mode = team: every stored transition's reward is the group's summed reward of the step.
   bool team = false;
   float team_reward = 0.0f;
@@ -37,9 +37,9 @@ MYRIAD_HD bool transition_kept(const KeepParams& p, uint8_t alive, uint8_t died,
   return (alive != 0 || died != 0) && keep_transition(p.seed, p.step, static_cast<uint32_t>(id), p.fraction);
 }
 
-// The same for row r of a group (a learning row: r < p.learners).
+// The same for row r of a group, which must be in the learning set.
 MYRIAD_HD bool row_kept(const KeepParams& p, uint8_t alive, uint8_t died, int64_t r, int64_t id) {
-  return r < p.learners && transition_kept(p, alive, died, id);
+  return transition_kept(p, alive, died, id) && p.learning.learns(r);
 }
 
 // The stored fields of kept transition j, row r of the group's slices (after the step): reward (the
