@@ -31,8 +31,7 @@ void check_policy_memory(World& world, int group, const MlpShape& s, const std::
                            " usable beside the world; a network of smaller hidden layers would fit");
 }
 
-PlayedNetwork load_network(const Checkpoint& ck, const std::string& path, World& world, int group,
-                           const std::string& prefer) {
+PlayedNetwork load_network(const Checkpoint& ck, const std::string& path, World& world, int group, NetMath math) {
   const Algorithm algo = checkpoint_algorithm(ck);
   const std::vector<CheckpointLearner> learners = checkpoint_learners(ck);
   if (learners.empty() || ck.header.network_shape.size() < 2)
@@ -42,8 +41,7 @@ PlayedNetwork load_network(const Checkpoint& ck, const std::string& path, World&
   const int n_actions = world.groups().type[group].n_actions();
   const CheckpointLearner* pick = nullptr;
   for (const CheckpointLearner& l : learners)
-    if (l.shape.size() >= 2 && l.shape.front() == input_width && l.shape.back() == n_actions &&
-        (pick == nullptr || l.prefix == prefer))
+    if (pick == nullptr && l.shape.size() >= 2 && l.shape.front() == input_width && l.shape.back() == n_actions)
       pick = &l;
   if (pick == nullptr) {
     const std::vector<int>& shape = learners.front().shape;
@@ -66,7 +64,8 @@ PlayedNetwork load_network(const Checkpoint& ck, const std::string& path, World&
   s.outputs = pick->shape.back();
   check_policy_memory(world, group, s, path);
   PlayedNetwork out;
-  out.net = make_network(world.backend(), s, 0);
+  out.net = make_network(world.backend(), s, 0, math);
+  out.net->prepare(static_cast<int>(std::min<int64_t>(world.groups().count(group), TeamPolicy::kForwardChunk)), 0);
   const std::vector<float> p = ck.get_finite_floats(pick->section);
   if (p.size() != out.net->layout().size())
     throw std::runtime_error(path + ": section " + pick->section + " holds " + std::to_string(p.size()) +
@@ -81,9 +80,9 @@ PlayedNetwork load_network(const Checkpoint& ck, const std::string& path, World&
 
 // Every refusal is about the file (std::invalid_argument: the command's input, exit 2), named first.
 PlayedNetwork load_played_network(const Checkpoint& ck, const std::string& path, World& world, int group,
-                                  const std::string& prefer) {
+                                  NetMath math) {
   try {
-    return load_network(ck, path, world, group, prefer);
+    return load_network(ck, path, world, group, math);
   } catch (const std::bad_alloc&) {
     throw;
   } catch (const MemoryRefusal&) {
@@ -108,8 +107,7 @@ Players::Players(World& world, const std::vector<PlayerSpec>& specs) : world_(wo
       continue;
     }
     if (!ops_) ops_ = std::make_unique<TrainerOps>(world.backend());
-    nets_[static_cast<size_t>(g)] = load_played_network(read_checkpoint(sp.checkpoint), sp.checkpoint, world, g,
-                                                        world.config().groups[static_cast<size_t>(g)].name);
+    nets_[static_cast<size_t>(g)] = load_played_network(read_checkpoint(sp.checkpoint), sp.checkpoint, world, g);
     teams_[static_cast<size_t>(g)] = std::make_unique<TeamPolicy>(world, *ops_, g);
   }
 }

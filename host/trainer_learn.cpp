@@ -141,7 +141,7 @@ void Trainer::load_opponent(const std::string& path) {
   for (size_t k = 0; k < side_groups_[home_side_].size(); ++k) {
     const int g = side_groups_[home_side_][k];
     try {
-      played_.push_back(load_played_network(ck, path, *world_, g, world_->config().groups[static_cast<size_t>(g)].name));
+      played_.push_back(load_played_network(ck, path, *world_, g, cfg_.network_math.value_or(NetMath::kFp32)));
     } catch (const std::invalid_argument& e) {
       throw ConfigError(std::string("opponent_checkpoint: ") + e.what());
     }
@@ -170,12 +170,19 @@ void Trainer::init_networks_from(const std::string& path) {
   if (ck.header.algorithm != algorithm_name(cfg_.algorithm))
     throw ConfigError("init_from: " + path + " is a " + ck.header.algorithm + " network, this run trains " +
                       algorithm_name(cfg_.algorithm) + "; set algorithm = \"" + ck.header.algorithm + "\"");
-  const std::vector<CheckpointLearner> theirs_l = checkpoint_learners(ck);
+  std::vector<CheckpointLearner> theirs_l;
+  try {
+    theirs_l = checkpoint_learners(ck);
+  } catch (const std::exception& e) {
+    throw ConfigError("init_from: " + path + ": " + e.what());
+  }
+  // Each learner starts from the checkpoint's first learner of its shape (a both_learn run's learners
+  // all from its first one, as a learner that swapped sides played both).
   for (auto& l : learners_) {
     const std::vector<int> mine = widths(l->acting_network().shape());
     const CheckpointLearner* pick = nullptr;
     for (const CheckpointLearner& c : theirs_l)
-      if (c.shape == mine && (pick == nullptr || c.prefix == l->name())) pick = &c;
+      if (pick == nullptr && c.shape == mine) pick = &c;
     if (pick == nullptr) {
       const std::vector<int>& shape = theirs_l.empty() ? ck.header.network_shape : theirs_l.front().shape;
       throw ConfigError("init_from: " + path + " holds a network of " +

@@ -20,7 +20,7 @@ constexpr uint64_t kMaxCount = uint64_t{1} << 48;
 int64_t updates_per_episode(const TrainConfig& c) {
   const int64_t steps = (c.max_steps + c.update_every - 1) / c.update_every + 1;
   const int64_t u = std::max<int64_t>(c.updates_per_step, 1);
-  return std::min(steps, kMaxLogged / u) * u;
+  return steps > kMaxLogged / u ? kMaxLogged : steps * u;  // steps, u >= 1: at least one slot
 }
 
 LearnerBytes plan_learner_bytes(const TrainConfig& c, const MlpShape& value_shape, const ReplayShape& rs, int64_t team,

@@ -160,8 +160,8 @@ class Learner {
 // The learner of s.cfg.algorithm for group s.home_group.
 std::unique_ptr<Learner> make_learner(const LearnerSetup& s);
 
-// Loss-log slots of an episode: ⌈max_steps / update_every⌉ + 1 update steps × updates_per_step, at most
-// 2^16 updates (a longer episode reads its log back when it fills).
+// Loss-log slots of an episode: ⌈max_steps / update_every⌉ + 1 update steps × updates_per_step, from 1
+// to 2^16 updates (a longer episode reads its log back when it fills).
 int64_t updates_per_episode(const TrainConfig& c);
 
 }  // namespace myriad

@@ -24,12 +24,13 @@ struct PlayerSpec {
   bool is_network() const { return !checkpoint.empty(); }
 };
 
-// The checkpoint's acting network for `group` of `world`, on the world's backend: the learner trained as
-// the group named `prefer` when it has one of the group's shape, else the first of that shape (battle's
-// red network plays blue). Throws std::invalid_argument naming the file and what differs (wrong shape,
-// damaged or non-finite weights), or MemoryRefusal when the network cannot fit beside the world.
+// The checkpoint's acting network for `group` of `world`, on the world's backend with matrix math
+// `math`: its first learner of the group's shape (battle's red network plays blue, as a learner that
+// swapped sides played both; combined_arms' melee and ranged networks differ in shape), ready for
+// forward passes over the group. Throws std::invalid_argument naming the file and what differs (wrong
+// shape, damaged or non-finite weights), or MemoryRefusal when the network cannot fit beside the world.
 PlayedNetwork load_played_network(const Checkpoint& ck, const std::string& path, World& world, int group,
-                                  const std::string& prefer);
+                                  NetMath math = NetMath::kFp32);
 
 class Players {
  public:
