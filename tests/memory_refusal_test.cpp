@@ -3,6 +3,8 @@
 // run their OpenMP threads with passive waiting unless the user says otherwise.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include <nlohmann/json.hpp>
 #include <regex>
 
@@ -30,6 +32,14 @@ std::string refusal(const WorldConfig& c) {
   return "";
 }
 
+// A battle population per team that this machine refuses while its map (side ⌈5·√N⌉, ~425 bytes of
+// map per agent of a team against ~7,800 of agents) fits with room to spare: 1 per 2,000 usable bytes,
+// ~4× above what fits and ~5× below a map alone too large; at most 50M (a larger machine may hold it:
+// the tests then skip). 0 when usable memory is unknown.
+int64_t refused_population() {
+  return std::min<int64_t>(static_cast<int64_t>(usable_bytes(host_available_bytes(), false) / 2000), 50'000'000);
+}
+
 }  // namespace
 
 TEST(MemoryRefusal, ResetHostBytesCountTheMapAndTheRandomKeys) {
@@ -42,9 +52,11 @@ TEST(MemoryRefusal, ResetHostBytesCountTheMapAndTheRandomKeys) {
 }
 
 TEST(MemoryRefusal, TooManyAgentsIsRefusedWithAPopulationThatFits) {
-  const WorldConfig c = battle_config(50'000'000, 0);
+  const int64_t n = refused_population();
+  if (n < 1000) GTEST_SKIP() << "usable memory unknown";
+  const WorldConfig c = battle_config(n, 0);
   const size_t usable = usable_bytes(host_available_bytes(), false);
-  if (usable == 0 || cpu_backend_bytes(c) <= usable) GTEST_SKIP() << "this machine holds 100M agents";
+  if (cpu_backend_bytes(c) <= usable) GTEST_SKIP() << "this machine holds " << n << " per team";
   const std::string msg = refusal(c);
   ASSERT_FALSE(msg.empty());
   EXPECT_EQ(msg.find('\n'), std::string::npos) << msg;
@@ -82,17 +94,21 @@ TEST_F(MemoryRefusalCli, RunRefusesAHugeMapAtOnce) {
   EXPECT_NE(r.err.find("the map alone does not fit"), std::string::npos) << r.err;
 }
 
-TEST_F(MemoryRefusalCli, RunRefusesFiftyMillionPerTeam) {
-  const auto r = myriad("run --agents-per-team 50000000 --steps 1");
-  if (r.code == 0) GTEST_SKIP() << "this machine holds 100M agents";
+TEST_F(MemoryRefusalCli, RunRefusesTooManyPerTeam) {
+  const int64_t n = refused_population();
+  if (n < 1000) GTEST_SKIP() << "usable memory unknown";
+  const auto r = myriad("run --agents-per-team " + std::to_string(n) + " --steps 1");
+  if (r.code == 0) GTEST_SKIP() << "this machine holds " << n << " per team";
   EXPECT_EQ(r.code, 2) << r.err;
   EXPECT_NE(r.err.find("agents fit on this map"), std::string::npos) << r.err;
 }
 
 // eval builds its world inside the evaluation: the refusal is still the input's fault (exit 2).
-TEST_F(MemoryRefusalCli, EvalRefusesFiftyMillionPerTeam) {
-  const auto r = myriad("eval scripted random --agents-per-team 50000000 --max-steps 1 -e 1 --backend cpu");
-  if (r.code == 0) GTEST_SKIP() << "this machine holds 100M agents";
+TEST_F(MemoryRefusalCli, EvalRefusesTooManyPerTeam) {
+  const int64_t n = refused_population();
+  if (n < 1000) GTEST_SKIP() << "usable memory unknown";
+  const auto r = myriad("eval scripted random --agents-per-team " + std::to_string(n) + " --max-steps 1 -e 1 --backend cpu");
+  if (r.code == 0) GTEST_SKIP() << "this machine holds " << n << " per team";
   EXPECT_EQ(r.code, 2) << r.err;
   EXPECT_NE(r.err.find("agents fit on this map"), std::string::npos) << r.err;
   EXPECT_EQ(r.err.find('\n'), r.err.size() - 1) << "one line: " << r.err;
