@@ -6,6 +6,7 @@
 #include "myriad/input_file.hpp"
 
 #include <algorithm>
+#include <climits>
 #include <cmath>
 #include <map>
 #include <nlohmann/json.hpp>
@@ -57,9 +58,17 @@ const json& need(const json& j, const char* key) {
   return j.at(key);
 }
 
+// An integer field, refused unless the JSON number is an integer a long long holds (a float such as
+// 3e48 converted to an integer is undefined behaviour, so it never reaches get<long long>).
+long long need_integer(const json& j, const std::string& what) {
+  if (j.is_number_unsigned() && j.get<unsigned long long>() > static_cast<unsigned long long>(LLONG_MAX))
+    throw Bad(what + " is too large");
+  if (!j.is_number_integer()) throw Bad(what + " must be an integer");
+  return j.get<long long>();
+}
+
 int need_int(const json& j, const char* what, long long lo, long long hi) {
-  if (!j.is_number_integer()) throw Bad(std::string(what) + " must be an integer");
-  const long long v = j.get<long long>();
+  const long long v = need_integer(j, what);
   if (v < lo || v > hi)
     throw Bad(std::string(what) + " " + std::to_string(v) + " is outside [" + std::to_string(lo) + ", " +
               std::to_string(hi) + "]");
@@ -257,9 +266,9 @@ ConformanceResult run_conformance_text(const std::string& text, const std::strin
         const int64_t i = slot_of(name);
         const int g = st.group[static_cast<size_t>(i)];
         listed[static_cast<size_t>(i)] = 1;
-        check.exact(t, name, "id", need(ag, "id").get<long long>(), gt.id_base[g] + (i - gt.begin[g]));
-        check.exact(t, name, "x", need(ag, "x").get<long long>(), st.x[static_cast<size_t>(i)]);
-        check.exact(t, name, "y", need(ag, "y").get<long long>(), st.y[static_cast<size_t>(i)]);
+        check.exact(t, name, "id", need_integer(need(ag, "id"), name + " id"), gt.id_base[g] + (i - gt.begin[g]));
+        check.exact(t, name, "x", need_integer(need(ag, "x"), name + " x"), st.x[static_cast<size_t>(i)]);
+        check.exact(t, name, "y", need_integer(need(ag, "y"), name + " y"), st.y[static_cast<size_t>(i)]);
         check.exact(t, name, "alive", need(ag, "alive").get<bool>() ? 1 : 0, st.alive[static_cast<size_t>(i)]);
         const double hp_frac = static_cast<double>(st.hp[static_cast<size_t>(i)] / gt.type[g].hp_max);
         const double reward = static_cast<double>(st.reward[static_cast<size_t>(i)]);
