@@ -31,6 +31,8 @@ import subprocess
 import sys
 import time
 
+from learning_report import log, write_atomic, train_commits
+
 METHODS = ["mfq", "iql", "mfac", "ac"]
 LABEL = {"mfq": "MF-Q", "iql": "IQL", "mfac": "MF-AC", "ac": "AC"}
 SETTINGS = {
@@ -50,10 +52,6 @@ def wilson(successes, n, z=1.96):
     c = (p + z * z / (2 * n)) / d
     h = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / d
     return max(0.0, c - h), min(1.0, c + h)
-
-
-def log(msg):
-    print(f"[{datetime.datetime.now().strftime('%H:%M:%S')}] {msg}", flush=True)
 
 
 def run(cmd, logfile):
@@ -180,6 +178,7 @@ def report(args):
     res = {
         "date": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
         "commit": commit,
+        "train_commits": train_commits([os.path.join(args.out, "runs", f"{m}_s{s}") for s in seeds for m in METHODS]),
         "backend": args.backend,
         "configuration": {"game": "battle", "agents_per_team": 64, "map_size": 40, "max_steps": 400,
                           "training": "self-play (selfplay_lagged)", "episodes": args.episodes, "seeds": seeds,
@@ -192,9 +191,7 @@ def report(args):
         "vs_random": vs_random, "published_order": published,
         "published_ranking_holds": ranking == PUBLISHED,
     }
-    with open(os.path.join(args.out, "results.json.tmp"), "w") as f:
-        json.dump(res, f, indent=2)
-    os.replace(os.path.join(args.out, "results.json.tmp"), os.path.join(args.out, "results.json"))
+    write_atomic(os.path.join(args.out, "results.json"), json.dumps(res, indent=2) + "\n")
     write_summary(args, res)
     plot(args, res)
     log(f"ranking here: {' > '.join(LABEL[m] for m in ranking)} (published: MF-Q > IQL > MF-AC > AC)")
@@ -204,7 +201,8 @@ def write_summary(args, res):
     L = []
     c = res["configuration"]
     L.append("# The mean-field paper's cross-comparison, reproduced (issue 11 item 5)\n")
-    L.append(f"Made by `python3 scripts/cross_comparison.py` on {res['date']}, commit `{res['commit']}`, "
+    L.append(f"Made by `python3 scripts/cross_comparison.py` on {res['date']}, report at commit `{res['commit']}` "
+             f"(runs started at {', '.join('`' + c[:7] + '`' for c in res['train_commits'])}), "
              f"{res['backend']} backend. MF-Q, IQL, MF-AC and AC each trained by self-play (`selfplay_lagged`) in "
              f"64 v 64 battle (40x40, 400 steps) for {c['episodes']} rounds on seeds {', '.join(map(str, c['seeds']))}; "
              f"then every pair head to head on each seed: {c['eval_episodes_per_pair_and_seed']} episodes, random "
@@ -246,8 +244,7 @@ def write_summary(args, res):
         row = [f"{res['per_seed'][f'{a}_v_{b}_s{s}']['win_rate']:.3f}" for s in c["seeds"]]
         L.append(f"| {LABEL[a]} v {LABEL[b]} | " + " | ".join(row) + " |")
     L.append("\n![cross-comparison](cross_comparison.png)\n")
-    with open(os.path.join(args.out, "summary.md"), "w") as f:
-        f.write("\n".join(L) + "\n")
+    write_atomic(os.path.join(args.out, "summary.md"), "\n".join(L) + "\n")
 
 
 def plot(args, res):

@@ -24,6 +24,8 @@ import re
 import subprocess
 import sys
 
+from learning_report import log, write_atomic, train_commits
+
 ALGORITHMS = ["mfq", "iql", "mfac", "ac"]
 LABEL = {"mfq": "MF-Q", "iql": "IQL", "mfac": "MF-AC", "ac": "AC"}
 # name: (scenario, learning group, the other groups' policy in evaluation, title)
@@ -33,10 +35,6 @@ SETUPS = {
     "pursuit_prey": ("adversarial_pursuit", "prey", "predator=random", "pursuit: prey v random predators"),
     "gather": ("gather", "omnivore", "", "gather: omnivores"),
 }
-
-
-def log(msg):
-    print(f"[{datetime.datetime.now().strftime('%H:%M:%S')}] {msg}", flush=True)
 
 
 def run(cmd, logfile, capture=False):
@@ -118,8 +116,7 @@ def evaluate(args, setup, player):
         per_agent = [r / int(size.group(1)) for r in rewards]
         res = {"measure": f"reward per {group} per episode", "value": sum(per_agent) / len(per_agent),
                "per_episode": per_agent, "episodes": len(per_agent)}
-    with open(path, "w") as f:
-        json.dump(res, f, indent=2)
+    write_atomic(path, json.dumps(res, indent=2) + "\n")
     return f"{setup} {player}: evaluated"
 
 
@@ -134,7 +131,9 @@ def curves(args, setup, algo):
 def report(args):
     res = {"date": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
            "commit": subprocess.run(["git", "rev-parse", "HEAD"], capture_output=True, text=True).stdout.strip(),
-           "backend": "cpu", "seed": args.seed, "setups": {}}
+           "backend": "cpu", "seed": args.seed, "setups": {},
+           "train_commits": train_commits([os.path.join(args.out, "runs", f"{st}_{a}") for st in args.setups
+                                           for a in args.algorithms])}
     for setup in args.setups:
         with open(os.path.join(args.out, "eval", f"{setup}_random.json")) as f:
             base = json.load(f)
@@ -149,10 +148,10 @@ def report(args):
             entry["learners"][a] = {"eval": ev, "episodes": len(c), "train_minutes": secs / 60,
                                     "first_tenth_return": sum(c[:w]) / w, "last_tenth_return": sum(c[-w:]) / w}
         res["setups"][setup] = entry
-    with open(os.path.join(args.out, "results.json"), "w") as f:
-        json.dump(res, f, indent=2)
+    write_atomic(os.path.join(args.out, "results.json"), json.dumps(res, indent=2) + "\n")
     L = ["# Every learner on every game's default configuration (issue 11 item 3)\n",
-         f"Made by `python3 scripts/game_learning.py` on {res['date']}, commit `{res['commit']}`, CPU backend, seed "
+         f"Made by `python3 scripts/game_learning.py` on {res['date']}, report at commit `{res['commit']}` (runs started at "
+         f"{', '.join('`' + c[:7] + '`' for c in res['train_commits'])}), CPU backend, seed "
          f"{args.seed}. Each run is `myriad train --scenario GAME --set learner=GROUP --set algorithm=A` with the "
          "game's CPU defaults (battle: 64 v 64 on 40x40, 400 steps, 300 episodes; pursuit: MAgent2's 45x45 map with "
          "25 predators and 50 prey, 500 steps, 100 episodes; gather: MAgent2's 200x200 map with 495 omnivores, "
@@ -176,8 +175,7 @@ def report(args):
             f"{e['learners'][a]['first_tenth_return']:.2f} → {e['learners'][a]['last_tenth_return']:.2f} "
             f"({e['learners'][a]['train_minutes']:.1f} min)" for a in args.algorithms) + " |")
     L.append("\n![learning curves](game_learning.png)\n")
-    with open(os.path.join(args.out, "summary.md"), "w") as f:
-        f.write("\n".join(L) + "\n")
+    write_atomic(os.path.join(args.out, "summary.md"), "\n".join(L) + "\n")
     try:
         import matplotlib
         matplotlib.use("Agg")

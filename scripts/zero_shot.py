@@ -19,12 +19,10 @@ import subprocess
 import sys
 import time
 
+from learning_report import log, write_atomic
+
 METHODS = ["mfq", "iql", "mfac", "ac"]
 LABEL = {"mfq": "MF-Q", "iql": "IQL", "mfac": "MF-AC", "ac": "AC"}
-
-
-def log(msg):
-    print(f"[{datetime.datetime.now().strftime('%H:%M:%S')}] {msg}", flush=True)
 
 
 def play(args, method, seed, n, episodes):
@@ -55,23 +53,36 @@ def main():
     p.add_argument("--threads", type=int, default=1)
     p.add_argument("--myriad", default=os.path.join(root, "build", "ci", "myriad"))
     p.add_argument("--backend", default="cpu")
+    p.add_argument("--methods", default=",".join(METHODS))
+    p.add_argument("--note", default="", help="a sentence for the report on where the networks came from")
     args = p.parse_args()
     seeds = [int(s) for s in args.seeds.split(",")]
+    methods = [m for m in args.methods.split(",") if m]
+    if not methods or any(m not in METHODS for m in methods):
+        sys.exit(f"zero_shot: --methods takes some of {','.join(METHODS)}, got '{args.methods}'")
     sizes = [(int(a), int(b)) for a, b in (x.split(":") for x in args.sizes.split(","))]
     if not os.access(args.myriad, os.X_OK):
         sys.exit(f"zero_shot: no myriad binary at {args.myriad}")
     os.makedirs(os.path.join(args.out, "zero_shot"), exist_ok=True)
-    tasks = [(m, s, n, e) for n, e in sizes for s in seeds for m in METHODS]
-    seconds = {}
+    tasks = [(m, s, n, e) for n, e in sizes for s in seeds for m in methods]
+    seconds = {}  # a kept result keeps the playing time the last report measured for it
+    try:
+        with open(os.path.join(args.out, "zero_shot.json")) as f:
+            for r in json.load(f).get("rows", []):
+                if r.get("seconds"):
+                    seconds[(r["method"], r["seed"], r["agents_per_team"])] = r["seconds"]
+    except (OSError, ValueError, KeyError):
+        pass
     with cf.ThreadPoolExecutor(max_workers=args.jobs) as ex:
         futs = {ex.submit(play, args, m, s, n, e): (m, s, n) for m, s, n, e in tasks}
         for f in cf.as_completed(futs):
             path, what, secs = f.result()
-            seconds[futs[f]] = secs
+            if secs:
+                seconds[futs[f]] = secs
             log(f"{os.path.basename(path)}: {what}" + (f" in {secs / 60:.1f} min" if secs else ""))
     rows = []
     for n, _ in sizes:
-        for m in METHODS:
+        for m in methods:
             for s in seeds:
                 with open(os.path.join(args.out, "zero_shot", f"{m}_s{s}_{n}.json")) as f:
                     r = json.load(f)
@@ -86,16 +97,15 @@ def main():
                              "seconds": seconds.get((m, s, n)) or None})
     commit = subprocess.run(["git", "rev-parse", "HEAD"], capture_output=True, text=True, cwd=root).stdout.strip()
     res = {"date": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"), "commit": commit,
-           "backend": args.backend, "rows": rows}
-    with open(os.path.join(args.out, "zero_shot.json"), "w") as f:
-        json.dump(res, f, indent=2)
-    L = ["# Zero-shot: the cross-comparison's 64 v 64 networks against random at 1k, 10k and 100k per team\n",
+           "backend": args.backend, "note": args.note, "rows": rows}
+    write_atomic(os.path.join(args.out, "zero_shot.json"), json.dumps(res, indent=2) + "\n")
+    L = ["# Zero-shot: the cross-comparison's 64 v 64 networks against random at larger populations\n",
          f"Made by `python3 scripts/zero_shot.py` on {res['date']}, commit `{commit}`, {args.backend} backend. "
          "The networks of `scripts/cross_comparison.py` (self-play at 64 v 64 on 40x40; seed "
          f"{', '.join(map(str, seeds))}) play `random` with no further training: `myriad eval RUN random "
          "--agents-per-team N --placement random --max-steps 400`, the map at MAgent's density (side "
          "ceil(5*sqrt(N))), sides swapped every other episode; Q-networks greedy, actors sampling π. A wins an "
-         "episode when it killed more than it lost.\n",
+         "episode when it killed more than it lost." + (" " + args.note if args.note else "") + "\n",
          "| agents per team (map) | method | episodes | W / D / L | win rate (Wilson 95%) | kills a game: network v random | survivors: network v random |",
          "| --- | --- | --- | --- | --- | --- | --- |"]
     for r in rows:
@@ -103,14 +113,15 @@ def main():
                  f"{r['episodes']} | {r['wins']} / {r['draws']} / {r['losses']} | {r['win_rate']:.2f} "
                  f"({r['wilson95'][0]:.2f}–{r['wilson95'][1]:.2f}) | {r['mean_kills'][0]:,.0f} v "
                  f"{r['mean_kills'][1]:,.0f} | {r['mean_survivors'][0]:,.0f} v {r['mean_survivors'][1]:,.0f} |")
-    big = [r for r in rows if r["agents_per_team"] == max(n for n, _ in sizes) and r["seconds"]]
+    top = max(n for n, _ in sizes)
+    big = [r for r in rows if r["agents_per_team"] == top and r["seconds"]]
     if big:
-        per_step = sum(r["seconds"] for r in big) / sum(r["steps"] for r in big)
-        L.append(f"\nAt {big[0]['agents_per_team']:,} per team an evaluation step (both teams' actions and the world's "
-                 f"step) took {per_step:.2f} s on {args.threads} thread(s) of this machine, beside the other jobs.")
+        per_step = ", ".join(f"{r['seconds'] / r['steps']:.2f} s ({LABEL[r['method']]})" for r in big)
+        L.append(f"\nAt {top:,} per team an evaluation step (both teams' actions and the world's step; fewer "
+                 f"agents are left when one side wins early) took {per_step} on {args.threads} thread(s) of this "
+                 "machine, beside the other jobs.")
     L.append("\nOne million agents per team needs a GPU; none was lent to this project.")
-    with open(os.path.join(args.out, "zero_shot.md"), "w") as f:
-        f.write("\n".join(L) + "\n")
+    write_atomic(os.path.join(args.out, "zero_shot.md"), "\n".join(L) + "\n")
     log(f"wrote {os.path.join(args.out, 'zero_shot.md')}")
 
 
