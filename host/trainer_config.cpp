@@ -301,9 +301,10 @@ void apply_table(TrainConfig& c, const toml::table& t, const std::string& source
 //   U+1C76..) for whitespace, e.g. right after a number or after a multi-line string's line-ending
 //   backslash (marzer/tomlplusplus#190, fixed upstream after 3.4);
 // - a table header whose name starts with another character than a key's ("[=1", "[\n") breaks an
-//   assumption of its key parser (an assert; __builtin_assume in a release build).
+//   assumption of its key parser (an assert; __builtin_assume in a release build);
+// - a '}' where an array expects a value ("q=[}", "q=[1,}") breaks an assumption of its value parser.
 // Such texts are refused here, before toml++ reads them: TOML allows non-ASCII text only in strings and
-// comments, and a training config has no tables. Returns "LINE: what is wrong" or "".
+// comments, and a training config has no tables, inline ones included. Returns "LINE: what is wrong" or "".
 std::string before_toml(const std::string& text) {
   enum class In { kCode, kComment, kBasic, kLiteral, kMlBasic, kMlLiteral } in = In::kCode;
   const size_t n = text.size();
@@ -324,6 +325,8 @@ std::string before_toml(const std::string& text) {
           break;
         }
         if (c == ' ' || c == '\t' || c == '\r') break;
+        if (c == '{' || c == '}')
+          return fail("an inline table ({ ... }): a training config's values are numbers, strings, booleans and arrays");
         if (c == '[') {
           if (depth == 0 && line_start)
             return fail("a table header ([name]): a training config has no tables, every key is at the top level");

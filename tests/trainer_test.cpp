@@ -214,6 +214,29 @@ TEST(TrainConfigParse, BadValuesAndUnknownKeysThrow) {
   EXPECT_EQ(e.obs_dtype, ObsDtype::kF32);
 }
 
+// Texts on which Debian's toml++ 3.3 breaks its own assumptions (found by fuzz_train_config) are
+// refused before it reads them, with the line and what a training config takes instead.
+TEST(TrainConfigParse, TextsTomlppCannotReadAreRefusedFirst) {
+  const std::pair<const char*, const char*> cases[] = {
+      {"q=[}", "1: an inline table"},
+      {"episodes = 3\nhidden = [64,\n}", "3: an inline table"},
+      {"q={a=[}]}", "1: an inline table"},
+      {"[=1", "1: a table header"},
+  };
+  for (const auto& [text, what] : cases) {
+    TrainConfig c;
+    try {
+      apply_toml(c, text, "x.toml");
+      ADD_FAILURE() << text << " was taken";
+    } catch (const ConfigError& e) {
+      EXPECT_NE(std::string(e.what()).find(std::string("x.toml:") + what), std::string::npos) << e.what();
+    }
+  }
+  TrainConfig c;
+  apply_toml(c, "hidden = [64, 32] # {a comment}\nalgorithm = \"mfac\" # '}'", "x.toml");
+  EXPECT_EQ(c.algorithm, Algorithm::kMfac) << "braces in comments and strings are text";
+}
+
 TEST(TrainConfigParse, DefaultsSuitTheBackend) {
   TrainConfig cpu, gpu;
   resolve_defaults(cpu, false);
