@@ -8,7 +8,9 @@ side ceil(5*sqrt(N))), random placement, sides swapped every other episode, 400 
 (Q-networks greedy, actors sampling π). Results: zero_shot.json and zero_shot.md in OUT.
 
   python3 scripts/zero_shot.py [--runs DIR] [--out DIR] [--seeds 0] [--sizes 1000:10,10000:2,100000:1]
-                               [--jobs J] [--myriad PATH] [--backend cpu]
+                               [--jobs J] [--myriad PATH] [--backend cpu] [--methods mfq,iql,mfac,ac]
+                               [--note "where the networks came from"]
+A result file already in OUT/zero_shot/ is kept, not played again.
 """
 import argparse
 import concurrent.futures as cf

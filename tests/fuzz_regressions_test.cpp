@@ -31,14 +31,22 @@ std::vector<fs::path> inputs_of(const std::string& target) {
   return out;
 }
 
+std::string file_bytes(const fs::path& f) {
+  std::ifstream in(f, std::ios::binary);
+  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
+std::string run_entry(Entry entry, const std::string& bytes) {
+  return entry(reinterpret_cast<const uint8_t*>(bytes.data()), bytes.size());
+}
+
 // Returns how many inputs ran; each failure names its file.
 size_t run_all(const std::string& target, Entry entry) {
   const std::vector<fs::path> files = inputs_of(target);
   for (const fs::path& f : files) {
-    std::ifstream in(f, std::ios::binary);
-    const std::vector<uint8_t> bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    const std::string bytes = file_bytes(f);
     try {
-      const std::string refusal = entry(bytes.data(), bytes.size());
+      const std::string refusal = run_entry(entry, bytes);
       EXPECT_EQ(refusal.find('\n'), std::string::npos) << f;
     } catch (const myriad::fuzz::Finding& e) {
       ADD_FAILURE() << f << ": " << e.what;
@@ -59,10 +67,9 @@ TEST(FuzzRegressions, Conformance) { EXPECT_GT(run_all("conformance", myriad::fu
 TEST(FuzzRegressions, Cli) { EXPECT_GT(run_all("cli", myriad::fuzz::cli_entry), 0u); }
 
 static std::string conformance_refusal(const std::string& file) {
-  std::ifstream in(fs::path(MYRIAD_TEST_DATA) / "fuzz_regressions" / "conformance" / file, std::ios::binary);
-  const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  const std::string text = file_bytes(fs::path(MYRIAD_TEST_DATA) / "fuzz_regressions" / "conformance" / file);
   EXPECT_FALSE(text.empty()) << file;
-  return myriad::fuzz::conformance_entry(reinterpret_cast<const uint8_t*>(text.data()), text.size());
+  return run_entry(myriad::fuzz::conformance_entry, text);
 }
 
 // The vectors that replayed without bound (a repeated step t, 1500 steps on a 1024 map, the default

@@ -233,8 +233,10 @@ TEST(TrainConfigParse, TextsTomlppCannotReadAreRefusedFirst) {
     }
   }
   TrainConfig c;
-  apply_toml(c, "hidden = [64, 32] # {a comment}\nalgorithm = \"mfac\" # '}'", "x.toml");
+  apply_toml(c, "hidden = [64, 32] # {a comment}\nalgorithm = \"mfac\" # '}'\nopponent_checkpoint = '{a}.bin'",
+             "x.toml");
   EXPECT_EQ(c.algorithm, Algorithm::kMfac) << "braces in comments and strings are text";
+  EXPECT_EQ(c.opponent_checkpoint, "{a}.bin") << "braces in comments and strings are text";
 }
 
 TEST(TrainConfigParse, DefaultsSuitTheBackend) {
