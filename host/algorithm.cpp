@@ -11,14 +11,18 @@ const char* algorithm_name(Algorithm a) {
     case Algorithm::kIql: return "iql";
     case Algorithm::kMfac: return "mfac";
     case Algorithm::kAc: return "ac";
+    case Algorithm::kVdn: return "vdn";
+    case Algorithm::kQmix: return "qmix";
+    case Algorithm::kMfqmix: return "mfqmix";
   }
   return "?";
 }
 
-std::string algorithm_list() { return "mfq, iql, mfac, ac"; }
+std::string algorithm_list() { return "mfq, iql, mfac, ac, vdn, qmix, mfqmix"; }
 
 Algorithm parse_algorithm(const std::string& s) {
-  for (Algorithm a : {Algorithm::kMfq, Algorithm::kIql, Algorithm::kMfac, Algorithm::kAc})
+  for (Algorithm a : {Algorithm::kMfq, Algorithm::kIql, Algorithm::kMfac, Algorithm::kAc, Algorithm::kVdn,
+                     Algorithm::kQmix, Algorithm::kMfqmix})
     if (s == algorithm_name(a)) return a;
   throw std::invalid_argument("algorithm '" + s + "': valid are " + algorithm_list());
 }

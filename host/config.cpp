@@ -93,6 +93,9 @@ std::string validate(const WorldConfig& c) {
       if (g < 0 || g >= c.n_groups() || seen[static_cast<size_t>(g)]++) return "insertion_order must list every group once";
     }
   }
+  if (c.mean_mode == MeanActionMode::kNearest &&
+      (!(c.nearest_fraction > 0 && c.nearest_fraction <= 1) || c.nearest_cap < 1 || c.nearest_cap > kMaxNearest))
+    return "nearest_fraction must be in (0, 1] and nearest_cap in [1, " + std::to_string(kMaxNearest) + "]";
   if (c.mean_mode != MeanActionMode::kOff && (!(c.mean_radius > 0) || c.mean_radius > 127))
     return "mean_radius must be in (0, 127] (got " + std::to_string(c.mean_radius) + ")";
   if (c.max_steps <= 0) return "max_steps must be a positive integer (got " + std::to_string(c.max_steps) + ")";

@@ -9,7 +9,8 @@ namespace myriad {
 namespace {
 
 ReplayBatch batch_view(HostReplayBatch& h) {
-  return ReplayBatch{h.x.data(), h.x_next.data(), h.action.data(), h.reward.data(), h.done.data()};
+  return ReplayBatch{h.x.data(), h.x_next.data(), h.action.data(), h.reward.data(), h.done.data(),
+                     h.start.empty() ? nullptr : h.start.data()};
 }
 
 HostReplayBatch host_batch(const ReplayShape& s, int batch) {
@@ -20,6 +21,7 @@ HostReplayBatch host_batch(const ReplayShape& s, int batch) {
   h.action.resize(b);
   h.reward.resize(b);
   h.done.resize(b);
+  if (s.grouped != 0) h.start.resize(b);
   return h;
 }
 
@@ -40,6 +42,7 @@ void check_host_transitions(const HostTransitions& t, const ReplayShape& s) {
   check("next_obs", t.next_obs.size(), V);
   check("next_features", t.next_features.size(), F);
   check("next_mean", t.next_mean.size(), K);
+  if (s.grouped != 0) check("group_start", t.group_start.size(), 1);
 }
 
 // A host vector's copy on the backend.
@@ -60,7 +63,10 @@ template <typename Fill>
 void through_backend(Backend& be, HostReplayBatch& h, Fill&& fill) {
   Buffer<float> x(be, h.x.size()), x_next(be, h.x_next.size()), reward(be, h.reward.size()), done(be, h.done.size());
   Buffer<int> action(be, h.action.size());
-  fill(ReplayBatch{x.data(), x_next.data(), action.data(), reward.data(), done.data()});
+  Buffer<uint8_t> start(be, h.start.size());
+  fill(ReplayBatch{x.data(), x_next.data(), action.data(), reward.data(), done.data(),
+                   h.start.empty() ? nullptr : start.data()});
+  copy_back(be, h.start, start.data());
   copy_back(be, h.x, x.data());
   copy_back(be, h.x_next, x_next.data());
   copy_back(be, h.action, action.data());
@@ -86,9 +92,10 @@ ReplayBuffer::ReplayBuffer(Backend& backend, const ReplayShape& shape, int64_t c
   reward_ = Buffer<float>(be_, c);
   action_ = Buffer<uint8_t>(be_, c);
   done_ = Buffer<uint8_t>(be_, c);
+  if (shape.grouped != 0) group_start_ = Buffer<uint8_t>(be_, c);
   st_ = ReplayStorage{shape,          capacity,           obs_.data(),       next_obs_.data(),
                       mean_.data(),   next_mean_.data(),  features_.data(),  next_features_.data(),
-                      reward_.data(), action_.data(),     done_.data()};
+                      reward_.data(), action_.data(),     done_.data(),      group_start_.data()};
 }
 
 int64_t ReplayBuffer::advance(int64_t count, int64_t& base) {
@@ -113,6 +120,7 @@ void ReplayBuffer::append(const TransitionBatch& in) {
 
 void ReplayBuffer::gather(const int64_t* slots, int batch, const ReplayBatch& out) {
   if (batch < 0) throw std::invalid_argument("ReplayBuffer::gather: negative batch");
+  st_.seam = size_ == capacity_ ? head_ : -1;
   if (!be_.on_device())  // host slots can be checked here; the device's come from sample_slot
     for (int b = 0; b < batch; ++b)
       if (slots[b] < 0 || slots[b] >= size_)
@@ -129,7 +137,35 @@ void ReplayBuffer::sample(int batch, uint64_t seed, uint32_t draw, const ReplayB
   if (batch == 0) return;
   reserve_sample(batch);
   be_.learn().replay_sample_slots(seed, draw, size_, batch, slots_.data());
+  st_.seam = size_ == capacity_ ? head_ : -1;
   be_.learn().replay_gather(st_, slots_.data(), batch, out);
+}
+
+void ReplayBuffer::sample_windows(int windows, int window, bool aligned, uint64_t seed, uint32_t draw,
+                                  const ReplayBatch& out) {
+  const int batch = windows * window;
+  check_sample(batch);
+  if (shape_.grouped == 0) throw std::logic_error("ReplayBuffer::sample_windows: the buffer is not grouped");
+  if (window < 1 || (aligned && (capacity_ % window != 0 || size_ < window)))
+    throw std::invalid_argument("ReplayBuffer::sample_windows: aligned windows need whole steps of " +
+                                std::to_string(window) + " rows in a capacity that is a multiple of it");
+  if (batch == 0) return;
+  reserve_sample(batch);
+  be_.learn().replay_window_slots(seed, draw, size_, windows, window, aligned, slots_.data());
+  st_.seam = size_ == capacity_ ? head_ : -1;
+  be_.learn().replay_gather(st_, slots_.data(), batch, out);
+}
+
+HostReplayBatch ReplayBuffer::sample_windows_host(int windows, int window, bool aligned, uint64_t seed,
+                                                  uint32_t draw) {
+  check_sample(windows * window);
+  HostReplayBatch h = host_batch(shape_, windows * window);
+  if (!be_.on_device()) {
+    sample_windows(windows, window, aligned, seed, draw, batch_view(h));
+    return h;
+  }
+  through_backend(be_, h, [&](const ReplayBatch& out) { sample_windows(windows, window, aligned, seed, draw, out); });
+  return h;
 }
 
 void ReplayBuffer::append_host(const HostTransitions& t) {
@@ -138,9 +174,11 @@ void ReplayBuffer::append_host(const HostTransitions& t) {
                       mean = on_backend(be_, t.mean), reward = on_backend(be_, t.reward),
                       next_obs = on_backend(be_, t.next_obs), next_features = on_backend(be_, t.next_features),
                       next_mean = on_backend(be_, t.next_mean);
-  const Buffer<uint8_t> action = on_backend(be_, t.action), done = on_backend(be_, t.done);
+  const Buffer<uint8_t> action = on_backend(be_, t.action), done = on_backend(be_, t.done),
+                        start = on_backend(be_, t.group_start);
   append(TransitionBatch{t.count(), obs.data(), features.data(), action.data(), mean.data(), reward.data(),
-                         done.data(), next_obs.data(), next_features.data(), next_mean.data()});
+                         done.data(), next_obs.data(), next_features.data(), next_mean.data(),
+                         t.group_start.empty() ? nullptr : start.data()});
   be_.synchronize();  // before the copies are freed
 }
 

@@ -53,6 +53,11 @@ WorldConfig train_world_config(const TrainConfig& c) {
   w.max_steps = c.max_steps;
   w.minimap = c.minimap;
   w.obs_dtype = c.obs_dtype.value_or(ObsDtype::kF32);
+  if (c.algorithm == Algorithm::kMfqmix) {  // ā over the closest share of the group (algorithms.md)
+    w.mean_mode = MeanActionMode::kNearest;
+    w.nearest_fraction = static_cast<float>(c.nearest_fraction);
+    w.nearest_cap = static_cast<int>(c.nearest_cap);
+  }
   const std::string err = validate(w);
   if (!err.empty()) throw ConfigError("world: " + err);
   return w;
@@ -66,6 +71,7 @@ Trainer::Trainer(const TrainConfig& c, std::shared_ptr<Backend> backend) : cfg_(
   world_ = std::make_unique<World>(backend_, wc);
   ops_ = std::make_unique<TrainerOps>(*backend_);
   setup_groups();
+  check_schedule();
   check_memory(backend_->on_device());  // before the first of the trainer's own allocations
 
   const GroupTable& gt = world_->groups();
@@ -105,6 +111,20 @@ Trainer::Trainer(const TrainConfig& c, std::shared_ptr<Backend> backend) : cfg_(
 }
 
 Trainer::~Trainer() = default;
+
+// grow_learners starts from grow_from learners in every learning group: none may start above its N.
+void Trainer::check_schedule() const {
+  if (cfg_.curriculum != Curriculum::kGrowLearners) return;
+  const GroupTable& gt = world_->groups();
+  const int sets = cfg_.opponent == Opponent::kBothLearn ? 2 : 1;
+  for (int set = 0; set < sets; ++set)
+    for (int g : side_groups_[set == 0 ? home_side_ : 1 - home_side_])
+      if (cfg_.grow_from > gt.count(g))
+        throw ConfigError("grow_from = " + std::to_string(cfg_.grow_from) + " starts above the " +
+                          std::to_string(gt.count(g)) + " agents of group " +
+                          world_->config().groups[static_cast<size_t>(g)].name + "; grow_from in [1, " +
+                          std::to_string(gt.count(g)) + "] would grow from there to all of them");
+}
 
 // The learner's side is cfg.learner's (the game's default group when unset); each side's acting groups
 // are its slots. Swapping sides and a second learner set need the other side to have the same groups.

@@ -11,6 +11,7 @@
 #include "myriad/train_config.hpp"
 
 #include "myriad/games/game.hpp"
+#include "myriad/rules/mixer.hpp"
 #include "myriad/schedule.hpp"
 
 namespace myriad {
@@ -134,6 +135,11 @@ Curriculum curriculum_from(const std::string& s) {
   if (s == "grow_learners") return Curriculum::kGrowLearners;
   throw std::invalid_argument(s);
 }
+MixerGroups mixer_groups_from(const std::string& s) {
+  if (s == "team") return MixerGroups::kTeam;
+  if (s == "tiles") return MixerGroups::kTiles;
+  throw std::invalid_argument(s);
+}
 ActorGradient actor_gradient_from(const std::string& s) {
   if (s == "expected") return ActorGradient::kExpected;
   if (s == "sampled") return ActorGradient::kSampled;
@@ -161,10 +167,11 @@ Key swap_key() {
 
 const std::vector<Key>& keys() {
   using C = TrainConfig;
+  static const std::string algorithms = algorithm_list();
   static const std::vector<Key> k = {
       enum_key("scenario", &C::scenario, scenario_from, scenario_name,
                "battle, battlefield, adversarial_pursuit, gather, tiger_deer, combined_arms"),
-      enum_key("algorithm", &C::algorithm, parse_algorithm, algorithm_name, "mfq, iql, mfac, ac"),
+      enum_key("algorithm", &C::algorithm, parse_algorithm, algorithm_name, algorithms.c_str()),
       int_key("episodes", &C::episodes),
       int_key("agents_per_team", &C::agents_per_team),
       int_key("map_size", &C::map_size),
@@ -188,7 +195,14 @@ const std::vector<Key>& keys() {
       float_key("lr", &C::lr),
       float_key("actor_lr", &C::actor_lr),
       enum_key("actor_gradient", &C::actor_gradient, actor_gradient_from, actor_gradient_name, "expected, sampled"),
-      enum_key("reward_mode", &C::reward_mode, reward_mode_from, reward_mode_name, "individual, team"),
+      auto_enum_key("reward_mode", &C::reward_mode, reward_mode_from, reward_mode_name, "individual, team"),
+      enum_key("mixer_groups", &C::mixer_groups, mixer_groups_from, mixer_groups_name, "team, tiles"),
+      int_key("mixer_tile", &C::mixer_tile),
+      int_key("mixer_window", &C::mixer_window),
+      int_key("mixer_embed", &C::mixer_embed),
+      int_key("hypernet_hidden", &C::hypernet_hidden),
+      float_key("nearest_fraction", &C::nearest_fraction),
+      int_key("nearest_cap", &C::nearest_cap),
       enum_key("curriculum", &C::curriculum, curriculum_from, curriculum_name, "none, grow_learners"),
       int_key("grow_from", &C::grow_from),
       int_key("grow_episodes", &C::grow_episodes),
@@ -434,6 +448,7 @@ float TrainConfig::entropy_weight(int64_t episode) const {
 }
 
 const char* reward_mode_name(RewardMode m) { return m == RewardMode::kTeam ? "team" : "individual"; }
+const char* mixer_groups_name(MixerGroups g) { return g == MixerGroups::kTiles ? "tiles" : "team"; }
 const char* curriculum_name(Curriculum c) { return c == Curriculum::kGrowLearners ? "grow_learners" : "none"; }
 
 bool game_sides_alike(Scenario s) {
@@ -461,7 +476,9 @@ void resolve_defaults(TrainConfig& c, bool cuda) {
   if (c.episodes == kAuto) c.episodes = cuda ? 60 : battle_rules ? 300 : 100;  // CPU battle: ~1 s an episode, wins from ~180
   if (c.batch == kAuto) c.batch = cuda ? 32768 : 256;
   if (c.replay_capacity == kAuto) c.replay_capacity = cuda ? 2000000 : 100000;
-  if (c.store_fraction < 0) c.store_fraction = cuda ? 1.0 / 16 : 0.5;
+  const bool team_mixer = is_mixer(c.algorithm) && c.mixer_groups == MixerGroups::kTeam;
+  if (c.store_fraction < 0) c.store_fraction = team_mixer ? 1.0 : cuda ? 1.0 / 16 : 0.5;  // a team mixer: whole steps
+  if (!c.reward_mode) c.reward_mode = is_mixer(c.algorithm) ? RewardMode::kTeam : RewardMode::kIndividual;
   if (c.anneal_episodes == kAuto) c.anneal_episodes = c.episodes / 2 > 0 ? c.episodes / 2 : 1;
   if (c.grow_episodes == kAuto) c.grow_episodes = c.episodes / 2 > 0 ? c.episodes / 2 : 1;
   if (c.warmup == kAuto) c.warmup = c.batch;
@@ -469,6 +486,7 @@ void resolve_defaults(TrainConfig& c, bool cuda) {
   if (!c.network_math) c.network_math = cuda ? NetMath::kTf32 : NetMath::kFp32;
   if (!c.swap_sides) c.swap_sides = game_sides_alike(c.scenario);
   if (c.algorithm == Algorithm::kIql) c.target = TargetKind::kGreedyDouble;
+  if (is_mixer(c.algorithm) && !c.target) c.target = TargetKind::kGreedyDouble;  // as pymarl's VDN and QMIX
   if (!c.target) c.target = is_actor_critic(c.algorithm) ? TargetKind::kPolicy : TargetKind::kBoltzmann;
 }
 
@@ -555,6 +573,22 @@ void validate_train_config(const TrainConfig& c) {
     fail("grow_episodes must be in [1, episodes = " + std::to_string(c.episodes) +
          "]: the learning set must have grown to the whole group by the last episode (e.g. grow_episodes = " +
          std::to_string(c.episodes > 1 ? c.episodes / 2 : 1) + ")");
+  if (is_mixer(c.algorithm)) {
+    const std::string a = algorithm_name(c.algorithm);
+    if (c.reward_mode == RewardMode::kIndividual)
+      fail("reward_mode: " + a + " learns its mixing group's value from the group's summed reward; set reward_mode = "
+           "\"team\" (or \"auto\"), or take mfq or iql for individual rewards");
+    if (c.mixer_groups == MixerGroups::kTeam && c.store_fraction >= 0 && c.store_fraction != 1.0)
+      fail("store_fraction: a team mixer stores whole steps of its team (store_fraction = 1); mixer_groups = "
+           "\"tiles\" stores a fraction of the agents");
+    if (c.mixer_embed < 1 || c.mixer_embed > kMaxMixerEmbed) fail("mixer_embed must be in [1, 64]");
+    if (c.mixer_tile < 1 || c.mixer_tile > 4096) fail("mixer_tile must be in [1, 4096] (cells a tile side)");
+    if (c.mixer_window < 1 || c.mixer_window > 65536) fail("mixer_window must be in [1, 65536] (rows a sampled window)");
+    if (c.hypernet_hidden < 1 || c.hypernet_hidden > 65536) fail("hypernet_hidden must be in [1, 65536]");
+  }
+  if (!(c.nearest_fraction > 0 && c.nearest_fraction <= 1)) fail("nearest_fraction must be in (0, 1]");
+  if (c.nearest_cap < 1 || c.nearest_cap > kMaxNearest)
+    fail("nearest_cap must be in [1, " + std::to_string(kMaxNearest) + "]");
   if (c.autosave_seconds < 0 || c.autosave_seconds > 86400)
     fail("autosave_seconds must be in [0, 86400] (0: after every episode)");
 }

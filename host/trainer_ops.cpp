@@ -31,7 +31,7 @@ int64_t TrainerOps::compact_transitions(const KeepParams& p, const uint8_t* aliv
   const LearnProgram& learn = be_.learn();
   learn.keep_flags(p, alive, died, count, first_id, flags_.data());
   const int64_t m = be_.exclusive_scan(flags_.data(), pos_.data(), count);
-  learn.compact(p, flags_.data(), pos_.data(), died, reward, action, count, idx, out_reward, out_action, out_done);
+  learn.compact(p, flags_.data(), pos_.data(), alive, died, reward, action, count, idx, out_reward, out_action, out_done);
   return m;
 }
 

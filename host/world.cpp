@@ -397,6 +397,8 @@ GroupBuffers World::group_buffers(int g) {
   out.alive = b.alive.data() + begin;
   out.died = b.died.data() + begin;
   out.action = b.action.data() + begin;
+  out.x = b.x.data() + begin;
+  out.y = b.y.data() + begin;
   return out;
 }
 

@@ -62,6 +62,8 @@ MeanActionParams mean_params_of(const WorldConfig& cfg) {
   ma.half = static_cast<int>(std::floor(cfg.mean_radius));
   ma.radius = cfg.mean_radius;
   ma.k_stride = max_actions(cfg);
+  ma.nearest_fraction = cfg.nearest_fraction;
+  ma.nearest_cap = cfg.nearest_cap;
   ma.euclidean = cfg.mean_metric == Metric::kEuclidean ? 1 : 0;
   ma.gather = ma.euclidean || cfg.mean_method == MeanActionMethod::kGather ||
               (cfg.mean_method == MeanActionMethod::kAuto &&

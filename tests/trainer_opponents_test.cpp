@@ -217,7 +217,7 @@ TEST(CompactTransitions, GatheredFieldsMatchACompaction) {
     p.terminal = terminal;
     const int64_t m = ops->compact_transitions(p, alive, died, reward, action, 6, 100, idx, r, a, d);
     ASSERT_EQ(m, 4);
-    ops->gather_transition_fields(p, died, reward, action, idx, m, gr, ga, gd);
+    ops->gather_transition_fields(p, alive, died, reward, action, idx, m, gr, ga, gd);
     for (int64_t j = 0; j < m; ++j) {
       EXPECT_EQ(gr[j], r[j]);
       EXPECT_EQ(ga[j], a[j]);
@@ -285,7 +285,7 @@ TEST_F(TrainerOpsCudaTest, CompactionAndMeanQMatchTheCpu) {
     ASSERT_EQ(gd[j], d[j]) << j;
   }
   p.terminal = true;  // the fields of the compacted rows, gathered on the device
-  gpu->gather_transition_fields(p, d_died, d_reward, d_action, o_idx, m, o_r, o_a, o_d);
+  gpu->gather_transition_fields(p, d_alive, d_died, d_reward, d_action, o_idx, m, o_r, o_a, o_d);
   gpu->to_host(gd.data(), o_d, m);
   gpu->to_host(gr.data(), o_r, m * sizeof(float));
   for (int64_t j = 0; j < m; ++j) {

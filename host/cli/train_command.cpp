@@ -103,7 +103,7 @@ EpisodeMetrics render_episode(Trainer& trainer, const TrainOptions& o, const std
 }  // namespace
 
 CLI::App* add_train_command(CLI::App& app, TrainOptions& o) {
-  CLI::App* t = app.add_subcommand("train", "Train a game's groups with MF-Q, IQL, MF-AC or AC (algorithms.md in the project docs (shared/docs))");
+  CLI::App* t = app.add_subcommand("train", "Train a game's groups with MF-Q, IQL, MF-AC, AC, VDN, QMIX or MFQMIX (algorithms.md in the project docs (shared/docs))");
   t->add_option("--config", o.config_path, "TOML file of training settings (keys as for --set)")->type_name("FILE");
   t->add_option("--scenario", o.scenario, "Game (" + scenario_list() + "): as --set scenario=GAME");
   t->add_option("--set", o.sets, "Override one setting, e.g. --set episodes=10 --set algorithm=iql")

@@ -23,16 +23,58 @@ int64_t updates_per_episode(const TrainConfig& c) {
   return steps > kMaxLogged / u ? kMaxLogged : steps * u;  // steps, u >= 1: at least one slot
 }
 
+BatchWindows batch_windows(const TrainConfig& c, int64_t team) {
+  BatchWindows w;
+  if (!is_mixer(c.algorithm)) {
+    w.window = c.batch;
+    return w;
+  }
+  w.aligned = c.mixer_groups == MixerGroups::kTeam;
+  w.window = w.aligned ? std::max<int64_t>(team, 1) : c.mixer_window;
+  w.windows = std::max<int64_t>(1, c.batch / w.window);
+  return w;
+}
+
+RowGrouping row_grouping(const TrainConfig& c, int width, int height) {
+  RowGrouping g;
+  if (!is_mixer(c.algorithm)) return g;
+  g.mode = c.mixer_groups == MixerGroups::kTeam ? RowGrouping::kTeam : RowGrouping::kTiles;
+  g.tile = static_cast<int>(c.mixer_tile);
+  g.tiles_x = (width + g.tile - 1) / g.tile;
+  g.tiles_y = (height + g.tile - 1) / g.tile;
+  return g;
+}
+
+int64_t replay_rows(const TrainConfig& c, int64_t team) {
+  if (!is_mixer(c.algorithm) || c.mixer_groups != MixerGroups::kTeam) return c.replay_capacity;
+  const std::string a = algorithm_name(c.algorithm);
+  if (team > kMaxTeamMixer)
+    throw ConfigError(a + " over a whole team of " + std::to_string(team) + " agents: one mixer mixes at most " +
+                      std::to_string(kMaxTeamMixer) + "; set mixer_groups = \"tiles\" (mixers inside map tiles of " +
+                      "mixer_tile cells, summed across tiles)");
+  const int64_t rows = c.replay_capacity / team * team;
+  if (rows == 0)
+    throw ConfigError("replay_capacity = " + std::to_string(c.replay_capacity) + " holds no whole step of the team's " +
+                      std::to_string(team) + " agents; replay_capacity >= " + std::to_string(team) + " would");
+  return rows;
+}
+
 LearnerBytes plan_learner_bytes(const TrainConfig& c, const MlpShape& value_shape, const ReplayShape& rs, int64_t team,
                                 bool cuda) {
   LearnerBytes b;
-  const size_t B = static_cast<size_t>(c.batch), X = static_cast<size_t>(rs.input_width());
-  b.rows = KeptTransitions::bytes(rs, team, c.store_fraction);
-  const int slots = is_actor_critic(c.algorithm) ? ActorCriticLearner::kLogSlots : QLearner::kLogSlots;
-  b.batch = B * (2 * X + 3) * sizeof(float) + static_cast<size_t>(updates_per_episode(c)) * slots * 2 * sizeof(double) +
+  const size_t B = static_cast<size_t>(batch_windows(c, team).rows()), X = static_cast<size_t>(rs.input_width());
+  RowGrouping g;
+  if (is_mixer(c.algorithm)) g.mode = c.mixer_groups == MixerGroups::kTeam ? RowGrouping::kTeam : RowGrouping::kTiles;
+  b.rows = KeptTransitions::bytes(rs, team, c.store_fraction, g);
+  const int slots = is_actor_critic(c.algorithm) ? ActorCriticLearner::kLogSlots
+                    : is_mixer(c.algorithm)      ? MixerLearner::kLogSlots
+                                                 : QLearner::kLogSlots;
+  b.batch = B * (2 * X + 3) * sizeof(float) + B + static_cast<size_t>(updates_per_episode(c)) * slots * 2 * sizeof(double) +
             (is_actor_critic(c.algorithm) ? ActorCriticLearner::scratch_bytes(c, value_shape)
+             : is_mixer(c.algorithm)      ? MixerLearner::scratch_bytes(c, value_shape, team)
                                           : QLearner::scratch_bytes(c, value_shape));
   b.networks = is_actor_critic(c.algorithm) ? ActorCriticLearner::network_bytes_planned(c, value_shape, team, cuda)
+               : is_mixer(c.algorithm)      ? MixerLearner::network_bytes_planned(c, value_shape, team, cuda)
                                             : QLearner::network_bytes_planned(c, value_shape, team, cuda);
   b.replay = static_cast<size_t>(c.replay_capacity) * bytes_per_transition(rs);
   return b;
@@ -41,7 +83,9 @@ LearnerBytes plan_learner_bytes(const TrainConfig& c, const MlpShape& value_shap
 // The rows a network holds at its largest batch (an acting chunk or the update batch), and the rows an
 // acting network assembles in forward_inputs (on the CPU, and on CUDA with FP32 math on bf16 views).
 size_t acting_rows(int64_t team) { return static_cast<size_t>(std::min<int64_t>(team, TeamPolicy::kForwardChunk)); }
-size_t largest_rows(const TrainConfig& c, int64_t team) { return std::max(acting_rows(team), static_cast<size_t>(c.batch)); }
+size_t largest_rows(const TrainConfig& c, int64_t team) {
+  return std::max(acting_rows(team), static_cast<size_t>(batch_windows(c, team).rows()));
+}
 bool assembles_rows(const TrainConfig& c, bool cuda) {
   return !cuda || (c.network_math == NetMath::kFp32 && c.obs_dtype == ObsDtype::kBf16);
 }
@@ -52,15 +96,17 @@ Learner::Learner(const LearnerSetup& s, const MlpShape& value_shape)
       home_group_(s.home_group),
       index_(s.index),
       team_(s.world.groups().count(s.home_group)),
-      batch_(s.cfg.batch),
-      warmup_(s.cfg.warmup),
+      batch_(batch_windows(s.cfg, team_).rows()),
+      warmup_(std::max(s.cfg.warmup, batch_windows(s.cfg, team_).aligned ? team_ : 0)),
       cfg_(s.cfg),
       ops_(s.ops),
       staging_(s.staging),
       rs_{static_cast<int>(s.world.obs_layout(s.home_group).obs_stride()), s.world.obs_layout(s.home_group).n_features,
-          value_shape.outputs},
-      kept_(s.ops, rs_, team_, s.cfg.store_fraction) {
-  replay_ = std::make_unique<ReplayBuffer>(s.world.backend(), rs_, s.cfg.replay_capacity);
+          value_shape.outputs, is_mixer(s.cfg.algorithm) ? 1 : 0},
+      kept_(s.ops, rs_, team_, s.cfg.store_fraction,
+            row_grouping(s.cfg, s.world.config().width, s.world.config().height)),
+      windows_(batch_windows(s.cfg, team_)) {
+  replay_ = std::make_unique<ReplayBuffer>(s.world.backend(), rs_, replay_rows(s.cfg, team_));
   replay_->reserve_sample(static_cast<int>(batch_));
   const size_t B = static_cast<size_t>(batch_), X = static_cast<size_t>(rs_.input_width());
   bx_ = ops_.alloc<float>(B * X);
@@ -68,6 +114,7 @@ Learner::Learner(const LearnerSetup& s, const MlpShape& value_shape)
   ba_ = ops_.alloc<int>(B);
   br_ = ops_.alloc<float>(B);
   bd_ = ops_.alloc<float>(B);
+  if (rs_.grouped != 0) bs_ = ops_.alloc<uint8_t>(B);
 }
 
 Learner::~Learner() = default;
@@ -83,12 +130,23 @@ PlayedNetwork Learner::copy_acting() const {
   return p;
 }
 
+namespace {
+// A mixer stores each agent's own reward (its TD sums them over the group) and, mixing a whole team,
+// every row of every step.
+KeepParams keep_for(Algorithm a, const TrainConfig& c, KeepParams kp) {
+  if (!is_mixer(a)) return kp;
+  kp.team = false;
+  kp.whole_group = c.mixer_groups == MixerGroups::kTeam;
+  return kp;
+}
+}  // namespace
+
 void Learner::choose_transitions(World& world, const TeamPolicy& team, const KeepParams& kp) {
-  kept_.choose(world, team, value_input(algo_), kp, staging_);
+  kept_.choose(world, team, value_input(algo_), keep_for(algo_, cfg_, kp), staging_);
 }
 
 void Learner::store_transitions(World& world, const TeamPolicy& team, const KeepParams& kp) {
-  kept_.store(world, team, value_input(algo_), kp, staging_, *replay_);
+  kept_.store(world, team, value_input(algo_), keep_for(algo_, cfg_, kp), staging_, *replay_);
 }
 
 void Learner::allocate_log() {
@@ -99,7 +157,12 @@ void Learner::allocate_log() {
 void Learner::update() {
   if (log_used_ >= log_capacity_) flush_log();  // only in episodes of more than kMaxLogged updates
   const uint64_t seed = cfg_.seed ^ (0x5EED5A3Full + 0x1000 * static_cast<uint64_t>(index_));
-  replay_->sample(static_cast<int>(batch_), seed, draws_++, ReplayBatch{bx_, bx_next_, ba_, br_, bd_});
+  const ReplayBatch out{bx_, bx_next_, ba_, br_, bd_, bs_};
+  if (rs_.grouped != 0)
+    replay_->sample_windows(static_cast<int>(windows_.windows), static_cast<int>(windows_.window), windows_.aligned, seed,
+                            draws_++, out);
+  else
+    replay_->sample(static_cast<int>(batch_), seed, draws_++, out);
   train_on_batch(static_cast<int>(log_used_++));
 }
 
@@ -108,7 +171,7 @@ void Learner::flush_log() {
   const int k = log_slots();
   std::vector<double> h(static_cast<size_t>(log_used_) * static_cast<size_t>(k) * 2);
   ops_.to_host(h.data(), log_, h.size() * sizeof(double));
-  const float inv_b = 1.0f / static_cast<float>(batch_);  // the losses are batch means
+  const float inv_b = static_cast<float>(1.0 / loss_count());  // the losses are batch means
   for (int64_t u = 0; u < log_used_; ++u) {
     const double* row = h.data() + static_cast<size_t>(u) * static_cast<size_t>(k) * 2;
     const float loss = static_cast<float>(row[0] * static_cast<double>(inv_b));
@@ -180,6 +243,7 @@ void Learner::get_replay_counter(const Checkpoint& ck) {
 
 std::unique_ptr<Learner> make_learner(const LearnerSetup& s) {
   if (is_actor_critic(s.cfg.algorithm)) return std::make_unique<ActorCriticLearner>(s);
+  if (is_mixer(s.cfg.algorithm)) return std::make_unique<MixerLearner>(s);
   return std::make_unique<QLearner>(s);
 }
 

@@ -81,4 +81,44 @@ class ActorCriticLearner final : public Learner {
   float *q_on_next_ = nullptr;  // greedy double-Q: the online critic on o′
 };
 
+// VDN, QMIX and MFQMIX (algorithms.md; rules/mixer.hpp): one agent Q-network over [view | features | ā]
+// (ā zero for VDN and QMIX; MFQMIX's over the closest tenth of the group) and its target copy; QMIX and
+// MFQMIX add a hypernetwork [view | features | ā] → [w1 | b1 | w2 | v] (hidden: hypernet_hidden) and its
+// target copy. A gradient step on windows of replay rows: the agent network's values at o′ (target, and
+// online for double-Q) and the target hypernetwork's rows → each group's y; the online networks at o →
+// each group's Q_tot, the TD loss's gradients at the agents' Q (the stored action's) and at the
+// hypernetwork's outputs; backward and Adam on both, soft (or periodic hard) target updates. Passes
+// over a batch of B rows: up to four network forwards and two backwards, two mixer passes over the
+// windows; no pass over the agents, no per-group launch.
+class MixerLearner final : public Learner {
+ public:
+  static constexpr int kLogSlots = 1;  // the TD loss of Q_tot
+  explicit MixerLearner(const LearnerSetup& s);
+  static size_t scratch_bytes(const TrainConfig& c, const MlpShape& shape, int64_t team);
+  static size_t network_bytes_planned(const TrainConfig& c, const MlpShape& shape, int64_t team, bool cuda);
+  static MlpShape hyper_shape(const TrainConfig& c, const MlpShape& agent_shape);
+
+  Network& acting_network() override { return *online_; }
+  SelectParams behaviour(const SelectParams& explore) const override { return explore; }
+  std::vector<std::pair<std::string, const Network*>> networks() const override;
+  Network& online() { return *online_; }
+  Network* hyper() { return hyper_.get(); }  // null for VDN
+  MixerParams mixer_params() const;
+
+  void save(Checkpoint& ck) const override;
+  void restore(const Checkpoint& ck) override;
+  void init_from(const Checkpoint& ck, const std::string& prefix, const std::string& path) override;
+
+ protected:
+  void train_on_batch(int u) override;
+  int log_slots() const override { return kLogSlots; }
+  double loss_count() const override { return static_cast<double>(windows_.windows); }
+
+ private:
+  void update_target(Network& target, const Network& online);
+  std::unique_ptr<Network> online_, target_, hyper_, hyper_target_;
+  float *q_tgt_ = nullptr, *q_on_ = nullptr, *q_x_ = nullptr, *dz_ = nullptr, *y_ = nullptr, *terms_ = nullptr;
+  float *h_ = nullptr, *h_next_ = nullptr, *dh_ = nullptr;
+};
+
 }  // namespace myriad

@@ -60,6 +60,8 @@ struct WorldConfig {
   Metric mean_metric = Metric::kChebyshev;
   float mean_radius = 6.0f;
   MeanActionMethod mean_method = MeanActionMethod::kAuto;
+  float nearest_fraction = 0.1f;  // kNearest: the share of a group each agent's ā counts
+  int nearest_cap = 32;           // and at most this many
   int tile_size = 8;  // coarse tiles of the sorted spatial index
 
   int64_t n_agents() const;

@@ -3,8 +3,9 @@
 // group it plays (its acting network read in its input layout, actions by its behaviour rule), chooses
 // the transitions of the step to keep before it and stores them after it, and takes gradient steps from
 // its replay. Its losses stay in backend memory until the episode ends (one read-back an episode, none
-// inside a step). MF-Q and IQL (host/learners/q_learner.cpp) and MF-AC and AC
-// (host/learners/actor_critic_learner.cpp) are the implementations; make_learner picks one.
+// inside a step). MF-Q and IQL (host/learners/q_learner.cpp), MF-AC and AC
+// (host/learners/actor_critic_learner.cpp) and VDN, QMIX and MFQMIX (host/learners/mixer_learner.cpp)
+// are the implementations; make_learner picks one.
 #pragma once
 #include <cstddef>
 #include <cstdint>
@@ -63,6 +64,21 @@ struct LearnerBytes {
 };
 LearnerBytes plan_learner_bytes(const TrainConfig& c, const MlpShape& value_shape, const ReplayShape& rs, int64_t team,
                                 bool cuda);
+
+// A mixer's batch: `windows` windows of `window` consecutive replay rows; a team mixer's windows are
+// its whole steps (window = the team, aligned), a tile mixer's any mixer_window rows. The per-agent
+// learners: one window of cfg.batch rows.
+struct BatchWindows {
+  int64_t windows = 1, window = 1;
+  bool aligned = false;
+  int64_t rows() const { return windows * window; }
+};
+BatchWindows batch_windows(const TrainConfig& c, int64_t team);
+// How the learner's replay groups its rows (none for the per-agent learners), on a map of w × h cells.
+RowGrouping row_grouping(const TrainConfig& c, int width, int height);
+// The ring a learner's replay holds: a team mixer's is whole steps (capacity rounded down to a multiple of
+// the team). Throws ConfigError when a team mixer cannot run (team too large, no whole step fits).
+int64_t replay_rows(const TrainConfig& c, int64_t team);
 
 class Learner {
  public:
@@ -144,9 +160,14 @@ class Learner {
   KeptTransitions kept_;
   uint32_t draws_ = 0;
   int64_t episode_ = 0;
-  // The sampled batch: x = [o | features | ā] rows (ā zero for IQL and AC), x′ likewise.
+  // The sampled batch: x = [o | features | ā] rows (ā zero for IQL and AC), x′ likewise; mixers: in
+  // windows_ (the group starts in bs_).
+  BatchWindows windows_{};
   float *bx_ = nullptr, *bx_next_ = nullptr, *br_ = nullptr, *bd_ = nullptr;
   int* ba_ = nullptr;
+  uint8_t* bs_ = nullptr;
+  // What a logged loss is a sum over (the batch's rows; a mixer's windows).
+  virtual double loss_count() const { return static_cast<double>(batch_); }
   // The loss log of the episode: log_capacity_ updates × log_slots() pairs, on the backend, read back
   // at the episode's end (or when full: every kMaxLogged updates of a very long episode) into
   // episode_log_ and the sums of its losses.

@@ -17,11 +17,13 @@ namespace myriad {
 struct HostTransitions {
   std::vector<float> obs, features, mean, reward, next_obs, next_features, next_mean;
   std::vector<uint8_t> action, done;
+  std::vector<uint8_t> group_start;  // grouped buffers only
   int64_t count() const { return static_cast<int64_t>(reward.size()); }
 };
 struct HostReplayBatch {
   std::vector<float> x, x_next, reward, done;
   std::vector<int> action;
+  std::vector<uint8_t> start;  // grouped buffers only
 };
 
 // A ring of `capacity` transitions. append writes at the head with wrap-around (the oldest are
@@ -46,6 +48,10 @@ class ReplayBuffer {
   void gather(const int64_t* slots, int batch, const ReplayBatch& out);
   // `batch` uniform slots of [0, size) (sample_slot of (seed, draw)), gathered; throws when empty.
   void sample(int batch, uint64_t seed, uint32_t draw, const ReplayBatch& out);
+  // A grouped buffer's `windows` windows of `window` consecutive slots (window_slot: uniform starts, or
+  // aligned to whole team steps), gathered with their group starts; throws when empty, and for aligned
+  // windows unless the capacity is a multiple of `window` and one step is stored.
+  void sample_windows(int windows, int window, bool aligned, uint64_t seed, uint32_t draw, const ReplayBatch& out);
   void clear() { head_ = size_ = 0; }
   // Allocates now sample's slot list for batches up to `batch` (no allocation mid-step).
   void reserve_sample(int batch);
@@ -54,6 +60,7 @@ class ReplayBuffer {
   void append_host(const HostTransitions& t);
   HostReplayBatch gather_host(const std::vector<int64_t>& slots);
   HostReplayBatch sample_host(int batch, uint64_t seed, uint32_t draw);
+  HostReplayBatch sample_windows_host(int windows, int window, bool aligned, uint64_t seed, uint32_t draw);
 
  private:
   // Advances head and size by a batch of `count`; returns its first kept transition (count − capacity
@@ -67,7 +74,7 @@ class ReplayBuffer {
   int64_t capacity_ = 0, size_ = 0, head_ = 0;
   Buffer<Bf16> obs_, next_obs_, mean_, next_mean_;
   Buffer<float> features_, next_features_, reward_;
-  Buffer<uint8_t> action_, done_;
+  Buffer<uint8_t> action_, done_, group_start_;
   Buffer<int64_t> slots_;  // sample's slots, grown to the largest batch
   ReplayStorage st_{};
 };

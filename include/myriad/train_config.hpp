@@ -37,6 +37,12 @@ enum class RewardMode : uint8_t { kIndividual, kTeam };
 // Incremental learning (rules/curriculum.hpp): none, or a learning set that grows from grow_from agents
 // per group to all of them over grow_episodes, the others acting at random.
 enum class Curriculum : uint8_t { kNone, kGrowLearners };
+// What a mixer (VDN, QMIX, MFQMIX) mixes: a whole team of one step, or the agents of each map tile
+// (QMIX inside a tile, the tiles' TD errors side by side: algorithms.md's spatial-group mixer).
+enum class MixerGroups : uint8_t { kTeam, kTiles };
+// The most agents a team mixer mixes: beyond it one Q_tot per step of a team cannot train (and its rows
+// would not fit a batch); mixer_groups = "tiles" mixes any population.
+inline constexpr int64_t kMaxTeamMixer = 1024;
 
 const char* opponent_name(Opponent o);
 Opponent parse_opponent(const std::string& s);  // throws std::invalid_argument
@@ -45,6 +51,7 @@ const char* target_name(TargetKind t);
 const char* actor_gradient_name(ActorGradient g);
 const char* reward_mode_name(RewardMode m);
 const char* curriculum_name(Curriculum c);
+const char* mixer_groups_name(MixerGroups g);
 
 struct TrainConfig {
   Scenario scenario = Scenario::kBattle;
@@ -89,7 +96,16 @@ struct TrainConfig {
   // The actor's gradient (rules/loss.hpp): expected (every action's advantage under π) or sampled (the
   // stored action's, algorithms.md's literal form).
   ActorGradient actor_gradient = ActorGradient::kExpected;
-  RewardMode reward_mode = RewardMode::kIndividual;
+  // Unset (auto): team for the mixers (their TD takes the group's summed reward), individual otherwise.
+  std::optional<RewardMode> reward_mode;
+  // VDN, QMIX, MFQMIX: the mixing groups; tiles of mixer_tile × mixer_tile cells, sampled as windows of
+  // mixer_window consecutive replay rows (a team's windows are its whole steps); the monotone mixer's
+  // width E and its hypernetwork's hidden layer. MFQMIX's ā: the nearest_fraction of the agent's group
+  // closest to it (at least 1, at most nearest_cap).
+  MixerGroups mixer_groups = MixerGroups::kTeam;
+  int64_t mixer_tile = 16, mixer_window = 256, mixer_embed = 32, hypernet_hidden = 64;
+  double nearest_fraction = 0.1;
+  int64_t nearest_cap = 32;
   Curriculum curriculum = Curriculum::kNone;
   int64_t grow_from = 64;             // grow_learners: n_0, the learners per group at episode 0
   int64_t grow_episodes = kAuto;      // grow_learners: E_grow, episodes until every agent learns (half the run)

@@ -151,6 +151,7 @@ class Trainer {
   };
 
   void setup_groups();
+  void check_schedule() const;
   void begin_episode();
   bool step_once();  // true when the episode ended
   EpisodeMetrics end_episode();

@@ -61,10 +61,10 @@ class TrainerOps {
                               uint8_t* out_action, uint8_t* out_done);
   // transition_fields of the m transitions already compacted into idx (rows of the group's slices):
   // the fields after the step of a set chosen before it, without compacting again.
-  void gather_transition_fields(const KeepParams& p, const uint8_t* died, const float* reward, const uint8_t* action,
-                                const int64_t* idx, int64_t m, float* out_reward, uint8_t* out_action,
-                                uint8_t* out_done) {
-    be_.learn().transition_fields(p, died, reward, action, idx, m, out_reward, out_action, out_done);
+  void gather_transition_fields(const KeepParams& p, const uint8_t* alive, const uint8_t* died, const float* reward,
+                                const uint8_t* action, const int64_t* idx, int64_t m, float* out_reward,
+                                uint8_t* out_action, uint8_t* out_done) {
+    be_.learn().transition_fields(p, alive, died, reward, action, idx, m, out_reward, out_action, out_done);
   }
   // Mean over rows with alive[r] of max_a q[r][a] (q [count][k]); 0 when none is alive. A metric:
   // the device sums in an unspecified order.

@@ -7,6 +7,7 @@
 #pragma once
 #include <cstddef>
 #include <cstdint>
+#include <vector>
 
 #include "myriad/replay.hpp"
 #include "myriad/rules/keep.hpp"
@@ -30,11 +31,19 @@ struct TransitionStaging {
   uint8_t *action = nullptr, *done = nullptr;
 };
 
+// How a mixer's rows are grouped in its replay (rules/mixer.hpp): not at all (the per-agent learners),
+// a whole team per step (every row, in row order: KeepParams::whole_group), or map tiles of tile × tile
+// cells (the kept rows sorted by tile, a group starting at each tile's first).
+struct RowGrouping {
+  enum Mode : uint8_t { kNone, kTeam, kTiles } mode = kNone;
+  int tile = 16, tiles_x = 1, tiles_y = 1;
+};
+
 class KeptTransitions {
  public:
   // team: the agents of the groups this learner plays (all of one size); fraction: store_fraction.
-  KeptTransitions(TrainerOps& ops, const ReplayShape& shape, int64_t team, double fraction);
-  static size_t bytes(const ReplayShape& shape, int64_t team, double fraction);
+  KeptTransitions(TrainerOps& ops, const ReplayShape& shape, int64_t team, double fraction, RowGrouping g = {});
+  static size_t bytes(const ReplayShape& shape, int64_t team, double fraction, RowGrouping g = {});
 
   // Before the step: the kept rows of team's group (drawn by kp) and their o in layout m.
   void choose(World& world, const TeamPolicy& team, InputMode m, const KeepParams& kp, TransitionStaging& st);
@@ -42,14 +51,25 @@ class KeptTransitions {
   void store(World& world, const TeamPolicy& team, InputMode m, const KeepParams& kp, TransitionStaging& st,
              ReplayBuffer& replay);
   int64_t kept() const { return kept_; }
+  // The chosen rows (agent rows of the group) and, grouped, where each group starts (host copies).
+  std::vector<int64_t> rows_host() const;
+  std::vector<uint8_t> starts_host() const;
 
  private:
+  void order_by_tile(const GroupBuffers& b);
+
   TrainerOps& ops_;
   ReplayShape shape_;
+  RowGrouping grouping_;
   int64_t team_ = 0, capacity_ = 0, kept_ = 0;
   double fraction_ = 1.0;
   int64_t* idx_ = nullptr;  // a team's worth: the compaction writes up to every row
+  int64_t* idx_sorted_ = nullptr;  // tiles: idx_ ordered by tile
   float *view_ = nullptr, *features_ = nullptr, *mean_ = nullptr;
+  uint8_t* start_ = nullptr;  // grouped: [capacity] group starts of the kept rows
+  uint32_t *keys_ = nullptr, *sorted_keys_ = nullptr;
+  int32_t *vals_ = nullptr, *sorted_vals_ = nullptr;
+  int key_bits_ = 0;
 };
 
 }  // namespace myriad

@@ -49,6 +49,8 @@ struct GroupBuffers {
   const uint8_t* alive = nullptr;   // [count]
   const uint8_t* died = nullptr;    // [count] died in the step just played
   uint8_t* action = nullptr;        // [count] actions of the next step (a learner writes them here)
+  const int32_t* x = nullptr;       // [count] positions (a multi-cell body's anchor)
+  const int32_t* y = nullptr;
 };
 
 // A host copy of the state, for tests, conformance and debugging.

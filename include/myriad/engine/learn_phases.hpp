@@ -44,21 +44,51 @@ class LearnProgramFor final : public LearnProgram {
     ex_.for_each(count,
                  MYRIAD_LAMBDA(int64_t r) { flags[r] = row_kept(p, alive[r], died[r], r, first_id + r) ? 1 : 0; });
   }
-  void compact(const KeepParams& p, const int32_t* flags, const int32_t* pos, const uint8_t* died,
-               const float* reward, const uint8_t* action, int64_t count, int64_t* idx, float* out_reward,
-               uint8_t* out_action, uint8_t* out_done) const override {
+  void compact(const KeepParams& p, const int32_t* flags, const int32_t* pos, const uint8_t* alive,
+               const uint8_t* died, const float* reward, const uint8_t* action, int64_t count, int64_t* idx,
+               float* out_reward, uint8_t* out_action, uint8_t* out_done) const override {
     ex_.for_each(count, MYRIAD_LAMBDA(int64_t r) {
       if (!flags[r]) return;
       const int64_t j = pos[r];
       idx[j] = r;
-      myriad::transition_fields(p, j, r, died, reward, action, out_reward, out_action, out_done);
+      myriad::transition_fields(p, j, r, alive, died, reward, action, out_reward, out_action, out_done);
     });
   }
-  void transition_fields(const KeepParams& p, const uint8_t* died, const float* reward, const uint8_t* action,
-                         const int64_t* idx, int64_t m, float* out_reward, uint8_t* out_action,
+  void transition_fields(const KeepParams& p, const uint8_t* alive, const uint8_t* died, const float* reward,
+                         const uint8_t* action, const int64_t* idx, int64_t m, float* out_reward, uint8_t* out_action,
                          uint8_t* out_done) const override {
     ex_.for_each(m, MYRIAD_LAMBDA(int64_t j) {
-      myriad::transition_fields(p, j, idx[j], died, reward, action, out_reward, out_action, out_done);
+      myriad::transition_fields(p, j, idx[j], alive, died, reward, action, out_reward, out_action, out_done);
+    });
+  }
+  void tile_keys(const int32_t* x, const int32_t* y, const int64_t* idx, int64_t m, int tile, int tiles_x,
+                 uint32_t* keys, int32_t* vals) const override {
+    ex_.for_each(m, MYRIAD_LAMBDA(int64_t j) {
+      const int64_t r = idx[j];
+      keys[j] = static_cast<uint32_t>((y[r] / tile) * tiles_x + x[r] / tile);
+      vals[j] = static_cast<int32_t>(j);
+    });
+  }
+  void order_by_tile(const int64_t* idx_in, const uint32_t* sorted_keys, const int32_t* sorted_vals, int64_t m,
+                     int64_t* idx_out, uint8_t* start) const override {
+    ex_.for_each(m, MYRIAD_LAMBDA(int64_t j) {
+      idx_out[j] = idx_in[sorted_vals[j]];
+      start[j] = j == 0 || sorted_keys[j] != sorted_keys[j - 1] ? 1 : 0;
+    });
+  }
+  void mixer_targets(const MixerParams& p, int64_t windows, const float* reward, const float* done,
+                     const uint8_t* start, const float* q_tgt, const float* q_on, const float* h_next,
+                     float* y) const override {
+    ex_.for_each(windows, MYRIAD_LAMBDA(int64_t w) {
+      mixer_target_window(p, w, reward, done, start, q_tgt, q_on, h_next, y);
+    });
+  }
+  void mixer_loss(const MixerParams& p, int64_t windows, const float* done, const uint8_t* start, const float* q,
+                  const int* actions, const float* h, const float* y, float* dq, float* dh,
+                  float* terms) const override {
+    const float inv = 1.0f / static_cast<float>(windows);
+    ex_.for_each(windows, MYRIAD_LAMBDA(int64_t w) {
+      mixer_loss_window(p, w, done, start, q, actions, h, y, inv, dq, dh, terms);
     });
   }
   void max_q_sum(const float* q, int k, const uint8_t* alive, int64_t count, double* out) const override {
@@ -85,6 +115,12 @@ class LearnProgramFor final : public LearnProgram {
                            int64_t* slots) const override {
     ex_.for_each(batch,
                  MYRIAD_LAMBDA(int64_t b) { slots[b] = sample_slot(seed, draw, static_cast<uint32_t>(b), size); });
+  }
+  void replay_window_slots(uint64_t seed, uint32_t draw, int64_t size, int64_t windows, int64_t window, bool aligned,
+                           int64_t* slots) const override {
+    ex_.for_each(windows * window, MYRIAD_LAMBDA(int64_t b) {
+      slots[b] = window_slot(seed, draw, b / window, b % window, size, window, aligned);
+    });
   }
   void random_actions(const LearningSet& set, uint64_t seed, uint32_t step, int64_t count, int64_t first_id, int k,
                       uint8_t* actions) const override {

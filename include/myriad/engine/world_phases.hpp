@@ -64,6 +64,10 @@ void compute_mean_action(const Ex& ex, Backend& be, const WorldState& s) {
     ex.for_each(n, MYRIAD_LAMBDA(int64_t i) { mean_team_wide(i, a, gt, counts, p.k_stride, out); });
     return;
   }
+  if (s.mean_mode == MeanActionMode::kNearest) {
+    ex.for_each(n, MYRIAD_LAMBDA(int64_t i) { mean_nearest(i, a, g, gt, p, out); });
+    return;
+  }
   if (p.gather) {  // Euclidean, or Chebyshev where a gather is cheaper than the sliding passes
     ex.for_each(n, MYRIAD_LAMBDA(int64_t i) { mean_direct(i, a, g, gt, p, out); });
     return;

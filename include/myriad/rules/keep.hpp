@@ -31,6 +31,9 @@ struct KeepParams {
   // reward_mode = team: every stored transition's reward is the group's summed reward of the step.
   bool team = false;
   float team_reward = 0.0f;
+  // A team mixer's whole-group steps: every row of the group is stored, in row order; a row whose agent
+  // was not alive at the step's start, or does not learn, is stored absent (done = 2, rules/mixer.hpp).
+  bool whole_group = false;
 };
 
 MYRIAD_HD bool transition_kept(const KeepParams& p, uint8_t alive, uint8_t died, int64_t id) {
@@ -39,16 +42,19 @@ MYRIAD_HD bool transition_kept(const KeepParams& p, uint8_t alive, uint8_t died,
 
 // The same for row r of a group, which must be in the learning set.
 MYRIAD_HD bool row_kept(const KeepParams& p, uint8_t alive, uint8_t died, int64_t r, int64_t id) {
-  return transition_kept(p, alive, died, id) && p.learning.learns(r);
+  return p.whole_group || (transition_kept(p, alive, died, id) && p.learning.learns(r));
 }
 
 // The stored fields of kept transition j, row r of the group's slices (after the step): reward (the
-// agent's, or the group's sum with reward_mode = team), action, done = died || terminal.
-MYRIAD_HD void transition_fields(const KeepParams& p, int64_t j, int64_t r, const uint8_t* died, const float* reward,
-                                 const uint8_t* action, float* out_reward, uint8_t* out_action, uint8_t* out_done) {
+// agent's, or the group's sum with reward_mode = team), action, done = died || terminal, or 2 for a
+// whole-group row that takes no part (neither alive now nor died in the step, or not learning).
+MYRIAD_HD void transition_fields(const KeepParams& p, int64_t j, int64_t r, const uint8_t* alive, const uint8_t* died,
+                                 const float* reward, const uint8_t* action, float* out_reward, uint8_t* out_action,
+                                 uint8_t* out_done) {
   out_reward[j] = p.team ? p.team_reward : reward[r];
   out_action[j] = action[r];
-  out_done[j] = died[r] != 0 || p.terminal ? 1 : 0;
+  const bool absent = p.whole_group && ((alive[r] == 0 && died[r] == 0) || !p.learning.learns(r));
+  out_done[j] = absent ? 2 : died[r] != 0 || p.terminal ? 1 : 0;
 }
 
 }  // namespace myriad

@@ -1,13 +1,16 @@
 // rules/mean_action.hpp: the mean action of each alive agent's same-group neighbours (rules.md §6).
 // Chebyshev radius: two sliding-window passes over per-cell action counts (row windows, then
 // column windows), O(K) per cell whatever the radius. Euclidean: a direct gather over the disc.
-// Team-wide: per-group action counts. Every path ends in finalize_mean, so the floats agree.
+// Team-wide: per-group action counts. Nearest (MFQMIX): the k closest same-group agents, searched ring by
+// ring on the grid. Every path ends in finalize_mean, so the floats agree.
 #pragma once
 #include "myriad/views.hpp"
 
 namespace myriad {
 
-enum class MeanActionMode { kOff, kRadius, kTeamWide };
+enum class MeanActionMode { kOff, kRadius, kTeamWide, kNearest };
+
+inline constexpr int kMaxNearest = 64;
 
 struct MeanActionParams {
   int half;          // R = floor(radius): the Chebyshev window is (2R+1)²
@@ -15,7 +18,18 @@ struct MeanActionParams {
   int k_stride;      // floats per agent in the output and counts per cell in the row pass
   int euclidean;     // 1: the disc (always by gather)
   int gather;        // 1: per-agent gather; 0: the sliding passes (Chebyshev only)
+  float nearest_fraction;  // kNearest: k = ceil(fraction·(N − 1)) of a group of N, in [1, nearest_cap]
+  int nearest_cap;
 };
+
+// The neighbours a nearest mean action counts in a group of n agents.
+MYRIAD_HD int nearest_count(const MeanActionParams& p, int64_t n) {
+  const float f = p.nearest_fraction * static_cast<float>(n > 1 ? n - 1 : 0);
+  int k = static_cast<int>(f);
+  if (static_cast<float>(k) < f) ++k;
+  if (k < 1) k = 1;
+  return k < p.nearest_cap ? k : p.nearest_cap;
+}
 
 // Sliding passes cost ~ cells·groups·K whatever the radius; a gather costs agents·(2R+1)².
 // Both give the same integer counts, so the same floats; `auto` takes the cheaper one.
@@ -162,6 +176,68 @@ MYRIAD_HD void mean_direct(int64_t i, const AgentView& a, const GridView& g,
   const TypeParams& t = gt.type[gi];
   if (multi_cell(t)) mean_direct_of<true>(i, a, g, t, gi, p, out);
   else mean_direct_of<false>(i, a, g, t, gi, p, out);
+}
+
+// Nearest: the mean of the actions of the k alive agents of i's group closest to it (Euclidean distance
+// between anchors, ties to the lower id; fewer when the group has fewer). Rings of Chebyshev distance
+// d = 1, 2, … are searched until the k-th closest found is nearer than any cell of the next ring.
+template <bool Anchors>
+MYRIAD_HD void mean_nearest_of(int64_t i, const AgentView& a, const GridView& g, const TypeParams& t, int gi,
+                               int k, float* out, int k_stride) {
+  int32_t best_d[kMaxNearest], best_u[kMaxNearest];
+  uint8_t best_a[kMaxNearest];
+  int n = 0;
+  const int ax = a.x[i], ay = a.y[i], W = g.dims.width, H = g.dims.height;
+  const int far = (W > H ? W : H);
+  const CountSource<Anchors> src{g.occ, a.group, a.alive, a.action, a.x, a.y};
+  auto offer = [&](int x, int y) {
+    if (x < 0 || y < 0 || x >= W || y >= H) return;
+    const int64_t c = g.dims.cell(x, y);
+    const int act = src.at(c, x, y, gi);
+    if (act < 0) return;
+    const int32_t u = g.occ[c];
+    if (u == static_cast<int32_t>(i)) return;
+    const int32_t d2 = (x - ax) * (x - ax) + (y - ay) * (y - ay);
+    if (n == k && (d2 > best_d[n - 1] || (d2 == best_d[n - 1] && u > best_u[n - 1]))) return;
+    int j = n < k ? n++ : n - 1;  // insertion into the sorted list
+    while (j > 0 && (best_d[j - 1] > d2 || (best_d[j - 1] == d2 && best_u[j - 1] > u))) {
+      best_d[j] = best_d[j - 1];
+      best_u[j] = best_u[j - 1];
+      best_a[j] = best_a[j - 1];
+      --j;
+    }
+    best_d[j] = d2;
+    best_u[j] = u;
+    best_a[j] = static_cast<uint8_t>(act);
+  };
+  for (int d = 1; d <= far; ++d) {
+    for (int dx = -d; dx <= d; ++dx) {
+      offer(ax + dx, ay - d);
+      offer(ax + dx, ay + d);
+    }
+    for (int dy = -d + 1; dy <= d - 1; ++dy) {
+      offer(ax - d, ay + dy);
+      offer(ax + d, ay + dy);
+    }
+    if (n == k && best_d[n - 1] < (d + 1) * (d + 1)) break;
+  }
+  uint32_t cnt[kMaxActions];
+  for (int c = 0; c < t.n_actions(); ++c) cnt[c] = 0;
+  for (int j = 0; j < n; ++j) ++cnt[best_a[j]];
+  float* m = out + i * k_stride;
+  for (int c = 0; c < k_stride; ++c) m[c] = 0.0f;
+  if (n == 0) return;
+  for (int c = 0; c < t.n_actions(); ++c) m[c] = static_cast<float>(cnt[c]) / static_cast<float>(n);
+}
+
+MYRIAD_HD void mean_nearest(int64_t i, const AgentView& a, const GridView& g, const GroupTable& gt,
+                            const MeanActionParams& p, float* out) {
+  if (!a.alive[i]) return;
+  const int gi = a.group[i];
+  const TypeParams& t = gt.type[gi];
+  const int k = nearest_count(p, gt.count(gi));
+  if (multi_cell(t)) mean_nearest_of<true>(i, a, g, t, gi, k, out, p.k_stride);
+  else mean_nearest_of<false>(i, a, g, t, gi, k, out, p.k_stride);
 }
 
 // Team-wide: counts[gg·kMaxActions + k] over the alive agents of each group (i included).
