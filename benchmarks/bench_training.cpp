@@ -34,6 +34,8 @@ TrainConfig training_config(const BenchSettings& s, int64_t agents) {
   // The opponent plays a lagged copy of the learner's network, so the step runs both teams' forward
   // passes as the acting step does (performance.md).
   c.opponent = Opponent::kSelfplayLagged;
+  // A mixer at this scale mixes inside map tiles (one mixer over a team of thousands cannot train).
+  if (is_mixer(c.algorithm)) c.mixer_groups = MixerGroups::kTiles;
   c.obs_dtype = s.obs_dtype;  // the acting workload's settings
   c.network_math = s.math;
   resolve_defaults(c, cuda);

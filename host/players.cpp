@@ -73,6 +73,7 @@ PlayedNetwork load_network(const Checkpoint& ck, const std::string& path, World&
   out.net->set_params(p);
   out.input = mode;
   out.actor = is_actor_critic(algo);
+  out.nearest_mean = algo == Algorithm::kMfqmix;
   return out;
 }
 
@@ -126,6 +127,10 @@ void Players::act(uint32_t step, uint64_t seed) {
     }
     world_.act(pol);  // stay for the network groups; their selection follows on the same stream
   }
+  uint32_t nearest = 0;  // the groups whose networks read MFQMIX's ā
+  for (size_t g = 0; g < teams_.size(); ++g)
+    if (teams_[g] && nets_[g].nearest_mean) nearest |= 1u << g;
+  world_.set_nearest_groups(nearest);
   for (size_t g = 0; g < teams_.size(); ++g) {
     if (!teams_[g]) continue;
     const PlayedNetwork& p = nets_[g];

@@ -53,11 +53,10 @@ WorldConfig train_world_config(const TrainConfig& c) {
   w.max_steps = c.max_steps;
   w.minimap = c.minimap;
   w.obs_dtype = c.obs_dtype.value_or(ObsDtype::kF32);
-  if (c.algorithm == Algorithm::kMfqmix) {  // ā over the closest share of the group (algorithms.md)
-    w.mean_mode = MeanActionMode::kNearest;
-    w.nearest_fraction = static_cast<float>(c.nearest_fraction);
-    w.nearest_cap = static_cast<int>(c.nearest_cap);
-  }
+  // MFQMIX's ā is over the closest share of its group (algorithms.md): the trainer names its groups
+  // every episode (World::set_nearest_groups).
+  w.nearest_fraction = static_cast<float>(c.nearest_fraction);
+  w.nearest_cap = static_cast<int>(c.nearest_cap);
   const std::string err = validate(w);
   if (!err.empty()) throw ConfigError("world: " + err);
   return w;
@@ -65,13 +64,29 @@ WorldConfig train_world_config(const TrainConfig& c) {
 
 Trainer::Trainer(const TrainConfig& c, BackendKind backend) : Trainer(c, make_backend(backend)) {}
 
-Trainer::Trainer(const TrainConfig& c, std::shared_ptr<Backend> backend) : cfg_(c), backend_(std::move(backend)) {
+namespace {
+// The second learner set's config under both_learn: the run's, with opponent_algorithm and that
+// algorithm's own defaults for its target, reward mode and (a team mixer's whole steps) store fraction.
+TrainConfig other_config(const TrainConfig& c, bool cuda) {
+  TrainConfig o = c;
+  if (!c.opponent_algorithm || *c.opponent_algorithm == c.algorithm) return o;
+  o.algorithm = *c.opponent_algorithm;
+  o.target.reset();
+  o.reward_mode.reset();
+  if (is_mixer(o.algorithm) && o.mixer_groups == MixerGroups::kTeam) o.store_fraction = 1.0;
+  resolve_defaults(o, cuda);
+  validate_train_config(o);
+  return o;
+}
+}  // namespace
+
+Trainer::Trainer(const TrainConfig& c, std::shared_ptr<Backend> backend)
+    : cfg_(c), cfg_other_(other_config(c, backend->on_device())), backend_(std::move(backend)) {
   validate_train_config(cfg_);
   const WorldConfig wc = train_world_config(cfg_);
   world_ = std::make_unique<World>(backend_, wc);
   ops_ = std::make_unique<TrainerOps>(*backend_);
   setup_groups();
-  check_schedule();
   check_memory(backend_->on_device());  // before the first of the trainer's own allocations
 
   const GroupTable& gt = world_->groups();
@@ -95,7 +110,7 @@ Trainer::Trainer(const TrainConfig& c, std::shared_ptr<Backend> backend) : cfg_(
   for (int set = 0; set < sets; ++set) {
     const int side = set == 0 ? home_side_ : 1 - home_side_;
     for (int g : side_groups_[side]) {
-      LearnerSetup ls{*world_, *ops_, cfg_, *staging_, g, static_cast<int>(learners_.size()),
+      LearnerSetup ls{*world_, *ops_, set == 0 ? cfg_ : cfg_other_, *staging_, g, static_cast<int>(learners_.size()),
                       world_->config().groups[static_cast<size_t>(g)].name};
       learners_.push_back(make_learner(ls));
     }
@@ -111,20 +126,6 @@ Trainer::Trainer(const TrainConfig& c, std::shared_ptr<Backend> backend) : cfg_(
 }
 
 Trainer::~Trainer() = default;
-
-// grow_learners starts from grow_from learners in every learning group: none may start above its N.
-void Trainer::check_schedule() const {
-  if (cfg_.curriculum != Curriculum::kGrowLearners) return;
-  const GroupTable& gt = world_->groups();
-  const int sets = cfg_.opponent == Opponent::kBothLearn ? 2 : 1;
-  for (int set = 0; set < sets; ++set)
-    for (int g : side_groups_[set == 0 ? home_side_ : 1 - home_side_])
-      if (cfg_.grow_from > gt.count(g))
-        throw ConfigError("grow_from = " + std::to_string(cfg_.grow_from) + " starts above the " +
-                          std::to_string(gt.count(g)) + " agents of group " +
-                          world_->config().groups[static_cast<size_t>(g)].name + "; grow_from in [1, " +
-                          std::to_string(gt.count(g)) + "] would grow from there to all of them");
-}
 
 // The learner's side is cfg.learner's (the game's default group when unset); each side's acting groups
 // are its slots. Swapping sides and a second learner set need the other side to have the same groups.
@@ -285,6 +286,14 @@ void Trainer::begin_episode() {
                        cfg_.opponent == Opponent::kScripted ? PolicyKind::kScripted : PolicyKind::kRandom};
     }
   }
+  uint32_t nearest = 0;  // the groups played by networks that read MFQMIX's ā
+  for (size_t g = 0; g < ctl_.size(); ++g) {
+    const Controller& k = ctl_[g];
+    if ((k.kind == Controller::Kind::kLearner && learners_[static_cast<size_t>(k.index)]->algorithm() == Algorithm::kMfqmix) ||
+        (k.kind == Controller::Kind::kNetwork && played_[static_cast<size_t>(k.index)].nearest_mean))
+      nearest |= 1u << g;
+  }
+  world_->set_nearest_groups(nearest);
   cur_ = EpisodeMetrics{};
   cur_.episode = episode_;
   cur_.learner_group = learner_group(episode_);
@@ -310,7 +319,6 @@ KeepParams Trainer::keep_params(int g, bool terminal, double group_reward) const
   kp.fraction = static_cast<float>(cfg_.store_fraction);
   kp.terminal = terminal;
   kp.learning = learning_set_of(g);
-  kp.team = cfg_.reward_mode == RewardMode::kTeam;
   kp.team_reward = static_cast<float>(group_reward);
   return kp;
 }

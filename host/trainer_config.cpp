@@ -182,6 +182,7 @@ const std::vector<Key>& keys() {
       enum_key("opponent", &C::opponent, opponent_from, opponent_name,
                "random, scripted, frozen, both_learn, selfplay_lagged"),
       string_key("opponent_checkpoint", &C::opponent_checkpoint),
+      auto_enum_key("opponent_algorithm", &C::opponent_algorithm, parse_algorithm, algorithm_name, algorithms.c_str()),
       string_key("init_from", &C::init_from),
       swap_key(),
       enum_key("exploration", &C::exploration, exploration_from, exploration_name, "boltzmann, epsilon"),
@@ -525,6 +526,9 @@ void validate_train_config(const TrainConfig& c) {
   auto in = [](double v, double lo, double hi) { return std::isfinite(v) && v >= lo && v <= hi; };
   if (c.opponent == Opponent::kFrozen && c.opponent_checkpoint.empty())
     fail("opponent = frozen needs opponent_checkpoint = \"RUN_DIR/checkpoints/latest.bin\" (a checkpoint file)");
+  if (c.opponent_algorithm && *c.opponent_algorithm != c.algorithm && c.opponent != Opponent::kBothLearn)
+    fail(std::string("opponent_algorithm = ") + algorithm_name(*c.opponent_algorithm) +
+         " names the other side's learners: it needs opponent = both_learn (now " + opponent_name(c.opponent) + ")");
   if (c.target_copy_every < 0) fail("target_copy_every must be >= 0 (0: soft updates with tau)");
   if (c.target) {
     const TargetKind t = *c.target;

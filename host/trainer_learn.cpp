@@ -33,7 +33,7 @@ TrainMemory plan_train_memory(const TrainConfig& c, const TrainLayout& lay, size
   for (const TrainLayout::Group& g : lay.acting)  // each acting group's network outputs
     m.rows += static_cast<size_t>(g.agents) * static_cast<size_t>(g.n_actions) * sizeof(float);
   for (const TrainLayout::LearnerGroup& l : lay.learners) {
-    const LearnerBytes b = plan_learner_bytes(c, l.value_shape, l.replay, l.agents, cuda);
+    const LearnerBytes b = plan_learner_bytes(l.config != nullptr ? *l.config : c, l.value_shape, l.replay, l.agents, cuda);
     m.rows += b.rows;
     m.batch += b.batch;
     m.networks += b.networks;
@@ -60,7 +60,7 @@ TrainMemory plan_train_memory(const TrainConfig& c, const MlpShape& shape, const
                               bool cuda) {
   TrainLayout lay;
   const int64_t n = c.agents_per_team;
-  const ReplayShape rs{static_cast<int>(obs.obs_stride()), obs.n_features, shape.outputs};
+  const ReplayShape rs{static_cast<int>(obs.obs_stride()), obs.n_features, shape.outputs, is_mixer(c.algorithm) ? 1 : 0};
   lay.acting = {{n, shape.outputs}, {n, shape.outputs}};
   lay.learners.push_back({n, shape, rs});
   if (c.opponent == Opponent::kBothLearn) lay.learners.push_back({n, shape, rs});
@@ -78,9 +78,13 @@ TrainLayout Trainer::layout() const {
   const int sets = cfg_.opponent == Opponent::kBothLearn ? 2 : 1;
   for (int set = 0; set < sets; ++set)
     for (int g : side_groups_[set == 0 ? home_side_ : 1 - home_side_]) {
-      const MlpShape vs = group_network_shape(*world_, g, value_input(cfg_.algorithm), hidden);
+      const TrainConfig& c = set == 0 ? cfg_ : cfg_other_;
+      const MlpShape vs = group_network_shape(*world_, g, value_input(c.algorithm), hidden);
       const ObsLayout& L = world_->obs_layout(g);
-      lay.learners.push_back({gt.count(g), vs, ReplayShape{static_cast<int>(L.obs_stride()), L.n_features, vs.outputs}});
+      lay.learners.push_back({gt.count(g), vs,
+                              ReplayShape{static_cast<int>(L.obs_stride()), L.n_features, vs.outputs,
+                                          is_mixer(c.algorithm) ? 1 : 0},
+                              &c});
     }
   if (cfg_.opponent == Opponent::kFrozen || cfg_.opponent == Opponent::kSelfplayLagged)
     for (int g : side_groups_[home_side_])

@@ -69,7 +69,7 @@ LearnerBytes plan_learner_bytes(const TrainConfig& c, const MlpShape& value_shap
   const int slots = is_actor_critic(c.algorithm) ? ActorCriticLearner::kLogSlots
                     : is_mixer(c.algorithm)      ? MixerLearner::kLogSlots
                                                  : QLearner::kLogSlots;
-  b.batch = B * (2 * X + 3) * sizeof(float) + B + static_cast<size_t>(updates_per_episode(c)) * slots * 2 * sizeof(double) +
+  b.batch = B * (2 * X + 3) * sizeof(float) + (rs.grouped != 0 ? B : 0) + static_cast<size_t>(updates_per_episode(c)) * slots * 2 * sizeof(double) +
             (is_actor_critic(c.algorithm) ? ActorCriticLearner::scratch_bytes(c, value_shape)
              : is_mixer(c.algorithm)      ? MixerLearner::scratch_bytes(c, value_shape, team)
                                           : QLearner::scratch_bytes(c, value_shape));
@@ -127,6 +127,7 @@ PlayedNetwork Learner::copy_acting() const {
   p.net->copy_from(a);
   p.input = acting_input();
   p.actor = has_actor();
+  p.nearest_mean = algo_ == Algorithm::kMfqmix;
   return p;
 }
 
@@ -134,6 +135,7 @@ namespace {
 // A mixer stores each agent's own reward (its TD sums them over the group) and, mixing a whole team,
 // every row of every step.
 KeepParams keep_for(Algorithm a, const TrainConfig& c, KeepParams kp) {
+  kp.team = c.reward_mode == RewardMode::kTeam;
   if (!is_mixer(a)) return kp;
   kp.team = false;
   kp.whole_group = c.mixer_groups == MixerGroups::kTeam;

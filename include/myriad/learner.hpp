@@ -55,6 +55,7 @@ struct PlayedNetwork {
   std::unique_ptr<Network> net;
   InputMode input = InputMode::kMeanAction;
   bool actor = false;  // outputs are logits: sample π (or greedy); else Q-values
+  bool nearest_mean = false;  // reads MFQMIX's ā over the nearest agents
 };
 
 // Bytes a learner of this algorithm allocates through the trainer's ops (rows: its kept transitions;
@@ -90,6 +91,7 @@ class Learner {
   const std::string& name() const { return name_; }
   int home_group() const { return home_group_; }
   int64_t team_size() const { return team_; }
+  const TrainConfig& config() const { return cfg_; }
 
   // The network that plays the learner's group (the Q-network, or the actor), and how it reads.
   virtual Network& acting_network() = 0;

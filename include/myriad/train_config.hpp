@@ -68,6 +68,9 @@ struct TrainConfig {
   // first group's side (battle: red, pursuit: predator, gather: omnivore).
   std::string learner;
   Opponent opponent = Opponent::kRandom;
+  // both_learn: the other side's learners' algorithm (unset, auto: the same); they take its defaults for
+  // target, reward_mode and a team mixer's store_fraction.
+  std::optional<Algorithm> opponent_algorithm;
   std::string opponent_checkpoint;    // the frozen opponent's checkpoint
   // A checkpoint of the same game, algorithm and network shape (any population) whose networks start
   // every learner (online and target) and the lagged opponent; Adam and counters start fresh.

@@ -72,6 +72,7 @@ struct TrainLayout {
     int64_t agents = 0;
     MlpShape value_shape;
     ReplayShape replay;
+    const TrainConfig* config = nullptr;  // its learner's own (opponent_algorithm); null: the plan's
   };
   struct Played {
     int64_t agents = 0;
@@ -151,7 +152,6 @@ class Trainer {
   };
 
   void setup_groups();
-  void check_schedule() const;
   void begin_episode();
   bool step_once();  // true when the episode ended
   EpisodeMetrics end_episode();
@@ -168,6 +168,7 @@ class Trainer {
   void lap(TrainPhase p);  // adds tick() to phase p
 
   TrainConfig cfg_;
+  TrainConfig cfg_other_;  // the second learner set's (both_learn): cfg_ with opponent_algorithm's defaults
   std::shared_ptr<Backend> backend_;
   std::unique_ptr<World> world_;
   std::unique_ptr<TrainerOps> ops_;

@@ -78,6 +78,9 @@ class World {
   int n_groups() const { return state_.gt.n_groups; }
   const ObsLayout& obs_layout(int group) const { return state_.obs.g[group]; }
   const MeanActionParams& mean_params() const { return state_.ma; }
+  // The groups (bit g) whose ā is the nearest-agents one (MFQMIX's) from the next step on, whatever the
+  // world's mean-action mode (a mode of kNearest gives it to every group anyway).
+  void set_nearest_groups(uint32_t mask) { state_.ma.nearest_groups = mask; }
   int64_t n_agents() const { return n_; }
   int64_t step_index() const { return t_; }
   uint64_t seed() const { return seed_; }

@@ -47,6 +47,32 @@ void sort_by_tile(const Ex& ex, Backend& be, const WorldState& s) {
   ex.for_each(n_starts, MYRIAD_LAMBDA(int64_t k) { tile_start[k] = tile_start_of(k, sorted_keys, n); });
 }
 
+// The two sliding-window passes of a Chebyshev radius.
+template <typename Ex>
+void mean_sliding(const Ex& ex, const WorldState& s) {
+  const AgentView a = s.a;
+  const GridView g = s.g;
+  const GroupTable gt = s.gt;
+  const MeanActionParams p = s.ma;
+  float* out = s.mean;
+  const int W = g.dims.width, H = g.dims.height;
+  const int segs_x = (W + kMeanSegment - 1) / kMeanSegment, segs_y = (H + kMeanSegment - 1) / kMeanSegment;
+  const int64_t G = gt.n_groups;
+  uint8_t* hc = s.hc;
+  ex.for_each(G * H * segs_x, MYRIAD_LAMBDA(int64_t j) {  // per (group, row, segment)
+    const int gg = static_cast<int>(j / (static_cast<int64_t>(H) * segs_x));
+    const int y = static_cast<int>(j / segs_x % H), sg = static_cast<int>(j % segs_x);
+    const int x1 = (sg + 1) * kMeanSegment < W ? (sg + 1) * kMeanSegment : W;
+    mean_row_pass(gg, y, sg * kMeanSegment, x1, a, g, gt, p, hc);
+  });
+  ex.for_each(G * W * segs_y, MYRIAD_LAMBDA(int64_t j) {  // per (group, segment, column): neighbours coalesce
+    const int gg = static_cast<int>(j / (static_cast<int64_t>(W) * segs_y));
+    const int sg = static_cast<int>(j / W % segs_y), x = static_cast<int>(j % W);
+    const int y1 = (sg + 1) * kMeanSegment < H ? (sg + 1) * kMeanSegment : H;
+    mean_column_pass(gg, x, sg * kMeanSegment, y1, a, g, gt, p, hc, out);
+  });
+}
+
 template <typename Ex>
 void compute_mean_action(const Ex& ex, Backend& be, const WorldState& s) {
   const AgentView a = s.a;
@@ -70,24 +96,14 @@ void compute_mean_action(const Ex& ex, Backend& be, const WorldState& s) {
   }
   if (p.gather) {  // Euclidean, or Chebyshev where a gather is cheaper than the sliding passes
     ex.for_each(n, MYRIAD_LAMBDA(int64_t i) { mean_direct(i, a, g, gt, p, out); });
-    return;
+  } else {
+    mean_sliding(ex, s);
   }
-  const int W = g.dims.width, H = g.dims.height;
-  const int segs_x = (W + kMeanSegment - 1) / kMeanSegment, segs_y = (H + kMeanSegment - 1) / kMeanSegment;
-  const int64_t G = gt.n_groups;
-  uint8_t* hc = s.hc;
-  ex.for_each(G * H * segs_x, MYRIAD_LAMBDA(int64_t j) {  // per (group, row, segment)
-    const int gg = static_cast<int>(j / (static_cast<int64_t>(H) * segs_x));
-    const int y = static_cast<int>(j / segs_x % H), sg = static_cast<int>(j % segs_x);
-    const int x1 = (sg + 1) * kMeanSegment < W ? (sg + 1) * kMeanSegment : W;
-    mean_row_pass(gg, y, sg * kMeanSegment, x1, a, g, gt, p, hc);
-  });
-  ex.for_each(G * W * segs_y, MYRIAD_LAMBDA(int64_t j) {  // per (group, segment, column): neighbours coalesce
-    const int gg = static_cast<int>(j / (static_cast<int64_t>(W) * segs_y));
-    const int sg = static_cast<int>(j / W % segs_y), x = static_cast<int>(j % W);
-    const int y1 = (sg + 1) * kMeanSegment < H ? (sg + 1) * kMeanSegment : H;
-    mean_column_pass(gg, x, sg * kMeanSegment, y1, a, g, gt, p, hc, out);
-  });
+  if (p.nearest_groups != 0) {  // these groups' rows, overwritten
+    ex.for_each(n, MYRIAD_LAMBDA(int64_t i) {
+      if ((p.nearest_groups >> a.group[i]) & 1u) mean_nearest(i, a, g, gt, p, out);
+    });
+  }
 }
 
 template <typename Ex>

@@ -20,6 +20,9 @@ struct MeanActionParams {
   int gather;        // 1: per-agent gather; 0: the sliding passes (Chebyshev only)
   float nearest_fraction;  // kNearest: k = ceil(fraction·(N − 1)) of a group of N, in [1, nearest_cap]
   int nearest_cap;
+  // Other modes: the groups (bit g) whose ā is the nearest one all the same (an MFQMIX network playing
+  // beside an MF-Q one).
+  uint32_t nearest_groups;
 };
 
 // The neighbours a nearest mean action counts in a group of n agents.

@@ -119,7 +119,7 @@ MYRIAD_HD void gather_element(const ReplayStorage& st, int64_t slot, int64_t b, 
   if (e == 2 * X) out.action[b] = static_cast<int>(st.action[slot]);
   else if (e == 2 * X + 1) out.reward[b] = st.reward[slot];
   else if (e == 2 * X + 2) out.done[b] = static_cast<float>(st.done[slot]);
-  else out.start[b] = st.group_start[slot] != 0 || slot == st.seam ? 1 : 0;
+  else if (out.start != nullptr) out.start[b] = st.group_start[slot] != 0 || slot == st.seam ? 1 : 0;
 }
 
 }  // namespace myriad
