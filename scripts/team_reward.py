@@ -7,6 +7,9 @@
   incremental  MF-Q with the team reward and curriculum = grow_learners (from N/8 learners to all over
                half the run) against flat training, at the N given (Fig. 6: where flat training collapses
                and twice that).
+  scale        battle at 100,000 per team and pursuit at 100,000 predators: MF-Q (team reward), VDN and
+               MFQMIX over map tiles, flat and with grow_learners (from N/8), a few short episodes each: the
+               memory planned at the start against the peak resident memory measured, step times, losses.
   battle       12 v 12 battle, both teams learning, one algorithm a side (opponent = both_learn with
                opponent_algorithm): MF-Q, QMIX, MFQMIX pairwise; reward-difference curves and the final
                head-to-head win rates of the trained networks (Fig. 7).
@@ -44,16 +47,18 @@ def pursuit_side(n):
     return s
 
 
-def run_train(args, name, sets):
+def run_train(args, name, sets, timed=False):
     run_dir = os.path.join(args.out, "runs", name)
     if os.path.exists(os.path.join(run_dir, "done")):
         return name, "kept"
     os.makedirs(os.path.dirname(run_dir), exist_ok=True)
-    cmd = [args.myriad, "train", "--backend", "cpu", "-q", "--out", run_dir]
+    cmd = [args.myriad, "train", "--backend", "cpu", "--out", run_dir] + ([] if timed else ["-q"])
     for k, v in sets:
         cmd += ["--set", f"{k}={v}"]
     if os.path.exists(os.path.join(run_dir, "checkpoints", "latest.bin")):
         cmd = [args.myriad, "train", "--backend", "cpu", "-q", "--resume", run_dir]
+    if timed:  # GNU time's report (peak resident memory) follows the run's output in its log
+        cmd = ["/usr/bin/time", "-v"] + cmd
     env = dict(os.environ, OMP_NUM_THREADS="1", OPENBLAS_NUM_THREADS="1")
     logfile = os.path.join(args.out, "runs", name + ".log")
     with open(logfile, "a") as f:
@@ -83,10 +88,10 @@ def mean_sd(v):
     return m, sd
 
 
-def run_all(args, jobs):
+def run_all(args, jobs, timed=False):
     jobs = sorted(jobs, key=lambda j: -j[2])  # the largest first
     with cf.ThreadPoolExecutor(max_workers=args.jobs) as ex:
-        futures = [ex.submit(run_train, args, name, sets) for name, sets, _ in jobs]
+        futures = [ex.submit(run_train, args, name, sets, timed) for name, sets, _ in jobs]
         for i, fu in enumerate(cf.as_completed(futures)):
             name, what = fu.result()
             log(f"{i + 1}/{len(jobs)} {name}: {what}")
@@ -113,7 +118,7 @@ def pursuit(args):
     results = {m: {str(n): [tail_return(args, f"pursuit_{m}_n{n}_s{s}") for s in args.seeds] for n in args.n}
                for m in methods_of(args)}
     report(args, "pursuit", results, "predators N", "reward per predator per step (last %d episodes)" % args.tail,
-           "Adversarial pursuit, predators v random prey: team reward (MF-Q also with individual rewards)")
+           "Pursuit, predators v random prey: team reward (and MF-Q individual)")
 
 
 def incremental(args):
@@ -151,6 +156,47 @@ def battle(args):
                               for r in tail) / len(tail))
         results[f"{a}_v_{b}"] = {"win_rate_tail": finals, "reward_difference": curves}
     report_battle(args, results, pairs)
+
+
+def scale(args):
+    n = args.scale_n
+    games = {"battle": [("scenario", "battle"), ("agents_per_team", n), ("map_size", 0)],
+             "pursuit": [("scenario", "adversarial_pursuit"), ("learner", "predator"), ("map_size", pursuit_side(n))]}
+    methods = {"mfq": [("algorithm", "mfq"), ("reward_mode", "team")],
+               "vdn_tiles": [("algorithm", "vdn"), ("mixer_groups", "tiles")],
+               "mfqmix_tiles": [("algorithm", "mfqmix"), ("mixer_groups", "tiles")]}
+    common = [("episodes", args.episodes), ("max_steps", args.max_steps), ("store_fraction", 0.0625), ("batch", 4096),
+              ("replay_capacity", 400000), ("seed", 0)]
+    jobs = []
+    for g, gs in games.items():
+        for m, ms in methods.items():
+            for cur in ("flat", "grow"):
+                grow = [("curriculum", "grow_learners"), ("grow_from", n // 8)] if cur == "grow" else []
+                jobs.append((f"scale_{g}_{m}_{cur}", gs + ms + common + grow, n))
+    run_all(args, jobs, timed=True)
+    lines = [f"# At scale on the CPU: {n:,} per team (battle) and {n:,} predators (pursuit)", "",
+             f"{args.episodes} episodes of {args.max_steps} steps, seed 0, store_fraction 1/16, batch 4,096, "
+             "replay 400,000; one process at a time beside one other.", "",
+             "| game | learner | curriculum | memory planned | peak resident | s per step | last loss | last return per agent |",
+             "|---|---|---|---|---|---|---|---|"]
+    results = {}
+    for name, _, _ in jobs:
+        log_text = open(os.path.join(args.out, "runs", name + ".log")).read()
+        planned = next((l.split("memory planned: ")[1].split(" ")[0] + " GiB" for l in log_text.splitlines()
+                        if l.startswith("memory planned: ")), "?")
+        rss_kb = next((int(l.split(":")[1]) for l in log_text.splitlines() if "Maximum resident set size" in l), 0)
+        rows = episodes_of(args, name)
+        per_step = sum(float(r["seconds"]) for r in rows) / sum(float(r["steps"]) for r in rows)
+        last = rows[-1]
+        results[name] = {"planned": planned, "peak_rss_gib": rss_kb / 2 ** 20, "seconds_per_step": per_step,
+                         "loss": last["loss"], "per_agent_return": float(last["per_agent_return_learner"]),
+                         "learning_agents": int(last["learning_agents"])}
+        parts = name[len("scale_"):].split("_")
+        lines.append(f"| {parts[0]} | {'_'.join(parts[1:-1])} | {parts[-1]} | {planned} | {rss_kb / 2 ** 20:.2f} GiB | "
+                     f"{per_step:.2f} | {last['loss']} | {float(last['per_agent_return_learner']):+.3f} |")
+    write_atomic(os.path.join(args.out, "scale.json"), json.dumps({"n": n, "results": results}, indent=1) + "\n")
+    write_atomic(os.path.join(args.out, "scale.md"), "\n".join(lines) + "\n")
+    log("\n".join(lines))
 
 
 def report(args, what, results, xlabel, ylabel, title):
@@ -237,7 +283,7 @@ def report_battle(args, results, pairs):
 
 def main():
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0], formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("experiment", choices=["pursuit", "incremental", "battle"])
+    p.add_argument("experiment", choices=["pursuit", "incremental", "battle", "scale"])
     p.add_argument("--out", default="docs/learning/team_reward")
     p.add_argument("--myriad", default="build/ci/myriad")
     p.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2])
@@ -248,6 +294,7 @@ def main():
     p.add_argument("--tail", type=int, default=10)
     p.add_argument("--battle-map", type=int, default=24)
     p.add_argument("--jobs", type=int, default=2)
+    p.add_argument("--scale-n", type=int, default=100000, help="scale: agents per team / predators")
     args = p.parse_args()
     if args.methods is None:
         args.methods = (["iql", "mfq", "vdn", "qmix", "mfqmix", "mfq_individual"] if args.experiment == "pursuit"
@@ -258,7 +305,7 @@ def main():
     if not os.access(args.myriad, os.X_OK):
         p.error(f"--myriad: {args.myriad} is not an executable (build with cmake --build build/ci)")
     os.makedirs(os.path.join(args.out, "runs"), exist_ok=True)
-    {"pursuit": pursuit, "incremental": incremental, "battle": battle}[args.experiment](args)
+    {"pursuit": pursuit, "incremental": incremental, "battle": battle, "scale": scale}[args.experiment](args)
 
 
 if __name__ == "__main__":

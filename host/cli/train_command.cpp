@@ -21,6 +21,7 @@
 #include "cli/progress.hpp"
 #include "cli/render_command.hpp"
 #include "cli/train_output.hpp"
+#include "myriad/memory_fit.hpp"
 #include "myriad/trainer.hpp"
 
 namespace myriad::cli {
@@ -191,6 +192,9 @@ int train_command(const TrainOptions& o) {
                   group_sizes(trainer->world()).c_str(), wc.width, wc.height, static_cast<long long>(c.max_steps),
                   static_cast<long long>(trainer->episode() + 1), static_cast<long long>(c.episodes),
                   trainer->world().backend_name(), device.empty() ? "" : " on ", device.c_str(), dir.c_str());
+      const TrainMemory& m = trainer->memory();
+      std::printf("memory planned: %s (world %s, replay %s, networks %s, rows and batches %s)\n", gib(m.total()).c_str(),
+                  gib(m.world).c_str(), gib(m.replay).c_str(), gib(m.networks).c_str(), gib(m.rows + m.batch).c_str());
       if (resume)
         std::printf("resumed from %s at episode %lld (the replay buffer is not restored: it starts empty)\n",
                     latest_checkpoint_path(dir).c_str(), static_cast<long long>(resumed_from));
