@@ -199,6 +199,25 @@ def scale(args):
     log("\n".join(lines))
 
 
+def pyplot():
+    """matplotlib's pyplot on the Agg backend, or None (said once a call) without matplotlib."""
+    try:
+        import matplotlib
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+    except ImportError:
+        log("no matplotlib: no picture")
+        return None
+    return plt
+
+
+def save_figure(fig, out, name):
+    """Writes fig to OUT/name.png through a temporary file and a rename."""
+    tmp = os.path.join(out, name + ".tmp.png")
+    fig.savefig(tmp, dpi=100)
+    os.replace(tmp, os.path.join(out, name + ".png"))
+
+
 def report(args, what, results, xlabel, ylabel, title):
     runs = [os.path.join(args.out, "runs", d) for d in sorted(os.listdir(os.path.join(args.out, "runs")))
             if os.path.isdir(os.path.join(args.out, "runs", d))]
@@ -217,12 +236,8 @@ def report(args, what, results, xlabel, ylabel, title):
         lines.append(f"| {n} | " + " | ".join(cells) + " |")
     write_atomic(os.path.join(args.out, what + ".md"), "\n".join(lines) + "\n")
     log("\n".join(lines))
-    try:
-        import matplotlib
-        matplotlib.use("Agg")
-        import matplotlib.pyplot as plt
-    except ImportError:
-        log("no matplotlib: no picture")
+    plt = pyplot()
+    if plt is None:
         return
     fig, ax = plt.subplots(figsize=(6.5, 4.2))
     for k in results:
@@ -235,9 +250,7 @@ def report(args, what, results, xlabel, ylabel, title):
     ax.set_title(title, fontsize=9)
     ax.legend(fontsize=8)
     fig.tight_layout()
-    tmp = os.path.join(args.out, what + ".tmp.png")
-    fig.savefig(tmp, dpi=100)
-    os.replace(tmp, os.path.join(args.out, what + ".png"))
+    save_figure(fig, args.out, what)
 
 
 def report_battle(args, results, pairs):
@@ -256,12 +269,8 @@ def report_battle(args, results, pairs):
         lines.append(f"| {LABEL[a]} v {LABEL[b]} | {m:.2f} ± {sd:.2f} | " + ", ".join(f"{x:.2f}" for x in v) + " |")
     write_atomic(os.path.join(args.out, "battle.md"), "\n".join(lines) + "\n")
     log("\n".join(lines))
-    try:
-        import matplotlib
-        matplotlib.use("Agg")
-        import matplotlib.pyplot as plt
-    except ImportError:
-        log("no matplotlib: no picture")
+    plt = pyplot()
+    if plt is None:
         return
     fig, axes = plt.subplots(1, len(pairs), figsize=(4.5 * len(pairs), 3.8))
     axes = axes if len(pairs) > 1 else [axes]
@@ -276,9 +285,7 @@ def report_battle(args, results, pairs):
         ax.set_ylabel("team return difference")
         ax.legend(fontsize=7)
     fig.tight_layout()
-    tmp = os.path.join(args.out, "battle.tmp.png")
-    fig.savefig(tmp, dpi=100)
-    os.replace(tmp, os.path.join(args.out, "battle.png"))
+    save_figure(fig, args.out, "battle")
 
 
 def main():

@@ -2,7 +2,6 @@
 // gradient step from the replay, and their checkpoint sections (<name>.actor, .actor_target,
 // .critic, .critic_target, each online one with .adam_m, .adam_v, .adam_step).
 #include <stdexcept>
-#include <tuple>
 
 #include "learners/learner_impl.hpp"
 #include "myriad/rng.hpp"
@@ -12,11 +11,6 @@ namespace myriad {
 namespace {
 
 constexpr float kActorOutputScale = 0.01f;
-
-MlpShape critic_shape_of(const LearnerSetup& s) {
-  return group_network_shape(s.world, s.home_group, value_input(s.cfg.algorithm),
-                             std::vector<int>(s.cfg.hidden.begin(), s.cfg.hidden.end()));
-}
 
 }  // namespace
 
@@ -42,8 +36,8 @@ size_t ActorCriticLearner::network_bytes_planned(const TrainConfig& c, const Mlp
   return b;
 }
 
-ActorCriticLearner::ActorCriticLearner(const LearnerSetup& s) : Learner(s, critic_shape_of(s)) {
-  const MlpShape critic = critic_shape_of(s), actor = actor_shape(critic);
+ActorCriticLearner::ActorCriticLearner(const LearnerSetup& s) : Learner(s, value_network_shape(s)) {
+  const MlpShape critic = value_network_shape(s), actor = actor_shape(critic);
   const NetMath math = cfg_.network_math.value_or(NetMath::kFp32);  // CUDA networks only
   const uint64_t actor_seed = seed_mix(cfg_.seed, 1 + 10 * static_cast<uint64_t>(index_));
   const uint64_t critic_seed = seed_mix(cfg_.seed, 5 + 10 * static_cast<uint64_t>(index_));
@@ -170,20 +164,8 @@ void ActorCriticLearner::restore(const Checkpoint& ck) {
 }
 
 void ActorCriticLearner::init_from(const Checkpoint& ck, const std::string& prefix, const std::string& path) {
-  for (auto [part, online, target] : {std::tuple{".actor", actor_.get(), actor_target_.get()},
-                                      std::tuple{".critic", critic_.get(), critic_target_.get()}}) {
-    std::vector<float> p;
-    try {
-      p = ck.get_finite_floats(prefix + part);
-    } catch (const std::exception& e) {
-      throw ConfigError("init_from: " + path + ": " + e.what());
-    }
-    if (p.size() != online->layout().size())
-      throw ConfigError("init_from: " + path + ": its network " + prefix + part + " holds " + std::to_string(p.size()) +
-                        " parameters, this run's " + std::to_string(online->layout().size()));
-    online->set_params(p);
-    target->set_params(p);
-  }
+  start_pair_from(ck, prefix + ".actor", path, *actor_, *actor_target_);
+  start_pair_from(ck, prefix + ".critic", path, *critic_, *critic_target_);
 }
 
 }  // namespace myriad

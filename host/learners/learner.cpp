@@ -63,9 +63,7 @@ LearnerBytes plan_learner_bytes(const TrainConfig& c, const MlpShape& value_shap
                                 bool cuda) {
   LearnerBytes b;
   const size_t B = static_cast<size_t>(batch_windows(c, team).rows()), X = static_cast<size_t>(rs.input_width());
-  RowGrouping g;
-  if (is_mixer(c.algorithm)) g.mode = c.mixer_groups == MixerGroups::kTeam ? RowGrouping::kTeam : RowGrouping::kTiles;
-  b.rows = KeptTransitions::bytes(rs, team, c.store_fraction, g);
+  b.rows = KeptTransitions::bytes(rs, team, c.store_fraction, row_grouping(c, 1, 1));  // bytes: the mode only
   const int slots = is_actor_critic(c.algorithm) ? ActorCriticLearner::kLogSlots
                     : is_mixer(c.algorithm)      ? MixerLearner::kLogSlots
                                                  : QLearner::kLogSlots;
@@ -88,6 +86,17 @@ size_t largest_rows(const TrainConfig& c, int64_t team) {
 }
 bool assembles_rows(const TrainConfig& c, bool cuda) {
   return !cuda || (c.network_math == NetMath::kFp32 && c.obs_dtype == ObsDtype::kBf16);
+}
+
+MlpShape value_network_shape(const LearnerSetup& s) {
+  return group_network_shape(s.world, s.home_group, value_input(s.cfg.algorithm),
+                             std::vector<int>(s.cfg.hidden.begin(), s.cfg.hidden.end()));
+}
+
+size_t value_network_pair_bytes(const TrainConfig& c, const MlpShape& shape, int64_t team, bool cuda) {
+  size_t b = 2 * network_bytes(shape, largest_rows(c, team));
+  if (assembles_rows(c, cuda)) b += acting_rows(team) * static_cast<size_t>(shape.inputs) * sizeof(float);
+  return b;
 }
 
 Learner::Learner(const LearnerSetup& s, const MlpShape& value_shape)
@@ -135,10 +144,8 @@ namespace {
 // A mixer stores each agent's own reward (its TD sums them over the group) and, mixing a whole team,
 // every row of every step.
 KeepParams keep_for(Algorithm a, const TrainConfig& c, KeepParams kp) {
-  kp.team = c.reward_mode == RewardMode::kTeam;
-  if (!is_mixer(a)) return kp;
-  kp.team = false;
-  kp.whole_group = c.mixer_groups == MixerGroups::kTeam;
+  kp.team = !is_mixer(a) && c.reward_mode == RewardMode::kTeam;
+  kp.whole_group = is_mixer(a) && c.mixer_groups == MixerGroups::kTeam;
   return kp;
 }
 }  // namespace
@@ -233,6 +240,29 @@ void Learner::get_adam(const Checkpoint& ck, const std::string& prefix, Network&
   for (float x : v)
     if (x < 0) throw std::runtime_error("checkpoint: section " + prefix + ".adam_v holds a negative second moment");
   net.set_adam_state(m, v, static_cast<int64_t>(ck.get_count(prefix + ".adam_step", kMaxCount)));
+}
+
+void Learner::start_pair_from(const Checkpoint& ck, const std::string& section, const std::string& path,
+                              Network& online, Network& target) const {
+  std::vector<float> p;
+  try {
+    p = ck.get_finite_floats(section);
+  } catch (const std::exception& e) {
+    throw ConfigError("init_from: " + path + ": " + e.what());
+  }
+  if (p.size() != online.layout().size())
+    throw ConfigError("init_from: " + path + ": its network " + section + " holds " + std::to_string(p.size()) +
+                      " parameters, this run's " + std::to_string(online.layout().size()));
+  online.set_params(p);
+  target.set_params(p);
+}
+
+void Learner::update_target(Network& target, const Network& online) const {
+  if (cfg_.target_copy_every > 0) {
+    if (online.step() % cfg_.target_copy_every == 0) target.copy_from(online);
+  } else {
+    target.soft_update_from(online, static_cast<float>(cfg_.tau));
+  }
 }
 
 void Learner::put_replay_counter(Checkpoint& ck) const {

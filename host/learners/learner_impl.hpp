@@ -10,6 +10,12 @@ namespace myriad {
 size_t acting_rows(int64_t team);
 size_t largest_rows(const TrainConfig& c, int64_t team);
 bool assembles_rows(const TrainConfig& c, bool cuda);
+// The learner's value network: the Q-network, the critic or the mixers' agent network, over the
+// algorithm's value input and the config's hidden layers.
+MlpShape value_network_shape(const LearnerSetup& s);
+// Bytes of a value network and its target copy at the learner's largest batch, and of the rows an
+// acting network assembles.
+size_t value_network_pair_bytes(const TrainConfig& c, const MlpShape& shape, int64_t team, bool cuda);
 
 // MF-Q and IQL (algorithms.md): one Q-network over [view | features | ā] (ā zero for IQL) and its target
 // copy. A gradient step: y = r + γ(1−d)·v(o′) from the target network (Boltzmann expectation or greedy
@@ -115,7 +121,6 @@ class MixerLearner final : public Learner {
   double loss_count() const override { return static_cast<double>(windows_.windows); }
 
  private:
-  void update_target(Network& target, const Network& online);
   std::unique_ptr<Network> online_, target_, hyper_, hyper_target_;
   float *q_tgt_ = nullptr, *q_on_ = nullptr, *q_x_ = nullptr, *dz_ = nullptr, *y_ = nullptr, *terms_ = nullptr;
   float *h_ = nullptr, *h_next_ = nullptr, *dh_ = nullptr;

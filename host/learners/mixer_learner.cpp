@@ -9,15 +9,6 @@
 
 namespace myriad {
 
-namespace {
-
-MlpShape agent_shape(const LearnerSetup& s) {
-  return group_network_shape(s.world, s.home_group, value_input(s.cfg.algorithm),
-                             std::vector<int>(s.cfg.hidden.begin(), s.cfg.hidden.end()));
-}
-
-}  // namespace
-
 MlpShape MixerLearner::hyper_shape(const TrainConfig& c, const MlpShape& agent) {
   MlpShape h;
   h.inputs = agent.inputs;
@@ -35,15 +26,14 @@ size_t MixerLearner::scratch_bytes(const TrainConfig& c, const MlpShape& shape, 
 }
 
 size_t MixerLearner::network_bytes_planned(const TrainConfig& c, const MlpShape& shape, int64_t team, bool cuda) {
-  size_t b = 2 * network_bytes(shape, largest_rows(c, team));
-  if (assembles_rows(c, cuda)) b += acting_rows(team) * static_cast<size_t>(shape.inputs) * sizeof(float);
+  size_t b = value_network_pair_bytes(c, shape, team, cuda);
   if (has_hypernetwork(c.algorithm))
     b += 2 * network_bytes(hyper_shape(c, shape), static_cast<size_t>(batch_windows(c, team).rows()));
   return b;
 }
 
-MixerLearner::MixerLearner(const LearnerSetup& s) : Learner(s, agent_shape(s)) {
-  const MlpShape shape = agent_shape(s);
+MixerLearner::MixerLearner(const LearnerSetup& s) : Learner(s, value_network_shape(s)) {
+  const MlpShape shape = value_network_shape(s);
   const NetMath math = cfg_.network_math.value_or(NetMath::kFp32);
   const uint64_t net_seed = seed_mix(cfg_.seed, 1 + 10 * static_cast<uint64_t>(index_));
   Backend& be = ops_.backend();
@@ -91,14 +81,6 @@ MixerParams MixerLearner::mixer_params() const {
   p.td.gamma = 1.0f;
   p.td.temperature = static_cast<float>(cfg_.target_temperature);
   return p;
-}
-
-void MixerLearner::update_target(Network& target, const Network& online) {
-  if (cfg_.target_copy_every > 0) {
-    if (online.step() % cfg_.target_copy_every == 0) target.copy_from(online);
-  } else {
-    target.soft_update_from(online, static_cast<float>(cfg_.tau));
-  }
 }
 
 void MixerLearner::train_on_batch(int u) {
@@ -159,21 +141,8 @@ void MixerLearner::restore(const Checkpoint& ck) {
 }
 
 void MixerLearner::init_from(const Checkpoint& ck, const std::string& prefix, const std::string& path) {
-  auto load = [&](const std::string& section, Network& a, Network& b) {
-    std::vector<float> p;
-    try {
-      p = ck.get_finite_floats(section);
-    } catch (const std::exception& e) {
-      throw ConfigError("init_from: " + path + ": " + e.what());
-    }
-    if (p.size() != a.layout().size())
-      throw ConfigError("init_from: " + path + ": its network " + section + " holds " + std::to_string(p.size()) +
-                        " parameters, this run's " + std::to_string(a.layout().size()));
-    a.set_params(p);
-    b.set_params(p);
-  };
-  load(prefix + ".online", *online_, *target_);
-  if (hyper_) load(prefix + ".hyper", *hyper_, *hyper_target_);
+  start_pair_from(ck, prefix + ".online", path, *online_, *target_);
+  if (hyper_) start_pair_from(ck, prefix + ".hyper", path, *hyper_, *hyper_target_);
 }
 
 }  // namespace myriad

@@ -7,28 +7,17 @@
 
 namespace myriad {
 
-namespace {
-
-MlpShape q_shape(const LearnerSetup& s) {
-  return group_network_shape(s.world, s.home_group, value_input(s.cfg.algorithm),
-                             std::vector<int>(s.cfg.hidden.begin(), s.cfg.hidden.end()));
-}
-
-}  // namespace
-
 size_t QLearner::scratch_bytes(const TrainConfig& c, const MlpShape& shape) {
   const size_t B = static_cast<size_t>(c.batch), K = static_cast<size_t>(shape.outputs);
   return B * (4 * K + 2) * sizeof(float);  // q_tgt, q_on, q_x, dz; y, terms
 }
 
 size_t QLearner::network_bytes_planned(const TrainConfig& c, const MlpShape& shape, int64_t team, bool cuda) {
-  size_t b = 2 * network_bytes(shape, largest_rows(c, team));
-  if (assembles_rows(c, cuda)) b += acting_rows(team) * static_cast<size_t>(shape.inputs) * sizeof(float);
-  return b;
+  return value_network_pair_bytes(c, shape, team, cuda);
 }
 
-QLearner::QLearner(const LearnerSetup& s) : Learner(s, q_shape(s)) {
-  const MlpShape shape = q_shape(s);
+QLearner::QLearner(const LearnerSetup& s) : Learner(s, value_network_shape(s)) {
+  const MlpShape shape = value_network_shape(s);
   const NetMath math = cfg_.network_math.value_or(NetMath::kFp32);  // CUDA networks only
   const uint64_t net_seed = seed_mix(cfg_.seed, 1 + 10 * static_cast<uint64_t>(index_));
   Backend& be = ops_.backend();
@@ -66,11 +55,7 @@ void QLearner::train_on_batch(int u) {
   learn.sum_terms(terms_, B, log_slot(u, 0));
   online_->backward(bx_, B, dz_);
   online_->adam_step();
-  if (cfg_.target_copy_every > 0) {
-    if (online_->step() % cfg_.target_copy_every == 0) target_->copy_from(*online_);
-  } else {
-    target_->soft_update_from(*online_, static_cast<float>(cfg_.tau));
-  }
+  update_target(*target_, *online_);
 }
 
 std::vector<std::pair<std::string, const Network*>> QLearner::networks() const {
@@ -92,17 +77,7 @@ void QLearner::restore(const Checkpoint& ck) {
 }
 
 void QLearner::init_from(const Checkpoint& ck, const std::string& prefix, const std::string& path) {
-  std::vector<float> p;
-  try {
-    p = ck.get_finite_floats(prefix + ".online");
-  } catch (const std::exception& e) {
-    throw ConfigError("init_from: " + path + ": " + e.what());
-  }
-  if (p.size() != online_->layout().size())
-    throw ConfigError("init_from: " + path + ": its network " + prefix + ".online holds " + std::to_string(p.size()) +
-                      " parameters, this run's " + std::to_string(online_->layout().size()));
-  online_->set_params(p);
-  target_->set_params(p);
+  start_pair_from(ck, prefix + ".online", path, *online_, *target_);
 }
 
 }  // namespace myriad

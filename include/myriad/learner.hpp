@@ -149,6 +149,13 @@ class Learner {
   void get_adam(const Checkpoint& ck, const std::string& prefix, Network& net) const;
   void put_replay_counter(Checkpoint& ck) const;
   void get_replay_counter(const Checkpoint& ck);
+  // init_from's start of an online network and its target from the checkpoint's `section`; throws
+  // ConfigError naming `path` and what differs.
+  void start_pair_from(const Checkpoint& ck, const std::string& section, const std::string& path, Network& online,
+                       Network& target) const;
+  // The target update after a gradient step: a hard copy every target_copy_every steps of online, else
+  // the soft update with tau.
+  void update_target(Network& target, const Network& online) const;
 
   Algorithm algo_;
   std::string name_;
