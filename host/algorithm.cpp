@@ -3,6 +3,8 @@
 
 #include <stdexcept>
 
+#include "myriad/printable.hpp"
+
 namespace myriad {
 
 const char* algorithm_name(Algorithm a) {
@@ -24,7 +26,7 @@ Algorithm parse_algorithm(const std::string& s) {
   for (Algorithm a : {Algorithm::kMfq, Algorithm::kIql, Algorithm::kMfac, Algorithm::kAc, Algorithm::kVdn,
                      Algorithm::kQmix, Algorithm::kMfqmix})
     if (s == algorithm_name(a)) return a;
-  throw std::invalid_argument("algorithm '" + s + "': valid are " + algorithm_list());
+  throw std::invalid_argument("algorithm '" + printable(s) + "': valid are " + algorithm_list());
 }
 
 }  // namespace myriad

@@ -14,6 +14,7 @@
 #include "myriad/engine/learn_phases.hpp"
 #include "myriad/engine/world_phases.hpp"
 #include "myriad/memory_fit.hpp"
+#include "myriad/printable.hpp"
 
 namespace myriad {
 
@@ -145,7 +146,7 @@ BackendKind parse_backend(const std::string& s) {
   if (s == "auto") return BackendKind::kAuto;
   if (s == "cpu") return BackendKind::kCpu;
   if (s == "cuda") return BackendKind::kCuda;
-  throw std::invalid_argument("backend must be auto, cpu or cuda (got '" + s + "')");
+  throw std::invalid_argument("backend must be auto, cpu or cuda (got '" + printable(s) + "')");
 }
 
 const char* backend_kind_name(BackendKind k) {

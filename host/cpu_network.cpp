@@ -9,6 +9,7 @@
 
 #include "myriad/dense_ops.hpp"
 #include "myriad/network.hpp"
+#include "myriad/printable.hpp"
 #include "myriad/rules/network.hpp"
 
 namespace myriad {
@@ -182,7 +183,7 @@ const char* net_math_name(NetMath m) { return m == NetMath::kTf32 ? "tf32" : "fp
 NetMath parse_net_math(const std::string& s) {
   if (s == "fp32") return NetMath::kFp32;
   if (s == "tf32") return NetMath::kTf32;
-  throw std::invalid_argument("network math '" + s + "': valid are fp32 and tf32");
+  throw std::invalid_argument("network math '" + printable(s) + "': valid are fp32 and tf32");
 }
 
 std::unique_ptr<Network> make_network(Backend& backend, const MlpShape& shape, uint64_t seed, NetMath math) {

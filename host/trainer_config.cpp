@@ -11,6 +11,7 @@
 #include "myriad/train_config.hpp"
 
 #include "myriad/games/game.hpp"
+#include "myriad/printable.hpp"
 #include "myriad/rules/mixer.hpp"
 #include "myriad/schedule.hpp"
 
@@ -79,7 +80,7 @@ Key enum_key(const char* name, E TrainConfig::*m, E (*parse)(const std::string&)
             try {
               c.*m = parse(s);
             } catch (const std::invalid_argument&) {
-              throw ConfigError(src + ": " + name + ": '" + s + "'; valid: " + valid);
+              throw ConfigError(src + ": " + name + ": '" + printable(s) + "'; valid: " + valid);
             }
           },
           [=](const TrainConfig& c, toml::table& t) { t.insert(name, std::string(to_name(c.*m))); }};
@@ -99,7 +100,7 @@ Key auto_enum_key(const char* name, std::optional<E> TrainConfig::*m, E (*parse)
             try {
               c.*m = parse(s);
             } catch (const std::invalid_argument&) {
-              throw ConfigError(src + ": " + name + ": '" + s + "'; valid: auto, " + valid);
+              throw ConfigError(src + ": " + name + ": '" + printable(s) + "'; valid: auto, " + valid);
             }
           },
           [=](const TrainConfig& c, toml::table& t) {
@@ -261,22 +262,6 @@ std::string one_line(std::string s) {
   return s;
 }
 
-// A key or assignment the user typed, for a one-line message: control bytes (a NUL would end it) as \xNN.
-std::string printable(const std::string& s) {
-  static const char hex[] = "0123456789abcdef";
-  std::string out;
-  for (const char ch : s) {
-    const auto c = static_cast<unsigned char>(ch);
-    if (c >= 0x20 && c != 0x7f) {
-      out += ch;
-    } else {
-      out += "\\x";
-      out += hex[c >> 4];
-      out += hex[c & 15];
-    }
-  }
-  return out;
-}
 
 // TOML text is UTF-8 (toml++ refuses anything else in a file); a --set value taken as bare text must be too.
 bool valid_utf8(const std::string& s) {
@@ -428,7 +413,7 @@ Opponent parse_opponent(const std::string& s) {
   for (Opponent o : {Opponent::kRandom, Opponent::kScripted, Opponent::kFrozen, Opponent::kBothLearn,
                      Opponent::kSelfplayLagged})
     if (s == opponent_name(o)) return o;
-  throw std::invalid_argument("opponent '" + s + "': valid are random, scripted, frozen, both_learn, selfplay_lagged");
+  throw std::invalid_argument("opponent '" + printable(s) + "': valid are random, scripted, frozen, both_learn, selfplay_lagged");
 }
 
 const char* exploration_name(Exploration e) { return e == Exploration::kEpsilon ? "epsilon" : "boltzmann"; }

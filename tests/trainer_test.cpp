@@ -239,6 +239,28 @@ TEST(TrainConfigParse, TextsTomlppCannotReadAreRefusedFirst) {
   EXPECT_EQ(c.opponent_checkpoint, "{a}.bin") << "braces in comments and strings are text";
 }
 
+// A category's value with control bytes (a TOML multi-line string, an escape) is quoted back with
+// them as \xNN, so the refusal stays one line (found by fuzz_train_config).
+TEST(TrainConfigParse, RefusedValuesWithControlBytesStayOneLine) {
+  const std::pair<const char*, const char*> cases[] = {
+      {"opponent = \"\"\"froz\nen\"\"\"", "opponent: 'froz\\x0aen'; valid:"},
+      {"exploration = \"eps\\nilon\"", "exploration: 'eps\\x0ailon'; valid:"},
+      {"algorithm = \"mf\\tq\"", "algorithm: 'mf\\x09q'; valid:"},
+      {"network_math = \"tf\\r32\"", "'tf\\x0d32'"},
+  };
+  for (const auto& [text, what] : cases) {
+    TrainConfig c;
+    try {
+      apply_toml(c, text, "x.toml");
+      ADD_FAILURE() << text << " was taken";
+    } catch (const ConfigError& e) {
+      const std::string w = e.what();
+      EXPECT_EQ(w.find_first_of("\n\r\t"), std::string::npos) << w;
+      EXPECT_NE(w.find(what), std::string::npos) << w;
+    }
+  }
+}
+
 TEST(TrainConfigParse, DefaultsSuitTheBackend) {
   TrainConfig cpu, gpu;
   resolve_defaults(cpu, false);

@@ -3,6 +3,7 @@
 #include "cli/bench_command.hpp"
 
 #include "myriad/games/game.hpp"
+#include "myriad/printable.hpp"
 
 #include <unistd.h>
 
@@ -159,7 +160,7 @@ int bench_command(const BenchOptions& o) {
   try {
     plan = bench_settings(o);
   } catch (const std::exception& e) {
-    std::cerr << "myriad: bench: " << e.what() << "\n";
+    std::cerr << "myriad: bench: " << printable(e.what()) << "\n";
     return 2;
   }
   const bench::BenchSettings& s = plan.settings;
@@ -186,7 +187,7 @@ int bench_command(const BenchOptions& o) {
       return true;
     } catch (const std::exception& e) {
       progress.clear();
-      std::cerr << "myriad: bench: " << e.what() << "\n";
+      std::cerr << "myriad: bench: " << printable(e.what()) << "\n";
       return false;
     }
   };

@@ -13,6 +13,7 @@
 #include "cli/render_command.hpp"
 #include "cli/run_command.hpp"
 #include "cli/train_command.hpp"
+#include "myriad/printable.hpp"
 
 namespace myriad::cli {
 
@@ -70,7 +71,7 @@ ParsedCommandLine parse_command_line(int argc, const char* const* argv) {
                            : bench->parsed()   ? bench
                            : eval->parsed()    ? eval
                                                : nullptr;
-    err << "myriad: " << extras_message(app, sub, e) << "\n";
+    err << "myriad: " << printable(extras_message(app, sub, e)) << "\n";
     if (!sub) err << app.help();
     return done(2);
   } catch (const CLI::RequiredError& e) {
@@ -81,10 +82,10 @@ ParsedCommandLine parse_command_line(int argc, const char* const* argv) {
       err << "myriad: eval: two players needed; usage: myriad eval A B [--episodes 100] [--json FILE], "
              "A and B each random, scripted, a checkpoint file or a run directory\n";
     else
-      err << "myriad: " << e.what() << "\n";
+      err << "myriad: " << printable(e.what()) << "\n";
     return done(2);
   } catch (const CLI::ParseError& e) {
-    err << "myriad: " << e.what() << "\n";
+    err << "myriad: " << printable(e.what()) << "\n";
     return done(2);
   }
   for (RunOptions* o : {&p.run, &p.render}) {

@@ -10,6 +10,7 @@
 #include "cli/options.hpp"
 #include "myriad/conformance.hpp"
 #include "myriad/games/game.hpp"
+#include "myriad/printable.hpp"
 
 namespace myriad::cli {
 
@@ -95,7 +96,7 @@ int conform_command(const ConformOptions& o) {
   try {
     s = conform_settings(o);
   } catch (const UsageError& e) {
-    std::cerr << "myriad: " << e.what() << "\n";
+    std::cerr << "myriad: " << printable(e.what()) << "\n";
     return 2;
   }
   int code = 0;
@@ -108,7 +109,7 @@ int conform_command(const ConformOptions& o) {
       std::fflush(stdout);
       std::printf("ERROR %s\n", path.c_str());
       std::fflush(stdout);
-      std::cerr << "myriad: conform: " << e.what() << "\n";
+      std::cerr << "myriad: conform: " << printable(e.what()) << "\n";
       code = 2;
     }
   }

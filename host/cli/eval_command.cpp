@@ -14,6 +14,7 @@
 #include "cli/train_output.hpp"
 #include "myriad/evaluate.hpp"
 #include "myriad/memory_fit.hpp"
+#include "myriad/printable.hpp"
 
 namespace myriad::cli {
 
@@ -95,7 +96,7 @@ int eval_command(const EvalOptions& o) {
   try {
     c = eval_settings(o);
   } catch (const std::exception& e) {
-    std::cerr << "myriad: eval: " << e.what() << "\n";
+    std::cerr << "myriad: eval: " << printable(e.what()) << "\n";
     return 2;
   }
   const bool tty = isatty(fileno(stdout)) != 0;
@@ -115,13 +116,13 @@ int eval_command(const EvalOptions& o) {
       std::fflush(stdout);
     });
   } catch (const std::invalid_argument& e) {
-    std::cerr << "myriad: eval: " << e.what() << "\n";
+    std::cerr << "myriad: eval: " << printable(e.what()) << "\n";
     return 2;
   } catch (const MemoryRefusal& e) {
-    std::cerr << "myriad: eval: " << e.what() << "\n";
+    std::cerr << "myriad: eval: " << printable(e.what()) << "\n";
     return 2;
   } catch (const std::exception& e) {
-    std::cerr << "myriad: eval failed: " << e.what() << "\n";
+    std::cerr << "myriad: eval failed: " << printable(e.what()) << "\n";
     return 1;
   }
   std::printf("A = %s\nB = %s\n%lld episodes of %lld v %lld on %lldx%lld (%s placement), up to %lld steps, %s, backend %s\n",
@@ -164,7 +165,7 @@ int eval_command(const EvalOptions& o) {
     try {
       write_text(o.json, j.dump(2) + "\n");
     } catch (const std::exception& e) {
-      std::cerr << "myriad: eval: " << e.what() << "\n";
+      std::cerr << "myriad: eval: " << printable(e.what()) << "\n";
       return 1;
     }
     std::printf("wrote %s\n", o.json.c_str());

@@ -4,6 +4,7 @@
 
 #include "myriad/games/game.hpp"
 #include "myriad/players.hpp"
+#include "myriad/printable.hpp"
 
 #include <chrono>
 #include <csignal>
@@ -161,7 +162,7 @@ int run_command(RunOptions o) {
     }
     players = std::make_unique<Players>(*world, specs);  // a bad or unsuitable checkpoint fails here
   } catch (const std::exception& e) {  // UsageError, invalid_argument, runtime_error, bad_alloc
-    std::cerr << "myriad: " << e.what() << "\n";
+    std::cerr << "myriad: " << printable(e.what()) << "\n";
     return 2;
   }
   std::vector<std::string> names;
@@ -184,10 +185,10 @@ int run_command(RunOptions o) {
     stats.commit();
     if (frames) std::printf("%s\n", frames->summary().c_str());
   } catch (const UsageError& e) {
-    std::cerr << "myriad: " << e.what() << "\n";
+    std::cerr << "myriad: " << printable(e.what()) << "\n";
     return 2;
   } catch (const std::exception& e) {
-    std::cerr << "myriad: run failed: " << e.what() << "\n";
+    std::cerr << "myriad: run failed: " << printable(e.what()) << "\n";
     return 1;
   }
   return 0;

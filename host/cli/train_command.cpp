@@ -22,6 +22,7 @@
 #include "cli/render_command.hpp"
 #include "cli/train_output.hpp"
 #include "myriad/memory_fit.hpp"
+#include "myriad/printable.hpp"
 #include "myriad/trainer.hpp"
 
 namespace myriad::cli {
@@ -170,7 +171,7 @@ int train_command(const TrainOptions& o) {
     // A checkpoint that does not fit this run is refused here, before the run directory is touched.
     if (!o.resume.empty()) trainer->restore(read_checkpoint(latest_checkpoint_path(o.resume)));
   } catch (const std::exception& e) {  // ConfigError, UsageError, invalid_argument, runtime_error
-    std::cerr << "myriad: train: " << e.what() << "\n";
+    std::cerr << "myriad: train: " << printable(e.what()) << "\n";
     return 2;
   }
   try {
@@ -255,7 +256,7 @@ int train_command(const TrainOptions& o) {
       return 130;
     }
   } catch (const std::exception& e) {
-    std::cerr << "myriad: train failed: " << e.what() << "\n";
+    std::cerr << "myriad: train failed: " << printable(e.what()) << "\n";
     return 1;
   }
   return 0;

@@ -4,6 +4,7 @@
 #include <string>
 
 #include "game_helpers.hpp"
+#include "myriad/printable.hpp"
 
 namespace myriad {
 
@@ -33,7 +34,7 @@ std::string scenario_list() {
 Scenario parse_scenario(const std::string& text) {
   for (Scenario s : kAll)
     if (text == spec_of(s).name || text == spec_of(s).magent_name) return s;
-  throw std::invalid_argument("scenario: unknown game '" + text + "'; valid: " + scenario_list());
+  throw std::invalid_argument("scenario: unknown game '" + printable(text) + "'; valid: " + scenario_list());
 }
 
 WorldConfig game_config(Scenario sc, const GameSize& size) {

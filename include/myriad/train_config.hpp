@@ -10,14 +10,16 @@
 #include "myriad/algorithm.hpp"
 #include "myriad/config.hpp"
 #include "myriad/network.hpp"
+#include "myriad/printable.hpp"
 #include "myriad/rules/loss.hpp"
 #include "myriad/rules/td.hpp"
 
 namespace myriad {
 
-// A bad config file or value: one line naming the key and what would be valid (exit code 2).
+// A bad config file or value: one line naming the key and what would be valid (exit code 2). Control
+// bytes of the text it quotes (a value read from the file) are escaped, so it stays one line.
 struct ConfigError : std::runtime_error {
-  using std::runtime_error::runtime_error;
+  explicit ConfigError(const std::string& what) : std::runtime_error(printable(what)) {}
 };
 
 // A field left at kAuto takes the backend's default in resolve_defaults (0 is an ordinary value).
