@@ -157,7 +157,7 @@ void Trainer::setup_groups() {
   }
   set_size_ = static_cast<int>(side_groups_[home_side_].size());
   for (int g : side_groups_[home_side_])
-    if (cfg_.curriculum == Curriculum::kGrowLearners && cfg_.grow_from > gt.count(g))
+    if (cfg_.curriculum != Curriculum::kNone && cfg_.grow_from > gt.count(g))
       throw ConfigError("grow_from: " + std::to_string(cfg_.grow_from) + " learners to start with, but " +
                         wc.groups[static_cast<size_t>(g)].name + " has " + std::to_string(gt.count(g)) +
                         " agents; grow_from = " + std::to_string(std::max<int64_t>(1, gt.count(g) / 8)) +
@@ -294,6 +294,7 @@ void Trainer::begin_episode() {
       nearest |= 1u << g;
   }
   world_->set_nearest_groups(nearest);
+  if (cfg_.curriculum == Curriculum::kGrowPopulation) world_->set_population(population_of_episode());
   cur_ = EpisodeMetrics{};
   cur_.episode = episode_;
   cur_.learner_group = learner_group(episode_);
@@ -324,15 +325,23 @@ KeepParams Trainer::keep_params(int g, bool terminal, double group_reward) const
 }
 
 int64_t Trainer::learning_agents_of(int g) const {
-  const int64_t n = world_->groups().count(g);
-  if (cfg_.curriculum != Curriculum::kGrowLearners) return n;
-  return learning_agents(n, cfg_.grow_from, episode_, cfg_.grow_episodes);
+  if (cfg_.curriculum != Curriculum::kGrowLearners) return world_->population(g);
+  return learning_agents(world_->groups().count(g), cfg_.grow_from, episode_, cfg_.grow_episodes);
+}
+
+std::vector<int64_t> Trainer::population_of_episode() const {
+  const GroupTable& gt = world_->groups();
+  const int64_t n_lg = gt.count(learner_group(episode_));
+  const int64_t n_L = learning_agents(n_lg, cfg_.grow_from, episode_, cfg_.grow_episodes);
+  std::vector<int64_t> per_group(static_cast<size_t>(gt.n_groups));
+  for (int g = 0; g < gt.n_groups; ++g) per_group[static_cast<size_t>(g)] = population_in_proportion(gt.count(g), n_lg, n_L);
+  return per_group;
 }
 
 LearningSet Trainer::learning_set_of(int g) const {
   LearningSet s;
   s.size = world_->groups().count(g);
-  s.learners = learning_agents_of(g);
+  s.learners = cfg_.curriculum == Curriculum::kGrowLearners ? learning_agents_of(g) : s.size;
   s.seed = seed_mix(cfg_.seed, 5 + static_cast<uint64_t>(g));
   s.episode = static_cast<uint32_t>(episode_);
   return s;
@@ -452,7 +461,7 @@ EpisodeMetrics Trainer::end_episode() {
   for (int g = 0; g < gt.n_groups; ++g) {
     const int role = world_->config().groups[static_cast<size_t>(g)].side == mine ? 0 : 1;
     m.survivors[role] += world_->last_stats().alive[g];
-    agents[role] += gt.begin[g + 1] - gt.begin[g];
+    agents[role] += world_->population(g);
   }
   for (int role = 0; role < 2; ++role)
     m.per_agent_return[role] = agents[role] > 0 ? m.team_return[role] / static_cast<double>(agents[role]) : 0.0;

@@ -134,6 +134,7 @@ RewardMode reward_mode_from(const std::string& s) {
 Curriculum curriculum_from(const std::string& s) {
   if (s == "none") return Curriculum::kNone;
   if (s == "grow_learners") return Curriculum::kGrowLearners;
+  if (s == "grow_population") return Curriculum::kGrowPopulation;
   throw std::invalid_argument(s);
 }
 MixerGroups mixer_groups_from(const std::string& s) {
@@ -205,7 +206,8 @@ const std::vector<Key>& keys() {
       int_key("hypernet_hidden", &C::hypernet_hidden),
       float_key("nearest_fraction", &C::nearest_fraction),
       int_key("nearest_cap", &C::nearest_cap),
-      enum_key("curriculum", &C::curriculum, curriculum_from, curriculum_name, "none, grow_learners"),
+      enum_key("curriculum", &C::curriculum, curriculum_from, curriculum_name,
+               "none, grow_learners, grow_population"),
       int_key("grow_from", &C::grow_from),
       int_key("grow_episodes", &C::grow_episodes),
       float_key("entropy_start", &C::entropy_start),
@@ -435,7 +437,14 @@ float TrainConfig::entropy_weight(int64_t episode) const {
 
 const char* reward_mode_name(RewardMode m) { return m == RewardMode::kTeam ? "team" : "individual"; }
 const char* mixer_groups_name(MixerGroups g) { return g == MixerGroups::kTiles ? "tiles" : "team"; }
-const char* curriculum_name(Curriculum c) { return c == Curriculum::kGrowLearners ? "grow_learners" : "none"; }
+const char* curriculum_name(Curriculum c) {
+  switch (c) {
+    case Curriculum::kGrowLearners: return "grow_learners";
+    case Curriculum::kGrowPopulation: return "grow_population";
+    case Curriculum::kNone: break;
+  }
+  return "none";
+}
 
 bool game_sides_alike(Scenario s) {
   const GameSpec& g = game_spec(s);
@@ -560,7 +569,7 @@ void validate_train_config(const TrainConfig& c) {
   if (c.grow_from < 1) fail("grow_from must be >= 1 (the learners per group at the first episode)");
   if (c.grow_episodes != kAuto && (c.grow_episodes < 1 || c.grow_episodes > c.episodes))
     fail("grow_episodes must be in [1, episodes = " + std::to_string(c.episodes) +
-         "]: the learning set must have grown to the whole group by the last episode (e.g. grow_episodes = " +
+         "]: the learning set (or population) must have grown to the whole group by the last episode (e.g. grow_episodes = " +
          std::to_string(c.episodes > 1 ? c.episodes / 2 : 1) + ")");
   if (is_mixer(c.algorithm)) {
     const std::string a = algorithm_name(c.algorithm);

@@ -198,8 +198,46 @@ void World::upload_walls(std::vector<uint8_t> wall) {
   wall_ = std::move(wall);
 }
 
+void World::set_population(const std::vector<int64_t>& per_group) {
+  GroupTable& gt = state_.gt;
+  if (static_cast<int>(per_group.size()) != gt.n_groups)
+    throw std::invalid_argument("population: " + std::to_string(per_group.size()) + " counts for " +
+                                std::to_string(gt.n_groups) + " groups");
+  for (int g = 0; g < gt.n_groups; ++g) {
+    const int64_t n = per_group[static_cast<size_t>(g)], size = gt.count(g);
+    if (n < std::min<int64_t>(1, size) || n > size)
+      throw std::invalid_argument("population: group " + cfg_.groups[static_cast<size_t>(g)].name + " of " +
+                                  std::to_string(size) + " agents cannot field " + std::to_string(n) +
+                                  "; give 1 to " + std::to_string(size));
+  }
+  for (int g = 0; g < gt.n_groups; ++g) gt.present[g] = per_group[static_cast<size_t>(g)];
+}
+
+// A population smaller than the slots (set_population) is placed as the game places that many; a game
+// whose generator lays out fixed counts (battlefield, gather, combined_arms) keeps its layout and
+// fields an evenly spread subset of each group's places in it.
 void World::reset(uint64_t seed) {
   std::vector<uint8_t> wall = build_walls(cfg_, seed);
+  const GroupTable& gt = state_.gt;
+  WorldConfig fielded = cfg_;  // the config as placement sees it: the groups at their population
+  int64_t taking_part = 0;
+  for (int g = 0; g < gt.n_groups; ++g) taking_part += fielded.groups[static_cast<size_t>(g)].count = gt.present[g];
+  if (taking_part < n_) {
+    std::vector<Cell> placed = place_agents(fielded, wall, seed);
+    const bool as_asked = static_cast<int64_t>(placed.size()) == taking_part;
+    if (!as_asked) std::vector<Cell>().swap(placed);  // freed before the layout (reset_host_bytes' peak)
+    const std::vector<Cell> layout = as_asked ? std::vector<Cell>{} : place_agents(cfg_, wall, seed);
+    if (as_asked || static_cast<int64_t>(layout.size()) == n_) {
+      std::vector<Cell> pos(static_cast<size_t>(n_), Cell{0, 0});  // slots not fielded: not read
+      size_t next = 0;
+      for (int g = 0; g < gt.n_groups; ++g)
+        for (int64_t r = 0; r < gt.present[g]; ++r)
+          pos[static_cast<size_t>(gt.begin[g] + r)] =
+              as_asked ? placed[next++] : layout[static_cast<size_t>(gt.begin[g] + r * gt.count(g) / gt.present[g])];
+      reset_at(seed, std::move(wall), pos);
+      return;
+    }
+  }
   const std::vector<Cell> pos = place_agents(cfg_, wall, seed);
   if (static_cast<int64_t>(pos.size()) != n_)
     throw std::invalid_argument("placement: " + std::string(scenario_name(cfg_.scenario)) + "'s map generator places " +
@@ -217,11 +255,14 @@ void World::reset_at(uint64_t seed, std::vector<uint8_t> wall, const std::vector
     throw std::invalid_argument("reset: " + std::to_string(positions.size()) + " positions for " +
                                 std::to_string(n_) + " agents");
   const int W = cfg_.width, H = cfg_.height;
+  const GroupTable& gt = state_.gt;
   std::vector<uint8_t> taken(wall);
-  std::vector<int32_t> x(static_cast<size_t>(n_)), y(static_cast<size_t>(n_));
+  std::vector<int32_t> x(static_cast<size_t>(n_), 0), y(static_cast<size_t>(n_), 0);
   for (int64_t i = 0; i < n_; ++i) {
+    const int gi = group_of_[static_cast<size_t>(i)];
+    if (!gt.takes_part(i, gi)) continue;
     const auto [px, py] = positions[static_cast<size_t>(i)];
-    const GroupConfig& gc = cfg_.groups[group_of_[static_cast<size_t>(i)]];
+    const GroupConfig& gc = cfg_.groups[static_cast<size_t>(gi)];
     const int w = gc.type.body_w, h = gc.type.body_h;
     if (px < 0 || py < 0 || px + w > W || py + h > H)
       throw std::invalid_argument("reset: agent " + std::to_string(i) + " (" + gc.name + ") at (" + std::to_string(px) +
@@ -248,7 +289,7 @@ void World::reset_at(uint64_t seed, std::vector<uint8_t> wall, const std::vector
   be_->synchronize();
   last_ = StepStats{};
   last_.n_groups = state_.gt.n_groups;
-  for (int g = 0; g < state_.gt.n_groups; ++g) last_.alive[g] = cfg_.groups[static_cast<size_t>(g)].count;
+  for (int g = 0; g < state_.gt.n_groups; ++g) last_.alive[g] = gt.present[g];
 }
 
 const StepStats& World::step() {

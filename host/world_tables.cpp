@@ -81,6 +81,7 @@ GroupTable group_table_of(const WorldConfig& cfg) {
     const GroupConfig& gc = cfg.groups[static_cast<size_t>(g)];
     gt.type[g] = make_type_params(gc.type);
     gt.begin[g + 1] = gt.begin[g] + gc.count;
+    gt.present[g] = gc.count;
     gt.side[g] = gc.side;
     gt.acts[g] = gc.acts ? 1 : 0;
     gt.color[g] = gc.color;

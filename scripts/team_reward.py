@@ -5,8 +5,9 @@
                density: N = int(0.0125·S²) predators, twice as many prey): IQL, MF-Q, VDN, QMIX, MFQMIX with
                the team reward, and MF-Q with individual rewards, at every N (the paper's Fig. 3 and 4).
   incremental  MF-Q with the team reward and curriculum = grow_learners (from N/8 learners to all over
-               half the run) against flat training, at the N given (Fig. 6: where flat training collapses
-               and twice that).
+               half the run, the others random) and grow_population (from N/8 predators, and prey in
+               proportion, to all on the same map) against flat training, at the N given (Fig. 6: where
+               flat training collapses and twice that).
   scale        battle at 100,000 per team and pursuit at 100,000 predators: MF-Q (team reward), VDN and
                MFQMIX over map tiles, flat and with grow_learners (from N/8), a few short episodes each: the
                memory planned at the start against the peak resident memory measured, step times, losses.
@@ -34,7 +35,8 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from learning_report import log, write_atomic, train_commits  # noqa: E402
 
 LABEL = {"iql": "IQL", "mfq": "MF-Q", "vdn": "VDN", "qmix": "QMIX", "mfqmix": "MFQMIX",
-         "mfq_individual": "MF-Q (individual reward)"}
+         "mfq_individual": "MF-Q (individual reward)", "incremental": "grow_learners",
+         "population": "grow_population"}
 COLOURS = {"iql": "#1f77b4", "mfq": "#d62728", "vdn": "#2ca02c", "qmix": "#9467bd", "mfqmix": "#ff7f0e",
            "mfq_individual": "#7f7f7f"}
 
@@ -121,18 +123,23 @@ def pursuit(args):
            "Pursuit, predators v random prey: team reward (and MF-Q individual)")
 
 
+# The incremental arms: run-name prefix and the curriculum (from N/8 over half the run; none: flat).
+INCREMENTAL_ARMS = (("flat", "pursuit", None), ("incremental", "incremental", "grow_learners"),
+                    ("population", "population", "grow_population"))
+
+
 def incremental(args):
     jobs = []
     for n in args.n:
         for s in args.seeds:
-            jobs.append((f"pursuit_mfq_n{n}_s{s}", pursuit_sets(args, n, "mfq", s, "team"), n))
-            grow = [("curriculum", "grow_learners"), ("grow_from", max(1, n // 8))]
-            jobs.append((f"incremental_mfq_n{n}_s{s}", pursuit_sets(args, n, "mfq", s, "team", grow), n))
+            for _, prefix, curriculum in INCREMENTAL_ARMS:
+                grow = [("curriculum", curriculum), ("grow_from", max(1, n // 8))] if curriculum else []
+                jobs.append((f"{prefix}_mfq_n{n}_s{s}", pursuit_sets(args, n, "mfq", s, "team", grow), n))
     run_all(args, jobs)
     results = {k: {str(n): [tail_return(args, f"{p}_mfq_n{n}_s{s}") for s in args.seeds] for n in args.n}
-               for k, p in (("flat", "pursuit"), ("incremental", "incremental"))}
+               for k, p, _ in INCREMENTAL_ARMS}
     report(args, "incremental", results, "predators N", "reward per predator per step (last %d episodes)" % args.tail,
-           "MF-Q, team reward: incremental learning (grow_learners from N/8) v flat training")
+           "MF-Q, team reward: grow_learners and grow_population (from N/8) v flat training")
 
 
 def battle(args):
@@ -306,9 +313,10 @@ def main():
     if args.methods is None:
         args.methods = (["iql", "mfq", "vdn", "qmix", "mfqmix", "mfq_individual"] if args.experiment == "pursuit"
                         else ["mfq", "qmix", "mfqmix"])
+    methods = [m for m in LABEL if m not in ("incremental", "population")]
     for m in args.methods:
-        if m not in LABEL:
-            p.error(f"--methods: {m} is not one of {', '.join(LABEL)}")
+        if m not in methods:
+            p.error(f"--methods: {m} is not one of {', '.join(methods)}")
     if not os.access(args.myriad, os.X_OK):
         p.error(f"--myriad: {args.myriad} is not an executable (build with cmake --build build/ci)")
     os.makedirs(os.path.join(args.out, "runs"), exist_ok=True)

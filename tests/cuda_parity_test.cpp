@@ -131,10 +131,15 @@ WorldConfig config_of(const ParityCase& pc) {
   return cfg;
 }
 
-// Plays both backends from the same seed with the same policy and compares after every step.
-void run_parity(const WorldConfig& cfg, PolicyKind policy, uint64_t seed) {
+// Plays both backends from the same seed with the same policy and compares after every step; a
+// population, when given, fields that many agents of each group (World::set_population).
+void run_parity(const WorldConfig& cfg, PolicyKind policy, uint64_t seed, const std::vector<int64_t>& population = {}) {
   auto cpu = make_cpu_world(cfg);
   auto gpu = make_cuda_world(cfg);
+  if (!population.empty()) {
+    cpu->set_population(population);
+    gpu->set_population(population);
+  }
   cpu->reset(seed);
   gpu->reset(seed);
   if (!expect_same_world(*cpu, *gpu, 0)) return;
@@ -152,6 +157,20 @@ void run_parity(const WorldConfig& cfg, PolicyKind policy, uint64_t seed) {
 class CudaParity : public CudaTest, public ::testing::WithParamInterface<ParityCase> {};
 
 TEST_P(CudaParity, MatchesCpuEveryStep) { run_parity(config_of(GetParam()), GetParam().policy, 7); }
+
+// grow_population's worlds: part of each group fielded (the rest dead from the reset on), placed by
+// battle's generator and at random, the nearest-agents ā counting the fielded.
+class CudaPopulationParity : public CudaTest {};
+
+TEST_F(CudaPopulationParity, AFieldedSubsetMatchesCpuEveryStep) {
+  for (Placement pl : {Placement::kDefault, Placement::kRandom}) {
+    WorldConfig cfg = battle_config(2048, battle_map_side_for(2048));
+    cfg.placement = pl;
+    run_parity(cfg, PolicyKind::kScripted, 7, {700, 1300});
+    cfg.mean_mode = MeanActionMode::kNearest;
+    run_parity(cfg, PolicyKind::kRandom, 8, {300, 2048});
+  }
+}
 
 constexpr auto kRand = Placement::kRandom;
 constexpr auto kBlk = Placement::kDefault;

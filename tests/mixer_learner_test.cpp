@@ -166,6 +166,23 @@ TEST(MixerLearner, NearestMeanActionIsTheClosestTenthOfTheGroup) {
       }
     }
   }
+  // A population of 30 fielded of 90 slots (grow_population): the tenth of the 30.
+  {
+    WorldConfig c = battle_config(90, 48);
+    c.mean_mode = MeanActionMode::kNearest;
+    auto w = make_cpu_world(c);
+    w->set_population({30, 30});
+    w->reset(5);
+    const int k = nearest_count(w->mean_params(), 30);
+    EXPECT_EQ(k, 3);
+    for (int t = 0; t < 3; ++t) {
+      w->act({{PolicyKind::kRandom}, {PolicyKind::kRandom}});
+      w->step();
+      const HostState s = w->snapshot();
+      for (int64_t i = 0; i < w->n_agents(); ++i)
+        if (s.alive[static_cast<size_t>(i)]) ASSERT_EQ(w->mean_action(i), nearest_reference(*w, s, i, k)) << i;
+    }
+  }
   // The same for one group only beside the radius ā of the other (an MFQMIX side against an MF-Q one).
   WorldConfig c = battle_config(40, 36);
   auto w = make_cpu_world(c);

@@ -36,9 +36,11 @@ enum class Opponent : uint8_t {
 enum class Exploration : uint8_t { kBoltzmann, kEpsilon };
 // What a learning agent's stored reward is: its own, or its group's summed reward of the step.
 enum class RewardMode : uint8_t { kIndividual, kTeam };
-// Incremental learning (rules/curriculum.hpp): none, or a learning set that grows from grow_from agents
-// per group to all of them over grow_episodes, the others acting at random.
-enum class Curriculum : uint8_t { kNone, kGrowLearners };
+// Incremental learning (rules/curriculum.hpp): none; a learning set that grows from grow_from agents
+// per group to all of them over grow_episodes, the others acting at random (grow_learners); or a
+// population that grows so on the same map, every group in proportion, all of it learning
+// (grow_population).
+enum class Curriculum : uint8_t { kNone, kGrowLearners, kGrowPopulation };
 // What a mixer (VDN, QMIX, MFQMIX) mixes: a whole team of one step, or the agents of each map tile
 // (QMIX inside a tile, the tiles' TD errors side by side: algorithms.md's spatial-group mixer).
 enum class MixerGroups : uint8_t { kTeam, kTiles };
@@ -112,8 +114,8 @@ struct TrainConfig {
   double nearest_fraction = 0.1;
   int64_t nearest_cap = 32;
   Curriculum curriculum = Curriculum::kNone;
-  int64_t grow_from = 64;             // grow_learners: n_0, the learners per group at episode 0
-  int64_t grow_episodes = kAuto;      // grow_learners: E_grow, episodes until every agent learns (half the run)
+  int64_t grow_from = 64;             // n_0: the learners (grow_population: the learner's group) at episode 0
+  int64_t grow_episodes = kAuto;      // E_grow: episodes until every agent learns / takes part (half the run)
   int64_t target_copy_every = 0;      // > 0: hard copy θ⁻ ← θ every C gradient steps instead of soft τ
   int64_t batch = kAuto;              // 256 CPU, 32768 CUDA
   int64_t replay_capacity = kAuto;

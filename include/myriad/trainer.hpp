@@ -29,7 +29,8 @@ struct EpisodeMetrics {
   double team_return[2] = {0, 0}, per_agent_return[2] = {0, 0};
   int64_t kills[2] = {0, 0}, survivors[2] = {0, 0};
   int64_t hits[2] = {0, 0};         // non-lethal hits dealt (pursuit's tags, gather's bites)
-  int64_t learning_agents = 0;      // learner 0's group: agents that learn (grow_learners: n_L), the rest random
+  int64_t learning_agents = 0;      // learner 0's group: agents that learn (grow_learners: n_L, the rest
+                                    // random; grow_population: every agent it fields)
   double loss = 0, first_loss = 0;  // learner 0's TD / critic loss: mean and first of the episode (NaN without updates)
   double mean_q = 0;                // Q-learners: mean over acting steps of the alive learners' mean max_a Q (else NaN)
   double temperature = 0;           // Boltzmann T (or ε with exploration = epsilon); actor-critic: the entropy weight β
@@ -160,7 +161,8 @@ class Trainer {
   void check_memory(bool cuda);
   // Of the step being played, for learning group g (its learners, its team reward when terminal is known).
   KeepParams keep_params(int g, bool terminal, double group_reward = 0) const;
-  int64_t learning_agents_of(int g) const;  // grow_learners: n_L of this episode in group g (else all)
+  int64_t learning_agents_of(int g) const;  // this episode's learners in group g (grow_learners: n_L)
+  std::vector<int64_t> population_of_episode() const;  // grow_population: each group's agents this episode
   LearningSet learning_set_of(int g) const;  // which of group g's rows learn this episode
   void load_opponent(const std::string& path);
   int side_of_learners(int set, int64_t episode) const;  // the side learner set 0 (1: both_learn's) plays

@@ -30,6 +30,8 @@ struct GroupTable {
   int embedding_bits;             // id bits at the head of the features (10; gather 0)
   int multi_cell;                 // 1 when some body is larger than 1×1
   int64_t begin[kMaxGroups + 1];  // agents of group g are slots begin[g] .. begin[g+1]-1
+  int64_t present[kMaxGroups];    // the group's first present[g] slots take part in the episode (all
+                                  // but under grow_population); the others start it dead
   int64_t id_base[kMaxGroups];    // MAgent id of the group's first agent (ids follow insertion order)
   int side[kMaxGroups];           // which side the group fights for (scripted enemies, combined_arms)
   uint8_t acts[kMaxGroups];       // 0: the group never acts (gather's food): no action in its features
@@ -37,6 +39,7 @@ struct GroupTable {
   TypeParams type[kMaxGroups];
   RewardRules rules;
   MYRIAD_HD int64_t count(int g) const { return begin[g + 1] - begin[g]; }
+  MYRIAD_HD bool takes_part(int64_t i, int g) const { return i - begin[g] < present[g]; }
 };
 
 struct MapDims {

@@ -91,7 +91,14 @@ class World {
   void reset(uint64_t seed);
   // Agent slot k starts with its anchor at positions[k] (group 0's agents first); the config's walls
   // (and its random walls drawn from seed). Throws std::invalid_argument naming the agent that does not fit.
+  // The positions of slots that do not take part (set_population) are not read.
   void reset(uint64_t seed, const std::vector<Cell>& positions);
+  // From the next reset on, only the first per_group[g] agents of each group take part (placed as the
+  // config places that many; the others start dead, off the map): a population that grows over the
+  // episodes on a fixed map and fixed buffers. Throws std::invalid_argument unless every count is in
+  // [1, the group's size] (0 for an empty group).
+  void set_population(const std::vector<int64_t>& per_group);
+  int64_t population(int group) const { return state_.gt.present[group]; }
   // Plays one step with the actions in the action buffer (set_actions, act or a learner).
   const StepStats& step();
 

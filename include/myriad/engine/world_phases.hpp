@@ -141,17 +141,19 @@ void observe(const Ex& ex, Backend& be, const WorldState& s, bool acted) {
   ex.for_each(n, MYRIAD_LAMBDA(int64_t i) { observe_features(i, a, g, gt, Ls, acted, feat); });
 }
 
-// Every agent alive with its type's hp and the stay action, no rewards; then the index, no mean
-// action (nothing was played yet) and the first observation.
+// Every agent that takes part alive with its type's hp (the others dead, off the map) and the stay
+// action, no rewards; then the index, no mean action (nothing was played yet) and the first observation.
 template <typename Ex>
 void reset_world(const Ex& ex, Backend& be, const WorldState& s) {
   const AgentView a = s.a;
   const GroupTable gt = s.gt;
   ex.for_each(a.n, MYRIAD_LAMBDA(int64_t i) {
-    const TypeParams& t = gt.type[a.group[i]];
-    a.hp[i] = t.hp_max;
+    const int g = a.group[i];
+    const TypeParams& t = gt.type[g];
+    const bool part = gt.takes_part(i, g);
+    a.hp[i] = part ? t.hp_max : 0.0f;
     a.action[i] = static_cast<uint8_t>(t.stay_action);
-    a.alive[i] = 1;
+    a.alive[i] = part ? 1 : 0;
     a.died[i] = 0;
     a.reward[i] = 0.0f;
     a.prev_reward[i] = 0.0f;

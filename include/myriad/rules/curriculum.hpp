@@ -3,7 +3,8 @@
 // other agents act uniformly at random (they still count in everyone's ā) and stay out of the replay.
 // Which n_L agents learn is drawn anew every episode: the first n_L of the group's rows in a random
 // order of the episode (a keyed permutation), so no part of a formation (battle's rear columns, say)
-// is favoured.
+// is favoured. `grow_population` grows the number of agents on the map by the same n_L(e) instead
+// (World::set_population), every one of them learning.
 #pragma once
 #include <cstdint>
 
@@ -56,6 +57,14 @@ struct LearningSet {
            curriculum_rank(seed, episode, static_cast<uint32_t>(r), static_cast<uint32_t>(size)) < learners;
   }
 };
+
+// grow_population: a group of n agents fields ⌈n·n_L / n_lg⌉ of them (at least 1) when the learner's
+// group of n_lg fields n_L, so the groups grow in proportion and the learner's fields exactly n_L.
+inline int64_t population_in_proportion(int64_t n, int64_t n_lg, int64_t n_L) {
+  if (n_lg <= 0 || n_L >= n_lg) return n;
+  const int64_t p = (n * n_L + n_lg - 1) / n_lg;  // n, n_L < 2^31 (World's slots): no overflow
+  return p < 1 ? (n > 0 ? 1 : 0) : (p > n ? n : p);
+}
 
 // The uniform action of a non-learning agent `id` at `step` among k.
 MYRIAD_HD uint8_t curriculum_random_action(uint64_t seed, uint32_t id, uint32_t step, int k) {

@@ -238,7 +238,7 @@ MYRIAD_HD void mean_nearest(int64_t i, const AgentView& a, const GridView& g, co
   if (!a.alive[i]) return;
   const int gi = a.group[i];
   const TypeParams& t = gt.type[gi];
-  const int k = nearest_count(p, gt.count(gi));
+  const int k = nearest_count(p, gt.present[gi]);
   if (multi_cell(t)) mean_nearest_of<true>(i, a, g, t, gi, k, out, p.k_stride);
   else mean_nearest_of<false>(i, a, g, t, gi, k, out, p.k_stride);
 }
