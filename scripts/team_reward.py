@@ -9,8 +9,9 @@
                proportion, to all on the same map) against flat training, at the N given (Fig. 6: where
                flat training collapses and twice that).
   scale        battle at 100,000 per team and pursuit at 100,000 predators: MF-Q (team reward), VDN and
-               MFQMIX over map tiles, flat and with grow_learners (from N/8), a few short episodes each: the
-               memory planned at the start against the peak resident memory measured, step times, losses.
+               MFQMIX over map tiles, flat, with grow_learners and with grow_population (from N/8), a few
+               short episodes each: the memory planned at the start against the peak resident memory
+               measured, step times, losses.
   battle       12 v 12 battle, both teams learning, one algorithm a side (opponent = both_learn with
                opponent_algorithm): MF-Q, QMIX, MFQMIX pairwise; reward-difference curves and the final
                head-to-head win rates of the trained networks (Fig. 7).
@@ -177,8 +178,8 @@ def scale(args):
     jobs = []
     for g, gs in games.items():
         for m, ms in methods.items():
-            for cur in ("flat", "grow"):
-                grow = [("curriculum", "grow_learners"), ("grow_from", n // 8)] if cur == "grow" else []
+            for cur, curriculum in (("flat", None), ("grow", "grow_learners"), ("population", "grow_population")):
+                grow = [("curriculum", curriculum), ("grow_from", n // 8)] if curriculum else []
                 jobs.append((f"scale_{g}_{m}_{cur}", gs + ms + common + grow, n))
     run_all(args, jobs, timed=True)
     lines = [f"# At scale on the CPU: {n:,} per team (battle) and {n:,} predators (pursuit)", "",
