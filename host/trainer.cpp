@@ -334,7 +334,8 @@ std::vector<int64_t> Trainer::population_of_episode() const {
   const int64_t n_lg = gt.count(learner_group(episode_));
   const int64_t n_L = learning_agents(n_lg, cfg_.grow_from, episode_, cfg_.grow_episodes);
   std::vector<int64_t> per_group(static_cast<size_t>(gt.n_groups));
-  for (int g = 0; g < gt.n_groups; ++g) per_group[static_cast<size_t>(g)] = population_in_proportion(gt.count(g), n_lg, n_L);
+  for (int g = 0; g < gt.n_groups; ++g)
+    per_group[static_cast<size_t>(g)] = population_in_proportion(gt.count(g), n_lg, n_L);
   return per_group;
 }
 

@@ -415,7 +415,8 @@ Opponent parse_opponent(const std::string& s) {
   for (Opponent o : {Opponent::kRandom, Opponent::kScripted, Opponent::kFrozen, Opponent::kBothLearn,
                      Opponent::kSelfplayLagged})
     if (s == opponent_name(o)) return o;
-  throw std::invalid_argument("opponent '" + printable(s) + "': valid are random, scripted, frozen, both_learn, selfplay_lagged");
+  throw std::invalid_argument("opponent '" + printable(s) +
+                              "': valid are random, scripted, frozen, both_learn, selfplay_lagged");
 }
 
 const char* exploration_name(Exploration e) { return e == Exploration::kEpsilon ? "epsilon" : "boltzmann"; }
@@ -569,7 +570,8 @@ void validate_train_config(const TrainConfig& c) {
   if (c.grow_from < 1) fail("grow_from must be >= 1 (the learners per group at the first episode)");
   if (c.grow_episodes != kAuto && (c.grow_episodes < 1 || c.grow_episodes > c.episodes))
     fail("grow_episodes must be in [1, episodes = " + std::to_string(c.episodes) +
-         "]: the learning set (or population) must have grown to the whole group by the last episode (e.g. grow_episodes = " +
+         "]: the learning set (or population) must have grown to the whole group by the last episode "
+         "(e.g. grow_episodes = " +
          std::to_string(c.episodes > 1 ? c.episodes / 2 : 1) + ")");
   if (is_mixer(c.algorithm)) {
     const std::string a = algorithm_name(c.algorithm);
